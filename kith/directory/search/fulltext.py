@@ -1,0 +1,108 @@
+"""Full-text search of services behind one interface: SQLite FTS5 or PostgreSQL tsvector.
+
+The index holds one document per service: its name (weighted up) and a body of everything else
+people search for (description, organisation, categories, place). Writers call `index_services`
+explicitly from services.py; nothing is kept in step by triggers or signals.
+"""
+
+import re
+from collections.abc import Iterable
+
+from django.db import connection
+
+MAX_TERMS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+SQLITE_TABLE = "directory_service_fts"
+POSTGRES_TABLE = "directory_service_search"
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of a query, lower-cased, without operators or punctuation."""
+    return [w.lower() for w in _WORD.findall(text or "")][:MAX_TERMS]
+
+
+def create_schema(schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5("
+            "name, body, tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+    elif vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE TABLE IF NOT EXISTS {POSTGRES_TABLE} ("
+            "service_id bigint PRIMARY KEY REFERENCES directory_service(id) ON DELETE CASCADE "
+            "DEFERRABLE INITIALLY DEFERRED, document tsvector NOT NULL)"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {POSTGRES_TABLE}_document ON {POSTGRES_TABLE} USING GIN (document)"
+        )
+    else:
+        raise RuntimeError(f"Kith supports SQLite and PostgreSQL, not {vendor}.")
+
+
+def drop_schema(schema_editor) -> None:
+    table = SQLITE_TABLE if schema_editor.connection.vendor == "sqlite" else POSTGRES_TABLE
+    schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def index_documents(documents: Iterable[tuple[int, str, str]]) -> int:
+    """Replace the documents of these services: (service_id, name, body)."""
+    rows = list(documents)
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                marks = ",".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({marks})", [r[0] for r in chunk])
+                cursor.executemany(f"INSERT INTO {SQLITE_TABLE}(rowid, name, body) VALUES (%s, %s, %s)", chunk)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {POSTGRES_TABLE}(service_id, document) VALUES (%s, "
+                "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')) "
+                "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document",
+                rows,
+            )
+    return len(rows)
+
+
+def remove_documents(service_ids: Iterable[int]) -> None:
+    ids = list(service_ids)
+    if not ids:
+        return
+    table, key = (SQLITE_TABLE, "rowid") if connection.vendor == "sqlite" else (POSTGRES_TABLE, "service_id")
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({','.join(['%s'] * len(chunk))})", chunk)
+
+
+def clear() -> None:
+    table = SQLITE_TABLE if connection.vendor == "sqlite" else POSTGRES_TABLE
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+
+
+def match(text: str) -> dict[int, float]:
+    """Services whose document holds every word of the query, with a score (higher is better)."""
+    terms = query_terms(text)
+    if not terms:
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Each word quoted, so that FTS5 operators in the input (NOT, NEAR, *, ^) are plain words.
+            fts_query = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+            cursor.execute(
+                f"SELECT rowid, -bm25({SQLITE_TABLE}, 4.0, 1.0) FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s",
+                [fts_query],
+            )
+        else:
+            cursor.execute(
+                f"SELECT service_id, ts_rank({POSTGRES_TABLE}.document, q) "
+                f"FROM {POSTGRES_TABLE}, plainto_tsquery('english', %s) q WHERE document @@ q",
+                [" ".join(terms)],
+            )
+        return {row[0]: float(row[1]) for row in cursor.fetchall()}

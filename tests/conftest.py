@@ -1,0 +1,99 @@
+"""Shared fixtures: the real geography and a small demo directory, loaded once per test database."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# `pytest` on its own should work as `make test` does; these only fill gaps.
+os.environ.setdefault("KITH_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijkl")
+os.environ.setdefault("KITH_SECURE_COOKIES", "0")
+
+REPO = Path(__file__).resolve().parent.parent
+REFERENCE = Path(os.environ.get("KITH_REFERENCE_DIR") or REPO.parent / "shared" / "reference")
+DEMO_SEED = 7
+DEMO_GENERATED = 400
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """../shared/reference: required in CI, skipped (and said so) in a lone clone."""
+    if (REFERENCE / "README.md").is_file():
+        return REFERENCE
+    if _flag("KITH_REQUIRE_REFERENCE"):
+        pytest.fail(f"KITH_REQUIRE_REFERENCE is set but {REFERENCE} is missing.")
+    pytest.skip(f"reference data not found at {REFERENCE} (set KITH_REFERENCE_DIR)")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = os.environ.get("KITH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    if _flag("KITH_REQUIRE_BROWSER"):
+        pytest.fail("KITH_REQUIRE_BROWSER is set but no Chromium was found (apt-get install chromium).")
+    pytest.skip("browser test skipped: no Chromium found (install Debian's chromium or set KITH_CHROMIUM)")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with Greater Manchester loaded and a small seeded demo directory."""
+    from kith.directory.demo import build_demo_directory
+    from kith.geo.loader import load_geography
+
+    with django_db_blocker.unblock():
+        load_geography()
+        build_demo_directory(seed=DEMO_SEED, generated=DEMO_GENERATED)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    """Templates can name static files without a collectstatic manifest."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.fixture
+def editor(db, client):
+    from kith.core.demo import ensure_demo_users
+
+    ensure_demo_users()
+    client.login(username="demo-editor", password="kith-demo-editor-2026")
+    return client
+
+
+@pytest.fixture
+def administrator(db, client):
+    from kith.core.demo import ensure_demo_users
+
+    ensure_demo_users()
+    client.login(username="demo-admin", password="kith-demo-admin-2026")
+    return client
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = {str(getattr(report, "longrepr", ""))[-200:] for report in skipped}
+    if any("browser test skipped" in r for r in reasons):
+        terminalreporter.write_line(
+            "BROWSER TESTS WERE SKIPPED: no Chromium here. CI installs it and makes them required.", yellow=True
+        )
+    if any("reference data not found" in r for r in reasons):
+        terminalreporter.write_line(
+            "REFERENCE-DATA TESTS WERE SKIPPED: ../shared/reference is missing. CI makes them required.",
+            yellow=True,
+        )
