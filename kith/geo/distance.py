@@ -20,4 +20,5 @@ def bounding_box(lon: float, lat: float, radius_m: float) -> tuple[float, float,
     # Widen by the cosine of the latitude nearest the pole, so the box never cuts the circle.
     extreme_lat = min(89.9, abs(lat) + dlat)
     dlon = math.degrees(radius_m / (EARTH_RADIUS_M * math.cos(math.radians(extreme_lat))))
-    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+    pad = 1e-7  # about a centimetre, so that rounding never cuts the circle
+    return lon - dlon - pad, lat - dlat - pad, lon + dlon + pad, lat + dlat + pad

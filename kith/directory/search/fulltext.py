@@ -15,6 +15,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 SQLITE_TABLE = "directory_service_fts"
 POSTGRES_TABLE = "directory_service_search"
+PG_DICTIONARY = "kith_english_stem"
+PG_CONFIG = "kith_english"
 
 
 def query_terms(text: str) -> list[str]:
@@ -30,6 +32,17 @@ def create_schema(schema_editor) -> None:
             "name, body, tokenize = 'porter unicode61 remove_diacritics 2')"
         )
     elif vendor == "postgresql":
+        # English stemming without stop words, as SQLite's porter tokenizer does, so that a search
+        # for "before" or "over 50s" finds the same services on both databases.
+        schema_editor.execute(
+            "DO $$ BEGIN "
+            f"IF NOT EXISTS (SELECT 1 FROM pg_ts_dict WHERE dictname = '{PG_DICTIONARY}') THEN "
+            f"CREATE TEXT SEARCH DICTIONARY {PG_DICTIONARY} (TEMPLATE = snowball, Language = english); END IF; "
+            f"IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = '{PG_CONFIG}') THEN "
+            f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = english); "
+            f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, "
+            f"word, hword, hword_part WITH {PG_DICTIONARY}; END IF; END $$"
+        )
         schema_editor.execute(
             f"CREATE TABLE IF NOT EXISTS {POSTGRES_TABLE} ("
             "service_id bigint PRIMARY KEY REFERENCES directory_service(id) ON DELETE CASCADE "
@@ -43,8 +56,12 @@ def create_schema(schema_editor) -> None:
 
 
 def drop_schema(schema_editor) -> None:
-    table = SQLITE_TABLE if schema_editor.connection.vendor == "sqlite" else POSTGRES_TABLE
-    schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
+    else:
+        schema_editor.execute(f"DROP TABLE IF EXISTS {POSTGRES_TABLE}")
+        schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}")
+        schema_editor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {PG_DICTIONARY}")
 
 
 def index_documents(documents: Iterable[tuple[int, str, str]]) -> int:
@@ -62,7 +79,7 @@ def index_documents(documents: Iterable[tuple[int, str, str]]) -> int:
         else:
             cursor.executemany(
                 f"INSERT INTO {POSTGRES_TABLE}(service_id, document) VALUES (%s, "
-                "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')) "
+                f"setweight(to_tsvector('{PG_CONFIG}', %s), 'A') || setweight(to_tsvector('{PG_CONFIG}', %s), 'B')) "
                 "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document",
                 rows,
             )
@@ -102,7 +119,7 @@ def match(text: str) -> dict[int, float]:
         else:
             cursor.execute(
                 f"SELECT service_id, ts_rank({POSTGRES_TABLE}.document, q) "
-                f"FROM {POSTGRES_TABLE}, plainto_tsquery('english', %s) q WHERE document @@ q",
+                f"FROM {POSTGRES_TABLE}, plainto_tsquery('{PG_CONFIG}', %s) q WHERE document @@ q",
                 [" ".join(terms)],
             )
         return {row[0]: float(row[1]) for row in cursor.fetchall()}

@@ -1,0 +1,125 @@
+"""Opening-time text, recurrence rules and ranking: plain functions, table-driven."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from kith.directory.opening_text import parse_hours_range, parse_opening_text
+from kith.directory.schedules import describe, parse_byday, weekdays
+from kith.directory.search import fulltext, ranking
+
+T = dt.time
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wednesday 10am - 4pm", [((2,), T(10), T(16))]),
+        ("Wednesday 9:30am - 12noon", [((2,), T(9, 30), T(12))]),
+        ("Tuesday - Friday 12noon - 2pm", [((1, 2, 3, 4), T(12), T(14))]),
+        ("Thursday 1.30 - 3.30pm", [((3,), T(13, 30), T(15, 30))]),
+        ("Weds 12-2pm", [((2,), T(12), T(14))]),
+        (
+            "Mon-Fri: 6:30am-10:00pm, Sat-Sun: 8:00am-6:00pm",
+            [((0, 1, 2, 3, 4), T(6, 30), T(22)), ((5, 6), T(8), T(18))],
+        ),
+        ("Tuesdays, Wednesdays and Fridays, 10am-2pm", [((1, 2, 4), T(10), T(14))]),
+        ("Monday to Friday, 9.30am-4pm", [((0, 1, 2, 3, 4), T(9, 30), T(16))]),
+        ("Saturday & Sunday 7am - 9am.", [((5, 6), T(7), T(9))]),
+        # Not plain enough to be sure: left as text.
+        ("One morning per week", []),
+        ("Wednesday 7:30pm", []),
+        ("Not known", []),
+        ("", []),
+    ],
+)
+def test_opening_text(text, expected):
+    rules = [(r.days, r.opens_at, r.closes_at) for r in parse_opening_text(text)]
+    assert rules == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("08:30-13:00,14:00-17:30", [(T(8, 30), T(13)), (T(14), T(17, 30))]),
+        ("CLOSED", []),
+        ("09:00-08:00", []),
+        ("", []),
+    ],
+)
+def test_pharmacy_hours(text, expected):
+    assert parse_hours_range(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("freq", "byday", "days"),
+    [
+        ("WEEKLY", "MO,WE", {0, 2}),
+        ("MONTHLY", "1TU", {1}),
+        ("MONTHLY", "-1FR", {4}),
+        ("WEEKLY", "", set()),
+        ("", "MO", set()),
+        ("WEEKLY", "XX,MO", {0}),
+    ],
+)
+def test_weekdays_of_a_rule(freq, byday, days):
+    assert weekdays(freq, byday) == days
+
+
+def test_parse_byday_keeps_the_week_of_the_month():
+    assert parse_byday("MO,1TU,-1FR") == [(None, 0), (1, 1), (-1, 4)]
+
+
+@pytest.mark.parametrize(
+    ("freq", "byday", "opens", "closes", "text"),
+    [
+        ("WEEKLY", "TU", T(10), T(11, 30), "Tuesdays, 10am to 11:30am"),
+        ("WEEKLY", "MO,TU,WE,TH,FR", T(9), T(17), "Monday to Friday, 9am to 5pm"),
+        ("MONTHLY", "1TU", T(19), T(21), "First Tuesday of the month, 7pm to 9pm"),
+        ("WEEKLY", "SA,SU,MO,TU,WE,TH,FR", T(12), T(14), "Every day, midday to 2pm"),
+        ("WEEKLY", "WE", None, None, "Wednesdays"),
+    ],
+)
+def test_describe_a_schedule(freq, byday, opens, closes, text):
+    assert describe(freq, byday, opens, closes) == text
+
+
+@pytest.mark.parametrize(
+    ("days", "score"),
+    [(0, 1.0), (90, 1.0), (410, 0.5), (730, 0.0), (2000, 0.0), (np.nan, 0.0)],
+)
+def test_freshness(days, score):
+    assert ranking.freshness(np.array([days]))[0] == pytest.approx(score)
+
+
+def test_proximity_is_one_at_the_centre_and_zero_at_the_edge():
+    assert ranking.proximity(np.array([0, 500, 1000, 1500]), 1000).tolist() == [1.0, 0.5, 0.0, 0.0]
+
+
+def test_relevance_scales_text_to_the_best_match():
+    fresh = np.zeros(2)
+    score = ranking.relevance(np.array([2.0, 4.0]), None, fresh)
+    assert score.tolist() == pytest.approx([0.425, 0.85])
+    assert ranking.relevance(None, None, np.array([0.3])).tolist() == [0.3]
+
+
+def test_best_row_per_service_then_best_first():
+    group = np.array([7, 7, 3, 3, 9])
+    score = np.array([0.2, 0.9, 0.5, 0.4, 0.1])
+    assert ranking.best_per_group(group, score).tolist() == [1, 2, 4]
+    assert ranking.best_per_group(np.array([], dtype=int), np.array([])).tolist() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Walking group", ["walking", "group"]),
+        ('walk* OR "NEAR(x)" -y ^z', ["walk", "or", "near", "x", "y", "z"]),
+        ("café à la carte", ["café", "à", "la", "carte"]),
+        ("   ", []),
+        ("w " * 40, ["w"] * 12),
+    ],
+)
+def test_query_terms_drop_search_operators(text, terms):
+    assert fulltext.query_terms(text) == terms
