@@ -56,6 +56,7 @@ def _plain_static_storage():
     """Templates can name static files without a collectstatic manifest."""
     from django.conf import settings
 
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,6 +17,9 @@ RADIUS_CHOICES = [0.5, 1, 2, 3, 5, 10, 20, 50]
 class YesBox(forms.BooleanField):
     """A checkbox that accepts only the values a browser sends, and says so otherwise."""
 
+    # TextInput hands over the raw value; CheckboxInput would turn any text into True.
+    widget = forms.TextInput
+
     def to_python(self, value):
         if value in (None, "", False):
             return False
