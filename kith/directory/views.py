@@ -20,7 +20,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.directory.presenters import checked_text, cost_text, result_row, when_text
-from kith.directory.search.engine import SearchQuery, area_category_counts, search
+from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
 from kith.geo.lookup import PlaceNotFound, find_place
 from kith.geo.models import Area, AreaLevel
 
@@ -41,7 +41,10 @@ def _run_search(request, *, per_page: int):
         form = SearchForm(categories=categories)
         form.is_valid()
         return {"form": form, "too_long": True}, 400
-    form = SearchForm(request.GET or None, categories=categories)
+    data = request.GET.copy()
+    if data and not data.get("radius"):
+        data["radius"] = f"{DEFAULT_RADIUS_KM:g}"  # shown in the form, so people see what was used
+    form = SearchForm(data or None, categories=categories)
     if not request.GET:
         return {"form": form, "empty": True}, 200
     if not form.is_valid():

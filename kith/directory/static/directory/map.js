@@ -6,7 +6,8 @@
   if (!element || !source || typeof L === "undefined") return;
   var data = JSON.parse(source.textContent);
   element.innerHTML = "";
-  var map = L.map(element, { scrollWheelZoom: false });
+  // A view first: circles cannot be drawn on a map that has none.
+  var map = L.map(element, { scrollWheelZoom: false }).setView([53.48, -2.24], 10);
   if (data.tiles) {
     L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map);
   }
@@ -39,8 +40,6 @@
   var group = L.featureGroup(layers);
   if (layers.length) {
     map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 16 });
-  } else {
-    map.setView([53.48, -2.24], 10);
   }
   element.setAttribute("data-ready", "true");
 })();
