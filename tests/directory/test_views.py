@@ -101,10 +101,10 @@ def test_search_page_query_count_does_not_grow_with_results(anonymous):
         assert response.status_code == 200
         return len(captured), len(response.context["rows"])
 
-    add(listing("Test Query Count Zebra", at=point_north(M9_4DH, 100)))
-    few, few_rows = queries({"q": "zebra", "near": "M9 4DH", "radius": "0.5"})
-    many, many_rows = queries({"near": "Manchester", "radius": "20"})
-    assert (few_rows, many_rows) == (1, 20)
+    add(listing("Test Query Count", at=point_north(M9_4DH, 30)))
+    few, few_rows = queries({"near": "M9 4DH", "radius": "0.1"})
+    many, many_rows = queries({"near": "M9 4DH", "radius": "10"})
+    assert 1 <= few_rows < many_rows == 20
     assert many == few
     assert many <= 14
 

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from kith.directory.models import Address, ListingCheck, Location, Service
+from kith.directory.models import Address, Location, Service
 from kith.directory.search import fulltext, ranking
 from kith.directory.search.index import SearchIndex, get_index
 from kith.geo.distance import bounding_box, haversine_m
@@ -104,15 +104,17 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
 
     text = None
     if query.words.strip():
-        matches = fulltext.match(query.words)
-        ids = np.fromiter(matches.keys(), dtype=np.int64, count=len(matches))
-        scores = np.fromiter(matches.values(), dtype=float, count=len(matches))
+        ids, scores = fulltext.match(query.words)
         order = np.argsort(ids)
         ids, scores = ids[order], scores[order]
-        pos = np.clip(np.searchsorted(ids, index.service_id), 0, max(len(ids) - 1, 0))
-        found = ids[pos] == index.service_id if len(ids) else np.zeros(len(index), dtype=bool)
+        if len(ids):
+            pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
+            found = ids[pos] == index.service_id
+            text = np.where(found, scores[pos], 0.0)
+        else:
+            found = np.zeros(len(index), dtype=bool)
+            text = np.zeros(len(index))
         mask &= found
-        text = np.where(found, scores[pos] if len(ids) else 0.0, 0.0)
 
     distance = None
     if query.place is not None:
@@ -139,37 +141,35 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
 
 
 def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
+    """The page's services and places, in three queries plus their prefetches."""
     if len(rows) == 0:
         return []
     service_ids = [int(index.service_id[r]) for r in rows]
     location_ids = [int(index.location_id[r]) for r in rows if index.location_id[r] >= 0]
     services = (
         Service.objects.select_related("organisation")
+        .only("id", "uuid", "name", "description", "fees_description", "organisation__name")
         .prefetch_related("schedules", "cost_options")
         .in_bulk(service_ids)
     )
-    locations = Location.objects.prefetch_related(
-        Prefetch("addresses", queryset=Address.objects.order_by("id")), "schedules"
-    ).in_bulk(location_ids)
-    checks = dict(
-        ListingCheck.objects.filter(service_id__in=service_ids)
-        .values("service_id")
-        .annotate(last=Max("checked_at"))
-        .values_list("service_id", "last")
+    locations = (
+        Location.objects.only("id", "name", "latitude", "longitude")
+        .prefetch_related(Prefetch("addresses", queryset=Address.objects.order_by("id")), "schedules")
+        .in_bulk(location_ids)
     )
     hits = []
     for r, score in zip(rows, scores, strict=True):
         sid = int(index.service_id[r])
         if sid not in services:  # deleted since the index was built
             continue
-        lid = int(index.location_id[r])
+        checked = index.checked_at[r]
         hits.append(
             Hit(
                 service=services[sid],
-                location=locations.get(lid),
+                location=locations.get(int(index.location_id[r])),
                 distance_m=float(distance[r]) if distance is not None else None,
                 score=float(score),
-                last_checked=checks.get(sid),
+                last_checked=None if np.isnan(checked) else dt.datetime.fromtimestamp(checked, tz=dt.UTC),
             )
         )
     return hits

@@ -8,6 +8,7 @@ explicitly from services.py; nothing is kept in step by triggers or signals.
 import re
 from collections.abc import Iterable
 
+import numpy as np
 from django.db import connection
 
 MAX_TERMS = 12
@@ -46,11 +47,12 @@ def create_schema(schema_editor) -> None:
         schema_editor.execute(
             f"CREATE TABLE IF NOT EXISTS {POSTGRES_TABLE} ("
             "service_id bigint PRIMARY KEY REFERENCES directory_service(id) ON DELETE CASCADE "
-            "DEFERRABLE INITIALLY DEFERRED, document tsvector NOT NULL)"
+            "DEFERRABLE INITIALLY DEFERRED, document tsvector NOT NULL, name_document tsvector NOT NULL)"
         )
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {POSTGRES_TABLE}_document ON {POSTGRES_TABLE} USING GIN (document)"
-        )
+        for column in ("document", "name_document"):
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {POSTGRES_TABLE}_{column} ON {POSTGRES_TABLE} USING GIN ({column})"
+            )
     else:
         raise RuntimeError(f"Kith supports SQLite and PostgreSQL, not {vendor}.")
 
@@ -78,10 +80,11 @@ def index_documents(documents: Iterable[tuple[int, str, str]]) -> int:
                 cursor.executemany(f"INSERT INTO {SQLITE_TABLE}(rowid, name, body) VALUES (%s, %s, %s)", chunk)
         else:
             cursor.executemany(
-                f"INSERT INTO {POSTGRES_TABLE}(service_id, document) VALUES (%s, "
-                f"setweight(to_tsvector('{PG_CONFIG}', %s), 'A') || setweight(to_tsvector('{PG_CONFIG}', %s), 'B')) "
-                "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document",
-                rows,
+                f"INSERT INTO {POSTGRES_TABLE}(service_id, name_document, document) VALUES (%s, "
+                f"to_tsvector('{PG_CONFIG}', %s), to_tsvector('{PG_CONFIG}', %s || ' ' || %s)) "
+                "ON CONFLICT (service_id) DO UPDATE SET name_document = EXCLUDED.name_document, "
+                "document = EXCLUDED.document",
+                [(sid, name, name, body) for sid, name, body in rows],
             )
     return len(rows)
 
@@ -103,23 +106,43 @@ def clear() -> None:
         cursor.execute(f"DELETE FROM {table}")
 
 
-def match(text: str) -> dict[int, float]:
-    """Services whose document holds every word of the query, with a score (higher is better)."""
+NAME_MATCH = 2.0  # every word is in the service's name
+BODY_MATCH = 1.0  # every word is somewhere in its document
+
+
+def match(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Ids of services whose document holds every word of the query, and a text score for each.
+
+    The score is 2 when all the words are in the name and 1 otherwise. Ranking functions such as
+    bm25 cost a few microseconds per matching row, which a common word ("walking" matches a third
+    of a large directory) turns into tens of milliseconds; this split keeps what matters most to
+    people (the name says it) at the cost of two index look-ups.
+    """
     terms = query_terms(text)
     if not terms:
-        return {}
+        return np.empty(0, dtype=np.int64), np.empty(0)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # Each word quoted, so that FTS5 operators in the input (NOT, NEAR, *, ^) are plain words.
-            fts_query = " ".join('"' + t.replace('"', "") + '"' for t in terms)
-            cursor.execute(
-                f"SELECT rowid, -bm25({SQLITE_TABLE}, 4.0, 1.0) FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s",
-                [fts_query],
-            )
+            phrase = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+            select = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
+            cursor.execute(select, [phrase])
+            everywhere = cursor.fetchall()
+            cursor.execute(select, [f"name : ({phrase})"])
+            in_name = cursor.fetchall()
         else:
+            words = " ".join(terms)
             cursor.execute(
-                f"SELECT service_id, ts_rank({POSTGRES_TABLE}.document, q) "
-                f"FROM {POSTGRES_TABLE}, plainto_tsquery('{PG_CONFIG}', %s) q WHERE document @@ q",
-                [" ".join(terms)],
+                f"SELECT service_id FROM {POSTGRES_TABLE} WHERE document @@ plainto_tsquery('{PG_CONFIG}', %s)",
+                [words],
             )
-        return {row[0]: float(row[1]) for row in cursor.fetchall()}
+            everywhere = cursor.fetchall()
+            cursor.execute(
+                f"SELECT service_id FROM {POSTGRES_TABLE} WHERE name_document @@ plainto_tsquery('{PG_CONFIG}', %s)",
+                [words],
+            )
+            in_name = cursor.fetchall()
+    ids = np.fromiter((r[0] for r in everywhere), dtype=np.int64, count=len(everywhere))
+    named = np.fromiter((r[0] for r in in_name), dtype=np.int64, count=len(in_name))
+    scores = np.where(np.isin(ids, named), NAME_MATCH, BODY_MATCH)
+    return ids, scores

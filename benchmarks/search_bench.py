@@ -1,0 +1,234 @@
+"""Search benchmark: 100,000 services across Greater Manchester, 500 mixed queries, in process.
+
+    make bench                      # SQLite in var/bench
+    DATABASE_URL=postgres://... make bench
+    make bench BENCH_ARGS=--record  # also append the figures to docs/benchmarks.md
+
+Prints p50/p95/p99 per query and peak memory. Building the directory takes a few minutes the
+first time; later runs reuse it.
+"""
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+TARGET_SERVICES = 100_000
+QUERIES = 500
+SEED = 100_000
+WORDS = [
+    "walking",
+    "choir",
+    "coffee morning",
+    "knit",
+    "garden",
+    "lunch club",
+    "football",
+    "art club",
+    "advice",
+    "pantry",
+    "dog",
+    "digital",
+    "english",
+    "carers",
+    "recovery",
+    "tai chi",
+    "library",
+    "park",
+    "singing",
+    "men's shed",
+    "food bank",
+    "swimming",
+    "peer support",
+    "reading group",
+    "job club",
+]
+CATEGORIES = ["active", "social", "arts", "nature", "food", "learning", "mental-health", "money"]
+RADII = [0.5, 1, 2, 3, 5, 10]
+
+
+def setup_django() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        bench_dir = Path(os.environ.get("KITH_VAR_DIR", REPO / "var")) / "bench"
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'bench.sqlite3'}"
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        _create_postgres_database(os.environ["DATABASE_URL"])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.config.settings")
+    import django
+
+    django.setup()
+
+
+def _create_postgres_database(url: str) -> None:
+    """Create the benchmark's database on the server if it is not there yet."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_directory() -> tuple[int, bool]:
+    from django.core.management import call_command
+
+    from kith.directory.demo import build_demo_directory
+    from kith.directory.demo.sources import real_assets
+    from kith.directory.models import DemoBuild, Service
+    from kith.geo.loader import load_geography
+    from kith.geo.models import Postcode
+
+    call_command("migrate", verbosity=0)
+    load_geography()
+    points = {
+        pc: (lon, lat)
+        for pc, lon, lat in Postcode.objects.filter(lat__isnull=False).values_list("postcode", "lon", "lat")
+    }
+    real = sum(1 for _ in real_assets(lambda p: points.get(" ".join(p.upper().split()))))
+    generated = TARGET_SERVICES - real
+    built = DemoBuild.objects.first()
+    fresh = not (built and built.seed == SEED and built.generated == generated)
+    if fresh:
+        started = time.perf_counter()
+        build_demo_directory(
+            seed=SEED,
+            generated=generated,
+            force=True,
+            progress=lambda stage, done, total: print(f"\r{stage}: {done:,}/{total:,}   ", end="", file=sys.stderr),
+        )
+        print(f"\nbuilt in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return Service.objects.count(), fresh
+
+
+def make_queries(rng: random.Random):
+    from kith.directory.search.engine import SearchQuery
+    from kith.geo.lookup import Place
+    from kith.geo.models import Postcode
+
+    postcodes = list(
+        Postcode.objects.filter(lsoa__isnull=False).order_by("postcode").values_list("postcode", "lon", "lat")
+    )
+    queries = []
+    for i in range(QUERIES):
+        code, lon, lat = rng.choice(postcodes)
+        place = Place(label=code, lon=lon, lat=lat, postcode=code)
+        kind = ("words+category+radius", "radius only", "words only")[i % 3]
+        if kind == "words+category+radius":
+            query = SearchQuery(
+                words=rng.choice(WORDS), category=rng.choice(CATEGORIES), place=place, radius_km=rng.choice(RADII)
+            )
+        elif kind == "radius only":
+            query = SearchQuery(place=place, radius_km=rng.choice(RADII))
+        else:
+            query = SearchQuery(words=rng.choice(WORDS))
+        queries.append((kind, query))
+    return queries
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true", help="append the figures to docs/benchmarks.md")
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    from kith.directory.search.engine import search
+    from kith.directory.search.index import get_index
+
+    services, built_now = build_directory()
+    started = time.perf_counter()
+    index = get_index()
+    build_s = time.perf_counter() - started
+    index_mb = (
+        sum(getattr(index, f).nbytes for f in index.__dataclass_fields__ if hasattr(getattr(index, f), "nbytes")) / 1e6
+    )
+    rng = random.Random(SEED)
+    queries = make_queries(rng)
+    for _, query in queries[:20]:
+        search(query)  # warm caches
+    timings: dict[str, list[float]] = {}
+    totals = []
+    for kind, query in queries:
+        t0 = time.perf_counter()
+        result = search(query)
+        elapsed = (time.perf_counter() - t0) * 1000
+        timings.setdefault(kind, []).append(elapsed)
+        totals.append(result.total)
+    # Memory in a second pass: tracing slows Python down, so it must not touch the timings.
+    tracemalloc.start()
+    for _, query in queries:
+        search(query)
+    _, peak_traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    all_ms = [t for ts in timings.values() for t in ts]
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    vendor = connection.vendor
+    version = (
+        connection.cursor().connection.execute("select sqlite_version()").fetchone()[0]
+        if vendor == "sqlite"
+        else f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    )
+    lines = [
+        f"### {dt.date.today():%Y-%m-%d} · {vendor} {version}",
+        "",
+        f"Machine: {machine()}.",
+        f"Directory: {services:,} services; {QUERIES} queries "
+        f"({', '.join(f'{len(v)} {k}' for k, v in timings.items())}), seed {SEED}; "
+        f"median {statistics.median(totals):,.0f} results per query.",
+        f"Search index build: {build_s:.2f} s once per directory change, {index_mb:.1f} MB of arrays.",
+        "",
+        "| queries | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for kind, values in [("all", all_ms), *timings.items()]:
+        lines.append(
+            f"| {kind} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
+            f"{percentile(values, 99):.1f} | {max(values):.1f} |"
+        )
+    lines += [
+        "",
+        f"Peak memory: {rss_mb:,.0f} MB resident for the whole process (directory build included); "
+        f"{peak_traced / 1e6:.1f} MB traced by Python during the query loop.",
+        "",
+    ]
+    report = "\n".join(lines)
+    print(report)
+    if args.record:
+        with (REPO / "docs" / "benchmarks.md").open("a", encoding="utf-8") as handle:
+            handle.write("\n" + report)
+        print("recorded in docs/benchmarks.md")
+
+
+if __name__ == "__main__":
+    main()
