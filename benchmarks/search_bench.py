@@ -216,9 +216,10 @@ def main() -> None:
             f"| {kind} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
             f"{percentile(values, 99):.1f} | {max(values):.1f} |"
         )
+    during = "building the directory in this run" if built_now else "loading the geography and the index"
     lines += [
         "",
-        f"Peak memory: {rss_mb:,.0f} MB resident for the whole process (directory build included); "
+        f"Peak memory: {rss_mb:,.0f} MB resident for the whole process ({during}); "
         f"{peak_traced / 1e6:.1f} MB traced by Python during the query loop.",
         "",
     ]
