@@ -6,10 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# `pytest` on its own should work as `make test` does; these only fill gaps.
-os.environ.setdefault("KITH_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijkl")
-os.environ.setdefault("KITH_SECURE_COOKIES", "0")
-
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = Path(os.environ.get("KITH_REFERENCE_DIR") or REPO.parent / "shared" / "reference")
 DEMO_SEED = 7
@@ -49,18 +45,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_geography()
         build_demo_directory(seed=DEMO_SEED, generated=DEMO_GENERATED)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _plain_static_storage():
-    """Templates can name static files without a collectstatic manifest."""
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

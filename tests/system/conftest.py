@@ -56,6 +56,8 @@ def kith_server(tmp_path_factory, chromium_path):
         "KITH_VAR_DIR": str(var),
         "KITH_SECURE_COOKIES": "0",
         "KITH_SECRET_KEY": "system-test-secret-key-0123456789-abcdefgh",
+        # The server runs on production settings, not the test run's.
+        "DJANGO_SETTINGS_MODULE": "kith.config.settings",
     }
     env.pop("KITH_DEBUG", None)
     drop = None

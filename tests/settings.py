@@ -1,0 +1,14 @@
+"""Settings for the test run: production settings, with the few gaps a test machine has filled."""
+
+import os
+
+# Only defaults: `make test` and CI set their own.
+os.environ.setdefault("KITH_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijkl")
+os.environ.setdefault("KITH_SECURE_COOKIES", "0")
+
+from kith.config.settings import *  # noqa: F403
+from kith.config.settings import STATIC_ROOT, STORAGES
+
+# Templates can name static files without a collectstatic manifest.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
