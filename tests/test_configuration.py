@@ -67,7 +67,7 @@ def test_env_list_and_required(monkeypatch):
 
 def _import_settings(**overrides) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KITH_") and k != "DATABASE_URL"}
-    environment.update(overrides)
+    environment.update(overrides, DJANGO_SETTINGS_MODULE="kith.config.settings")
     return subprocess.run(
         [sys.executable, "-c", "import kith.config.settings"],
         env=environment,
@@ -96,7 +96,9 @@ def test_settings_refuse_to_start_with_bad_values(overrides, message):
 def test_production_settings_pass_the_deploy_check(tmp_path):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KITH_")}
     environment.update(
-        {"KITH_SECRET_KEY": "a-long-random-production-secret-" + "q7Zp" * 10, "KITH_VAR_DIR": str(tmp_path)}
+        KITH_SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
+        KITH_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="kith.config.settings",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
