@@ -1,7 +1,6 @@
 """The one directory search: words, place and distance, filters, freshness; SQLite and PostgreSQL."""
 
 import datetime as dt
-import math
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,18 +10,9 @@ from kith.directory.models import Attribute, Location, Service, ServiceStatus, T
 from kith.directory.search.engine import SearchQuery, search
 from kith.geo.lookup import find_place
 from tests.directory.helpers import M9_4DH, add, listing, point_north
+from tests.oracles import vincenty_sphere
 
 pytestmark = pytest.mark.django_db
-
-
-def great_circle(lon1, lat1, lon2, lat2):
-    """Independent of kith.geo.distance: Vincenty's formula on the same sphere."""
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    y = math.hypot(
-        math.cos(p2) * math.sin(dl), math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    )
-    x = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
-    return 6_371_008.8 * math.atan2(y, x)
 
 
 def everything(query: SearchQuery):
@@ -50,7 +40,7 @@ def test_walking_within_2_km_of_m9_4dh_is_within_2_km_nearest_relevant_first():
     names = [hit.service.name for hit in result.hits]
     assert result.total >= 3
     for hit in result.hits:
-        actual = great_circle(*M9_4DH, hit.location.longitude, hit.location.latitude)
+        actual = vincenty_sphere(*M9_4DH, hit.location.longitude, hit.location.latitude)
         assert actual <= 2000.0 + 1e-6, f"{hit.service.name} is {actual:.0f} m away"
         assert hit.distance_m == pytest.approx(actual, abs=0.01)
     assert "Test Walk Outside" not in names and "Test Knitting Near" not in names

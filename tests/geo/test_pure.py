@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from kith.geo.distance import bounding_box, haversine_m
 from kith.geo.postcodes import PostcodeSyntaxError, looks_like_postcode, normalise_postcode, outcode
+from tests.oracles import vincenty_sphere
 
 
 @pytest.mark.parametrize(
@@ -54,16 +55,6 @@ def test_haversine_against_known_distances(a, b, metres):
     assert float(haversine_m(a[0], a[1], b[0], b[1])) == pytest.approx(metres, abs=0.5)
 
 
-def _vincenty_sphere(lon1, lat1, lon2, lat2):
-    """The great-circle distance by the (well-conditioned) Vincenty formula on a sphere."""
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    y = math.hypot(
-        math.cos(p2) * math.sin(dl), math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    )
-    x = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
-    return 6_371_008.8 * math.atan2(y, x)
-
-
 @given(
     st.floats(-3.0, -1.5),
     st.floats(53.2, 53.8),
@@ -71,7 +62,7 @@ def _vincenty_sphere(lon1, lat1, lon2, lat2):
     st.floats(53.2, 53.8),
 )
 def test_haversine_agrees_with_vincenty_on_a_sphere(lon1, lat1, lon2, lat2):
-    expected = _vincenty_sphere(lon1, lat1, lon2, lat2)
+    expected = vincenty_sphere(lon1, lat1, lon2, lat2)
     assert float(haversine_m(lon1, lat1, lon2, lat2)) == pytest.approx(expected, abs=1e-6, rel=1e-9)
 
 
