@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "kith.core",
     "kith.geo",
     "kith.directory",
+    "kith.accounts",
+    "kith.people",
+    "kith.matching",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ import re
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _BYDAY = re.compile(r"^([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$")
+PARTS_OF_DAY = ("morning", "afternoon", "evening")
+PART_BIT = {part: 1 << i for i, part in enumerate(PARTS_OF_DAY)}
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
 
 
@@ -59,3 +61,15 @@ def _clock(value: dt.time) -> str:
     if value.hour == 12 and value.minute == 0:
         return "midday"
     return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+def parts_of_day(start_minute: int, end_minute: int) -> frozenset[str]:
+    """Parts of the day a session touches: morning until noon, afternoon until 5pm, then evening."""
+    parts = set()
+    if start_minute < 12 * 60:
+        parts.add("morning")
+    if start_minute < 17 * 60 and end_minute > 12 * 60:
+        parts.add("afternoon")
+    if end_minute > 17 * 60:
+        parts.add("evening")
+    return frozenset(parts)

@@ -21,6 +21,7 @@ from kith.directory.models import (
     Attribute,
     CostOption,
     DirectoryState,
+    Language,
     ListingCheck,
     Schedule,
     Service,
@@ -28,7 +29,7 @@ from kith.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from kith.directory.schedules import minutes, weekdays
+from kith.directory.schedules import PART_BIT, minutes, parts_of_day, weekdays
 from kith.directory.taxonomy import WHAT_MATTERS
 
 
@@ -46,12 +47,15 @@ class SearchIndex:
     min_age: np.ndarray
     max_age: np.ndarray
     checked_at: np.ndarray  # seconds since the epoch; NaN if never checked
+    parts: np.ndarray  # bits of schedules.PART_BIT: the parts of the day it runs in
+    languages: np.ndarray  # bit language_bit[code] set: offered in that language
     lsoa: np.ndarray  # index into area_codes; -1 if none
     ward: np.ndarray
     local_authority: np.ndarray
     area_codes: list[str]
     area_positions: dict[str, int]
     category_bit: dict[str, int]
+    language_bit: dict[str, int]
     # Opening intervals: interval k is row iv_row[k], weekday iv_day[k], minutes iv_start..iv_end.
     iv_row: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     iv_day: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
@@ -169,6 +173,14 @@ def build_index(token: str) -> SearchIndex:
     step_free_locations = set(
         Accessibility.objects.filter(feature=AccessibilityFeature.STEP_FREE).values_list("location_id", flat=True)
     )
+    language_bit: dict[str, int] = {}
+    service_languages: dict[int, int] = defaultdict(int)
+    for sid, code in Language.objects.filter(service__isnull=False).exclude(code="").values_list("service_id", "code"):
+        code = code.lower()
+        if code not in language_bit and len(language_bit) < 63:
+            language_bit[code] = len(language_bit)
+        if code in language_bit:
+            service_languages[sid] |= 1 << language_bit[code]
     checked = dict(
         ListingCheck.objects.values("service_id").annotate(last=Max("checked_at")).values_list("service_id", "last")
     )
@@ -196,6 +208,8 @@ def build_index(token: str) -> SearchIndex:
     min_age = np.full(n, np.nan)
     max_age = np.full(n, np.nan)
     checked_at = np.full(n, np.nan)
+    parts = np.zeros(n, dtype=np.int8)
+    languages = np.zeros(n, dtype=np.int64)
     lsoa = np.full(n, -1, dtype=np.int32)
     ward = np.full(n, -1, dtype=np.int32)
     lad = np.full(n, -1, dtype=np.int32)
@@ -209,8 +223,10 @@ def build_index(token: str) -> SearchIndex:
             lon[i], lat[i] = x, y
         categories[i] = service_mask.get(sid, 0)
         rules = by_sal.get(sal_id) or by_service.get(sid) or by_location.get(lid) or []
-        mask = 0
+        mask = part_mask = 0
         for weekday_set, start, end in rules:
+            if start is not None and end is not None and end > start:
+                part_mask |= sum(PART_BIT[p] for p in parts_of_day(start, end))
             for d in weekday_set:
                 mask |= 1 << d
                 if start is not None and end is not None and end > start:
@@ -219,6 +235,8 @@ def build_index(token: str) -> SearchIndex:
                     iv_start.append(start)
                     iv_end.append(end)
         days[i] = mask
+        parts[i] = part_mask
+        languages[i] = service_languages.get(sid, 0)
         amounts = prices.get(sid)
         free[i] = bool(amounts) and all(a is not None and a == 0 for a in amounts)
         step_free[i] = lid in step_free_locations
@@ -245,12 +263,15 @@ def build_index(token: str) -> SearchIndex:
         min_age=min_age,
         max_age=max_age,
         checked_at=checked_at,
+        parts=parts,
+        languages=languages,
         lsoa=lsoa,
         ward=ward,
         local_authority=lad,
         area_codes=area_codes,
         area_positions=area_pos,
         category_bit=bit_of_code,
+        language_bit=language_bit,
         iv_row=np.asarray(iv_row, dtype=np.int64),
         iv_day=np.asarray(iv_day, dtype=np.int8),
         iv_start=np.asarray(iv_start, dtype=np.int16),
