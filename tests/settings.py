@@ -12,3 +12,6 @@ from kith.config.settings import STATIC_ROOT, STORAGES
 # Templates can name static files without a collectstatic manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+
+# Tests make many users; production hashing (Argon2id, tested in test_security) would take minutes.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,1 @@
+"""Kith: social prescribing done as community development."""

@@ -1,0 +1,21 @@
+"""The role of a signed-in user, read once per request."""
+
+from kith.accounts.models import Role, StaffProfile
+
+
+def profile_of(user) -> StaffProfile | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def role_of(user) -> str | None:
+    profile = profile_of(user)
+    if profile is not None:
+        return profile.role
+    if getattr(user, "is_superuser", False):
+        return Role.ADMINISTRATOR
+    return None

@@ -1,0 +1,264 @@
+"""The `kith` command for operators: set up, load data, search and serve."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.config.settings")
+    import django
+
+    django.setup()
+
+
+class StageProgress:
+    """Adapts (stage, done, total) callbacks to one click progress bar per stage."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.stage = None
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            self.bar = click.progressbar(length=max(total, 1), label=f"{stage:<20}", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(max(done - self.done, 0))
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.group()
+@click.version_option(package_name="kith")
+def main() -> None:
+    """Kith: social prescribing as community development."""
+    _setup_django()
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@main.command("load-geography")
+@click.option("--force", is_flag=True, help="Load again even if the data files have not changed.")
+@click.option(
+    "--reference-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="../shared/reference, for Community Needs Index values (not shipped: no stated licence).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None:
+    """Load Greater Manchester areas, indicators and postcodes (idempotent)."""
+    from django.conf import settings
+
+    from kith.geo.loader import CNI_FILE
+    from kith.geo.loader import load_geography as load
+
+    reference_dir = reference_dir or (Path(settings.KITH_REFERENCE_DIR) if settings.KITH_REFERENCE_DIR else None)
+    cni_path = None
+    if reference_dir is not None:
+        cni_path = reference_dir / CNI_FILE
+        if not cni_path.is_file():
+            raise click.ClickException(f"No Community Needs Index file at {cni_path}.")
+    progress = StageProgress(enabled=not quiet)
+    result = load(cni_path=cni_path, force=force, progress=progress)
+    progress.close()
+    if result.skipped:
+        click.echo("Geography already loaded from these data files; nothing to do (use --force to reload).")
+    else:
+        counts = result.counts
+        click.echo(
+            f"Loaded {counts['lad']} local authorities, {counts['ward']} wards, {counts['msoa']} MSOAs, "
+            f"{counts['lsoa']} LSOAs and {counts['postcodes']:,} postcodes "
+            f"({counts['postcodes_without_location']} non-geographic, "
+            f"{counts['postcodes_outside_gm']} outside Greater Manchester)."
+        )
+        click.echo("Community Needs Index: " + ("loaded." if result.with_cni else "not loaded (no --reference-dir)."))
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@main.command("load-taxonomy")
+def load_taxonomy() -> None:
+    """Create or update the "what matters" and OpenActive taxonomies."""
+    from django.db import transaction
+
+    from kith.directory.models import Taxonomy, TaxonomyTerm
+    from kith.directory.taxonomy import load_taxonomies
+
+    with transaction.atomic():
+        counts = load_taxonomies(Taxonomy, TaxonomyTerm)
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} terms")
+
+
+@main.command("demo-data")
+@click.option("--seed", default=2026, show_default=True, help="The same seed builds the same directory.")
+@click.option(
+    "--services",
+    "generated",
+    default=1200,
+    show_default=True,
+    help="How many generated groups and activities to add to the real assets.",
+)
+@click.option("--force", is_flag=True, help="Delete the demo directory and build it again.")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def demo_data(seed: int, generated: int, force: bool, quiet: bool) -> None:
+    """Build the demo directory from real Greater Manchester asset lists plus generated groups."""
+    from kith.directory.demo import build_demo_directory
+
+    progress = StageProgress(enabled=not quiet)
+    try:
+        result = build_demo_directory(seed=seed, generated=generated, force=force, progress=progress)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        progress.close()
+    if result.skipped:
+        click.echo(f"Demo directory already built with seed {seed} ({result.services:,} services); nothing to do.")
+    else:
+        click.echo(
+            f"Built the demo directory: {result.services:,} services in {result.organisations:,} "
+            f"organisations at {result.locations:,} locations (seed {seed})."
+        )
+        for source, count in sorted(result.by_source.items()):
+            click.echo(f"  {source:<32} {count:>6,}")
+
+
+@main.command("demo-users")
+def demo_users() -> None:
+    """Create the demo sign-ins and print them."""
+    from kith.core.demo import ensure_demo_users
+
+    click.echo("Demo sign-ins (for this demo only; never use them on a real server):")
+    for username, password, role in ensure_demo_users():
+        click.echo(f"  {role:<22} username {username:<16} password {password}")
+
+
+@main.command()
+@click.argument("words", nargs=-1)
+@click.option("--near", help="A postcode, or a ward or borough name.")
+@click.option("--radius", type=float, default=2.0, show_default=True, help="Kilometres (0.1 to 50).")
+@click.option("--category", help="A 'what matters' code, e.g. active.")
+@click.option("--free", is_flag=True, help="Only free listings.")
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def search(words, near, radius, category, free, limit, fmt) -> None:
+    """Search the directory as the web pages do."""
+    from kith.directory.search.engine import MAX_RADIUS_KM, MIN_RADIUS_KM, SearchQuery
+    from kith.directory.search.engine import search as run
+    from kith.geo.lookup import PlaceNotFound, find_place
+
+    place = None
+    if near:
+        try:
+            place = find_place(near)
+        except PlaceNotFound as error:
+            raise click.ClickException(str(error)) from None
+    if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
+        raise click.BadParameter(f"must be between {MIN_RADIUS_KM} and {MAX_RADIUS_KM} km", param_hint="--radius")
+    result = run(
+        SearchQuery(
+            words=" ".join(words), place=place, radius_km=radius, category=category or "", free=free, per_page=limit
+        )
+    )
+    rows = [
+        {
+            "id": str(hit.service.uuid),
+            "name": hit.service.name,
+            "organisation": hit.service.organisation.name,
+            "distance_km": None if hit.distance_m is None else round(hit.distance_m / 1000, 2),
+            "score": round(hit.score, 3),
+        }
+        for hit in result.hits
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"total": result.total, "results": rows}, indent=2))
+        return
+    click.echo(f"{result.total:,} found")
+    for row in rows:
+        distance = "" if row["distance_km"] is None else f"{row['distance_km']:>6.2f} km  "
+        click.echo(f"{distance}{row['name']}  ({row['organisation']})")
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the full-text search documents of every service."""
+    from kith.directory.services import reindex_all
+
+    click.echo(f"Indexed {reindex_all():,} services.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    show_default="8000 or $PORT",
+    type=click.IntRange(1, 65535),
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve Kith with gunicorn (static files through WhiteNoise)."""
+    from django.conf import settings
+
+    if not Path(settings.STATIC_ROOT, "staticfiles.json").exists() and not settings.DEBUG:
+        raise click.ClickException("Static files are not collected: run `make assets` or `kith collectstatic`.")
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kith.config.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        # Long query strings reach Django, which answers them with words rather than a bare 414.
+        "--limit-request-line",
+        "16384",
+    ]
+    click.echo(f"Kith is at http://{host}:{port}/ (Ctrl+C stops it)")
+    os.execv(sys.executable, args)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def collectstatic(ctx) -> None:
+    """Collect static files for serving (front-end packages must be installed: `make assets`)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    click.echo("Static files collected.")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args) -> None:
+    """Run any Django management command (e.g. `kith manage createsuperuser`)."""
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kith manage", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("kith.core.urls")),
+    path("", include("kith.geo.urls")),
+    path("", include("kith.directory.urls")),
+]
+
+handler400 = "kith.core.views.bad_request"
+handler404 = "kith.core.views.not_found"
+handler500 = "kith.core.views.server_error"

@@ -1,0 +1,35 @@
+"""The audit trail: every read and write of a person's data, who did it and when."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        READ = "read", "read"
+        CREATE = "create", "create"
+        UPDATE = "update", "update"
+        DELETE = "delete", "delete"
+        EXPORT = "export", "export"
+        ERASE = "erase", "erase"
+        SHARE = "share", "share"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the trail still says who after an account is deleted.
+    username = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=60, help_text="e.g. person, wellbeing, consent, note")
+    object_id = models.CharField(max_length=64, blank=True)
+    person = models.UUIDField(null=True, blank=True, db_index=True, help_text="The person whose data it was")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["person", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what} {self.object_id}"

@@ -1,0 +1,32 @@
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def bad_request(request, exception=None):
+    message = str(exception) if exception else "The request could not be understood."
+    return render(request, "core/error.html", {"title": "Bad request", "message": message}, status=400)
+
+
+def not_found(request, exception=None):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "Page not found", "message": "We could not find that page. It may have moved or been removed."},
+        status=404,
+    )
+
+
+def server_error(request):
+    return render(
+        request,
+        "core/error.html",
+        {"title": "Sorry, something went wrong", "message": "Please try again later."},
+        status=500,
+    )

@@ -1,0 +1,126 @@
+"""Turn directory records and search hits into the words and numbers pages show."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.timesince import timesince
+
+from kith.directory import schedules as schedule_text
+from kith.directory.models import ListingCheck, Location, Schedule, Service
+
+
+def distance_text(metres: float | None) -> str:
+    if metres is None:
+        return ""
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f} m"
+    return f"{metres / 1000:.1f} km"
+
+
+def cost_text(service: Service) -> str:
+    amounts = [c.amount for c in service.cost_options.all()]
+    if not amounts:
+        return service.fees_description
+    if all(a is not None and a == 0 for a in amounts):
+        return "Free"
+    paid = sorted(a for a in amounts if a is not None and a > 0)
+    if not paid:
+        return service.fees_description or "Ask about costs"
+    text = f"£{paid[0]:.2f}" + (" or more" if len(paid) > 1 and paid[-1] != paid[0] else "")
+    return f"{text} – {service.fees_description}" if service.fees_description else text
+
+
+def when_text(service: Service, location: Location | None) -> list[str]:
+    rules: list[Schedule] = list(service.schedules.all())
+    if not rules and location is not None:
+        rules = list(location.schedules.all())
+    lines = []
+    for rule in rules:
+        text = schedule_text.describe(rule.freq, rule.byday, rule.opens_at, rule.closes_at, rule.description)
+        if text and text not in lines:
+            lines.append(text)
+    return lines
+
+
+def checked_text(
+    checked_at: dt.datetime | None, *, role: str = "", method: str = "", now: dt.datetime | None = None
+) -> str:
+    """'Checked 3 weeks ago by a link worker (phoned)' or 'Not checked yet'."""
+    if checked_at is None:
+        return "Not checked yet"
+    ago = timesince(checked_at, now or timezone.now(), depth=1)
+    text = f"Checked {ago} ago"
+    if role:
+        text += f" by {'an' if role[0] in 'aeiou' else 'a'} {role}" if role != "import" else " (imported)"
+    if method and method != "imported":
+        text += f" ({dict(ListingCheck.Method.choices).get(method, method)})"
+    return text
+
+
+def address_text(location: Location | None) -> str:
+    if location is None:
+        return ""
+    addresses = list(location.addresses.all())
+    if not addresses:
+        return location.name
+    a = addresses[0]
+    parts = [
+        location.name if location.name and location.name != a.address_1 else "",
+        a.address_1,
+        a.city,
+        a.postal_code,
+    ]
+    return ", ".join(p for p in parts if p)
+
+
+@dataclass
+class ResultRow:
+    """One search result as the list, the map and the printable page show it."""
+
+    uuid: str
+    name: str
+    organisation: str
+    description: str
+    where: str
+    distance: str
+    when: list[str]
+    cost: str
+    checked: str
+    reasons: list[str]
+    lon: float | None
+    lat: float | None
+
+
+def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
+    service, location = hit.service, hit.location
+    when = when_text(service, location)
+    cost = cost_text(service)
+    checked = checked_text(hit.last_checked, now=now)
+    reasons = [
+        r
+        for r in [
+            cost if cost == "Free" else "",
+            distance_text(hit.distance_m),
+            when[0] if when else "",
+            checked.replace("Checked ", "checked "),
+        ]
+        if r
+    ]
+    description = service.description
+    if len(description) > 220:
+        description = description[:217].rsplit(" ", 1)[0] + "…"
+    return ResultRow(
+        uuid=str(service.uuid),
+        name=service.name,
+        organisation=service.organisation.name,
+        description=description,
+        where=address_text(location),
+        distance=distance_text(hit.distance_m),
+        when=when,
+        cost=cost,
+        checked=checked,
+        reasons=reasons,
+        lon=location.longitude if location else None,
+        lat=location.latitude if location else None,
+    )

@@ -1,0 +1,279 @@
+"""An in-memory, column-wise copy of what search filters on, one row per service and place.
+
+Filtering 100,000 rows by distance, category, day and flags is a few numpy operations; doing it
+in SQL would mean trigonometry the databases cannot index. The copy is rebuilt when the
+directory's token changes (see DirectoryState), so every process sees every write.
+"""
+
+import datetime as dt
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+from django.db.models import Max
+
+from kith.directory.models import (
+    Accessibility,
+    AccessibilityFeature,
+    Attribute,
+    CostOption,
+    DirectoryState,
+    Language,
+    ListingCheck,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from kith.directory.schedules import PART_BIT, minutes, parts_of_day, weekdays
+from kith.directory.taxonomy import WHAT_MATTERS
+
+
+@dataclass
+class SearchIndex:
+    token: str
+    service_id: np.ndarray
+    location_id: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    categories: np.ndarray  # bit i set: the row offers want number i
+    days: np.ndarray  # bit d set: runs on weekday d (0=Monday)
+    free: np.ndarray
+    step_free: np.ndarray
+    min_age: np.ndarray
+    max_age: np.ndarray
+    checked_at: np.ndarray  # seconds since the epoch; NaN if never checked
+    parts: np.ndarray  # bits of schedules.PART_BIT: the parts of the day it runs in
+    languages: np.ndarray  # bit language_bit[code] set: offered in that language
+    lsoa: np.ndarray  # index into area_codes; -1 if none
+    ward: np.ndarray
+    local_authority: np.ndarray
+    area_codes: list[str]
+    area_positions: dict[str, int]
+    category_bit: dict[str, int]
+    language_bit: dict[str, int]
+    # Opening intervals: interval k is row iv_row[k], weekday iv_day[k], minutes iv_start..iv_end.
+    iv_row: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    iv_day: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
+    iv_start: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
+    iv_end: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
+
+    def __len__(self) -> int:
+        return len(self.service_id)
+
+    def area_index(self, code: str) -> int:
+        # -2 matches no row: rows without an area hold -1.
+        return self.area_positions.get(code, -2)
+
+
+_lock = threading.Lock()
+_cache: dict[str, SearchIndex] = {}
+
+
+def current_token() -> str:
+    return DirectoryState.objects.values_list("token", flat=True).first() or ""
+
+
+def mark_changed() -> str:
+    """Record that the directory changed; the next search in every process rebuilds its index."""
+    token = uuid.uuid4().hex
+    updated = DirectoryState.objects.filter(pk=1).update(token=token)
+    if not updated:
+        DirectoryState.objects.create(pk=1, token=token)
+    return token
+
+
+def get_index() -> SearchIndex:
+    token = current_token()
+    key = connection.settings_dict["NAME"].__str__()
+    cached = _cache.get(key)
+    if cached is not None and cached.token == token:
+        return cached
+    with _lock:
+        cached = _cache.get(key)
+        if cached is None or cached.token != token:
+            cached = build_index(token)
+            _cache[key] = cached
+    return cached
+
+
+def category_bits() -> tuple[dict[str, int], dict[int, int]]:
+    """Bit per top-level want, and for every term id the bit of its top-level ancestor."""
+    terms = list(TaxonomyTerm.objects.values_list("id", "parent_id", "code", "taxonomy__source_id"))
+    parent_of = {t[0]: t[1] for t in terms}
+    tops = sorted(
+        (t for t in terms if t[1] is None and t[3] == WHAT_MATTERS),
+        key=lambda t: t[2],
+    )
+    bit_of_code = {t[2]: i for i, t in enumerate(tops)}
+    bit_of_top_id = {t[0]: i for i, t in enumerate(tops)}
+    bit_of_term: dict[int, int] = {}
+    for term_id in parent_of:
+        node, seen = term_id, 0
+        while parent_of.get(node) is not None and seen < 50:
+            node, seen = parent_of[node], seen + 1
+        if node in bit_of_top_id:
+            bit_of_term[term_id] = bit_of_top_id[node]
+    return bit_of_code, bit_of_term
+
+
+def build_index(token: str) -> SearchIndex:
+    bit_of_code, bit_of_term = category_bits()
+    services = dict(Service.objects.filter(status=ServiceStatus.ACTIVE).values_list("uuid", "id"))
+    ages = {
+        sid: (lo, hi)
+        for sid, lo, hi in Service.objects.filter(status=ServiceStatus.ACTIVE).values_list(
+            "id", "minimum_age", "maximum_age"
+        )
+    }
+    service_mask: dict[int, int] = defaultdict(int)
+    for link_id, term_id in Attribute.objects.filter(link_entity="service").values_list("link_id", "taxonomy_term_id"):
+        sid = services.get(link_id)
+        if sid is not None and term_id in bit_of_term:
+            service_mask[sid] |= 1 << bit_of_term[term_id]
+
+    placements = list(
+        ServiceAtLocation.objects.filter(service__status=ServiceStatus.ACTIVE).values_list(
+            "id",
+            "service_id",
+            "location_id",
+            "location__longitude",
+            "location__latitude",
+            "location__lsoa_id",
+            "location__ward_id",
+            "location__local_authority_id",
+        )
+    )
+    placed = {p[1] for p in placements}
+    rows = placements + [(None, sid, None, None, None, None, None, None) for sid in ages if sid not in placed]
+    rows.sort(key=lambda r: (r[1], r[2] or 0))
+
+    today = dt.date.today()
+    by_sal, by_service, by_location = defaultdict(list), defaultdict(list), defaultdict(list)
+    for sal_id, sid, lid, freq, byday, opens, closes, valid_to in Schedule.objects.values_list(
+        "service_at_location_id", "service_id", "location_id", "freq", "byday", "opens_at", "closes_at", "valid_to"
+    ):
+        if valid_to and valid_to < today:
+            continue
+        rule = (weekdays(freq, byday), minutes(opens), minutes(closes))
+        if sal_id:
+            by_sal[sal_id].append(rule)
+        elif sid:
+            by_service[sid].append(rule)
+        elif lid:
+            by_location[lid].append(rule)
+
+    prices = defaultdict(list)
+    for sid, amount in CostOption.objects.values_list("service_id", "amount"):
+        prices[sid].append(amount)
+    step_free_locations = set(
+        Accessibility.objects.filter(feature=AccessibilityFeature.STEP_FREE).values_list("location_id", flat=True)
+    )
+    language_bit: dict[str, int] = {}
+    service_languages: dict[int, int] = defaultdict(int)
+    for sid, code in Language.objects.filter(service__isnull=False).exclude(code="").values_list("service_id", "code"):
+        code = code.lower()
+        if code not in language_bit and len(language_bit) < 63:
+            language_bit[code] = len(language_bit)
+        if code in language_bit:
+            service_languages[sid] |= 1 << language_bit[code]
+    checked = dict(
+        ListingCheck.objects.values("service_id").annotate(last=Max("checked_at")).values_list("service_id", "last")
+    )
+
+    area_codes: list[str] = []
+    area_pos: dict[str, int] = {}
+
+    def area(code):
+        if code is None:
+            return -1
+        if code not in area_pos:
+            area_pos[code] = len(area_codes)
+            area_codes.append(code)
+        return area_pos[code]
+
+    n = len(rows)
+    service_id = np.empty(n, dtype=np.int64)
+    location_id = np.full(n, -1, dtype=np.int64)
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    categories = np.zeros(n, dtype=np.int64)
+    days = np.zeros(n, dtype=np.int16)
+    free = np.zeros(n, dtype=bool)
+    step_free = np.zeros(n, dtype=bool)
+    min_age = np.full(n, np.nan)
+    max_age = np.full(n, np.nan)
+    checked_at = np.full(n, np.nan)
+    parts = np.zeros(n, dtype=np.int8)
+    languages = np.zeros(n, dtype=np.int64)
+    lsoa = np.full(n, -1, dtype=np.int32)
+    ward = np.full(n, -1, dtype=np.int32)
+    lad = np.full(n, -1, dtype=np.int32)
+    iv_row, iv_day, iv_start, iv_end = [], [], [], []
+
+    for i, (sal_id, sid, lid, x, y, lsoa_code, ward_code, lad_code) in enumerate(rows):
+        service_id[i] = sid
+        if lid is not None:
+            location_id[i] = lid
+        if x is not None and y is not None:
+            lon[i], lat[i] = x, y
+        categories[i] = service_mask.get(sid, 0)
+        rules = by_sal.get(sal_id) or by_service.get(sid) or by_location.get(lid) or []
+        mask = part_mask = 0
+        for weekday_set, start, end in rules:
+            if start is not None and end is not None and end > start:
+                part_mask |= sum(PART_BIT[p] for p in parts_of_day(start, end))
+            for d in weekday_set:
+                mask |= 1 << d
+                if start is not None and end is not None and end > start:
+                    iv_row.append(i)
+                    iv_day.append(d)
+                    iv_start.append(start)
+                    iv_end.append(end)
+        days[i] = mask
+        parts[i] = part_mask
+        languages[i] = service_languages.get(sid, 0)
+        amounts = prices.get(sid)
+        free[i] = bool(amounts) and all(a is not None and a == 0 for a in amounts)
+        step_free[i] = lid in step_free_locations
+        lo, hi = ages[sid]
+        if lo is not None:
+            min_age[i] = lo
+        if hi is not None:
+            max_age[i] = hi
+        last = checked.get(sid)
+        if last is not None:
+            checked_at[i] = last.timestamp()
+        lsoa[i], ward[i], lad[i] = area(lsoa_code), area(ward_code), area(lad_code)
+
+    return SearchIndex(
+        token=token,
+        service_id=service_id,
+        location_id=location_id,
+        lon=lon,
+        lat=lat,
+        categories=categories,
+        days=days,
+        free=free,
+        step_free=step_free,
+        min_age=min_age,
+        max_age=max_age,
+        checked_at=checked_at,
+        parts=parts,
+        languages=languages,
+        lsoa=lsoa,
+        ward=ward,
+        local_authority=lad,
+        area_codes=area_codes,
+        area_positions=area_pos,
+        category_bit=bit_of_code,
+        language_bit=language_bit,
+        iv_row=np.asarray(iv_row, dtype=np.int64),
+        iv_day=np.asarray(iv_day, dtype=np.int8),
+        iv_start=np.asarray(iv_start, dtype=np.int16),
+        iv_end=np.asarray(iv_end, dtype=np.int16),
+    )

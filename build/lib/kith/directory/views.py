@@ -1,0 +1,263 @@
+"""Public directory pages: thin views over the search engine and presenters."""
+
+import json
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from kith.directory.forms import MAX_QUERY_STRING, RADIUS_CHOICES, SearchForm
+from kith.directory.models import (
+    Address,
+    Attribute,
+    ListingCheck,
+    Organisation,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from kith.directory.presenters import checked_text, cost_text, result_row, when_text
+from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
+from kith.geo.lookup import PlaceNotFound, find_place
+from kith.geo.models import Area, AreaLevel
+
+
+def _categories():
+    return list(TaxonomyTerm.objects.what_matters().values_list("code", "name"))
+
+
+def home(request):
+    form = SearchForm(categories=_categories())
+    return render(request, "directory/home.html", {"form": form, "categories": _categories()})
+
+
+def _run_search(request, *, per_page: int):
+    """(context, status) for the search pages: a 400 with words for any bad input."""
+    categories = _categories()
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+        form = SearchForm(categories=categories)
+        form.is_valid()
+        return {"form": form, "too_long": True}, 400
+    data = request.GET.copy()
+    if data and not data.get("radius"):
+        data["radius"] = f"{DEFAULT_RADIUS_KM:g}"  # shown in the form, so people see what was used
+    form = SearchForm(data or None, categories=categories)
+    if not request.GET:
+        return {"form": form, "empty": True}, 200
+    if not form.is_valid():
+        return {"form": form}, 400
+    data = form.cleaned_data
+    place = area = None
+    if data["near"]:
+        try:
+            place = find_place(data["near"])
+        except PlaceNotFound as error:
+            form.add_error("near", str(error))
+            return {"form": form}, 400
+    if data["area"]:
+        area = Area.objects.without_geometry().filter(code=data["area"].upper()).first()
+        if area is None:
+            form.add_error(None, "We do not know that area. Choose one from the list of areas.")
+            return {"form": form}, 400
+    query = SearchQuery(
+        words=data["q"],
+        place=place,
+        radius_km=data["radius"],
+        category=data["category"],
+        day=data["day"],
+        open_now=data["open_now"],
+        free=data["free"],
+        age=data["age"],
+        step_free=data["step_free"],
+        area=area,
+        sort=data["sort"],
+        page=data["page"],
+        per_page=per_page,
+    )
+    now = timezone.now()
+    result = search(query, now=now)
+    rows = [result_row(hit, query=query, now=now) for hit in result.hits]
+    outline_area = area or (place.area if place and place.area else None)
+    if outline_area is None and place and place.ward_code:
+        outline_area = Area.objects.filter(code=place.ward_code).first()
+    elif outline_area is not None:
+        outline_area = Area.objects.filter(code=outline_area.code).first()
+    map_data = {
+        "markers": [{"name": r.name, "lon": r.lon, "lat": r.lat, "url": f"/services/{r.uuid}/"} for r in rows if r.lon],
+        "centre": [place.lon, place.lat] if place else None,
+        "radius_m": data["radius"] * 1000 if place else None,
+        "outline": json.loads(outline_area.geometry) if outline_area else None,
+        "outline_name": outline_area.name if outline_area else "",
+        "tiles": settings.KITH_MAP_TILES_URL,
+        "attribution": settings.KITH_MAP_TILES_ATTRIBUTION,
+    }
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "form": form,
+        "result": result,
+        "rows": rows,
+        "place": place,
+        "area": area,
+        "notices": form.notices,
+        "map_data": map_data,
+        "query_params": params.urlencode(),
+        "radius_choices": RADIUS_CHOICES,
+        "page_beyond_end": result.total and data["page"] > result.pages,
+        "first_number": (data["page"] - 1) * per_page + 1,
+    }, 200
+
+
+def search_page(request):
+    context, status = _run_search(request, per_page=20)
+    return render(request, "directory/search.html", context, status=status)
+
+
+def search_print(request):
+    context, status = _run_search(request, per_page=100)
+    context["printed_at"] = timezone.now()
+    return render(request, "directory/search_print.html", context, status=status)
+
+
+def service_detail(request, uuid):
+    service = get_object_or_404(
+        Service.objects.select_related("organisation").prefetch_related(
+            "schedules",
+            "cost_options",
+            "phones",
+            "contacts",
+            "languages",
+            "service_areas__area",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    Prefetch("location__addresses", queryset=Address.objects.order_by("id")),
+                    "location__accessibility",
+                    "location__schedules",
+                ),
+            ),
+        ),
+        uuid=uuid,
+    )
+    categories = list(
+        TaxonomyTerm.objects.filter(
+            id__in=Attribute.objects.filter(link_entity="service", link_id=service.uuid).values("taxonomy_term_id")
+        ).select_related("parent")
+    )
+    latest = ListingCheck.objects.filter(service=service).order_by("-checked_at").first()
+    places = []
+    for sal in service.service_at_locations.all():
+        location = sal.location
+        places.append(
+            {
+                "location": location,
+                "addresses": list(location.addresses.all()),
+                "accessibility": list(location.accessibility.all()),
+                "when": when_text(service, location),
+            }
+        )
+    ward_name = None
+    first = places[0]["location"] if places else None
+    if first and first.ward_id:
+        ward_name = Area.objects.filter(code=first.ward_id).values_list("name", flat=True).first()
+    return render(
+        request,
+        "directory/service.html",
+        {
+            "service": service,
+            "categories": categories,
+            "places": places,
+            "when": when_text(service, None),
+            "cost": cost_text(service),
+            "checked": checked_text(
+                latest.checked_at if latest else None,
+                role=latest.checked_by_role if latest else "",
+                method=latest.method if latest else "",
+            ),
+            "latest_check": latest,
+            "is_active": service.status == ServiceStatus.ACTIVE,
+            "ward_name": ward_name,
+            "ward_code": first.ward_id if first else None,
+            "map_data": {
+                "markers": [
+                    {
+                        "name": p["location"].name or service.name,
+                        "lon": p["location"].longitude,
+                        "lat": p["location"].latitude,
+                        "url": "",
+                    }
+                    for p in places
+                    if p["location"].latitude
+                ],
+                "centre": None,
+                "radius_m": None,
+                "outline": None,
+                "outline_name": "",
+                "tiles": settings.KITH_MAP_TILES_URL,
+                "attribution": settings.KITH_MAP_TILES_ATTRIBUTION,
+            },
+        },
+    )
+
+
+def organisation_detail(request, uuid):
+    organisation = get_object_or_404(Organisation, uuid=uuid)
+    services = list(
+        organisation.services.order_by("name").only("uuid", "name", "description", "status", "organisation_id")[:200]
+    )
+    return render(request, "directory/organisation.html", {"organisation": organisation, "services": services})
+
+
+def area_page(request, code):
+    area = Area.objects.select_related("local_authority").filter(code=code.upper()).first()
+    if area is None or area.level not in {AreaLevel.LOCAL_AUTHORITY, AreaLevel.WARD, AreaLevel.LSOA}:
+        raise Http404("No such area")
+    counts = area_category_counts(area)
+    names = dict(_categories())
+    rows = [
+        {"code": code_, "name": names.get(code_, code_), "services": c.services, "recent": c.checked_recently}
+        for code_, c in sorted(counts.items(), key=lambda kv: list(names).index(kv[0]) if kv[0] in names else 99)
+    ]
+    context = {
+        "area": area,
+        "rows": rows,
+        "missing": [r for r in rows if r["services"] == 0],
+        "deprivation": _deprivation(area),
+    }
+    context["map_data"] = {
+        "markers": [],
+        "centre": None,
+        "radius_m": None,
+        "outline": json.loads(area.geometry),
+        "outline_name": area.name,
+        "tiles": settings.KITH_MAP_TILES_URL,
+        "attribution": settings.KITH_MAP_TILES_ATTRIBUTION,
+    }
+    if area.level == AreaLevel.LOCAL_AUTHORITY:
+        context["wards"] = list(Area.objects.wards().filter(local_authority=area).without_geometry().order_by("name"))
+    return render(request, "directory/area.html", context)
+
+
+def _deprivation(area: Area) -> dict | None:
+    from kith.geo.models import LsoaIndicators
+
+    if area.level == AreaLevel.LSOA:
+        rows = LsoaIndicators.objects.filter(lsoa=area)
+    elif area.level == AreaLevel.WARD:
+        rows = LsoaIndicators.objects.filter(lsoa__best_fit_ward=area)
+    else:
+        rows = LsoaIndicators.objects.filter(lsoa__local_authority=area)
+    values = list(rows.values_list("imd_decile", "population", "loneliness_pct"))
+    if not values:
+        return None
+    population = sum(p for _, p, _ in values)
+    return {
+        "lsoas": len(values),
+        "population": population,
+        "most_deprived": sum(1 for d, _, _ in values if d == 1),
+        "most_deprived_share": round(100 * sum(p for d, p, _ in values if d <= 2) / population) if population else 0,
+        "loneliness": round(sum(pct * p for _, p, pct in values) / population, 1) if population else None,
+    }

@@ -1,0 +1,118 @@
+"""Every read of a person's data goes through here: the reader's right is checked and audited.
+
+"Not found" and "not yours" raise the same Http404, so a record's existence is never disclosed.
+"""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kith.accounts.models import Role
+from kith.accounts.roles import profile_of, role_of
+from kith.core import audit
+from kith.people.models import Consent, ConsentPurpose, Person
+
+CARE_ROLES = {Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR}
+
+
+def caseload_of(user) -> QuerySet[Person]:
+    """People whose full record this user may open: their team's, or everyone's for an administrator."""
+    role = role_of(user)
+    people = Person.objects.filter(anonymised_at__isnull=True)
+    if role == Role.ADMINISTRATOR:
+        return people
+    if role in {Role.LINK_WORKER, Role.LEAD}:
+        profile = profile_of(user)
+        return people.filter(team_id=profile.team_id) if profile.team_id else people.none()
+    return people.none()
+
+
+def _parse(person_uuid) -> UUID:
+    try:
+        return person_uuid if isinstance(person_uuid, UUID) else UUID(str(person_uuid))
+    except ValueError:
+        raise Http404("No such person") from None
+
+
+def access_person(user, person_uuid, *, purpose: str = "view record") -> Person:
+    """The person's record, if this user may see it; audited as a read."""
+    person = (
+        caseload_of(user).select_related("team", "lsoa", "ward", "link_worker").filter(uuid=_parse(person_uuid)).first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    audit.record(user=user, action="read", what="person", object_id=person.pk, person=person.uuid, purpose=purpose)
+    return person
+
+
+def audit_caseload_read(user, people: list[Person], *, purpose: str) -> None:
+    """Audit a list page: one event per person shown, written in one statement."""
+    from kith.core.models import AuditEvent
+
+    role = role_of(user) or ""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            user=user,
+            username=user.username,
+            role=role,
+            action="read",
+            what="person",
+            object_id=p.pk,
+            person=p.uuid,
+            detail={"purpose": purpose},
+        )
+        for p in people
+    )
+
+
+@dataclass(frozen=True)
+class ReferralSummary:
+    """What a referring professional may know: that the referral arrived and how it is going."""
+
+    uuid: UUID
+    name: str
+    referred_on: str
+    reason: str
+    status: str  # "open" or "closed"
+    connections_made: int
+
+
+def referrals_of(user) -> QuerySet[Person]:
+    if role_of(user) != Role.PROFESSIONAL:
+        return Person.objects.none()
+    return Person.objects.filter(referred_by=user, anonymised_at__isnull=True)
+
+
+def access_referral(user, person_uuid) -> ReferralSummary:
+    person = referrals_of(user).filter(uuid=_parse(person_uuid)).first()
+    if person is None:
+        raise Http404("No such referral")
+    audit.record(user=user, action="read", what="referral", object_id=person.pk, person=person.uuid)
+    return ReferralSummary(
+        uuid=person.uuid,
+        name=person.display_name,
+        referred_on=f"{person.opened_at:%-d %B %Y}",
+        reason=person.referral_reason,
+        status="closed" if person.closed_at else "open",
+        connections_made=person.connections.exclude(status__in=["suggested", "not-suitable"]).count(),
+    )
+
+
+def sharing_agreed_with(organisation_id: int) -> Q:
+    """People who agreed, and have not withdrawn, to share with this organisation."""
+    return Q(
+        person__consents__purpose=ConsentPurpose.SHARE_WITH_ORGANISATION,
+        person__consents__organisation_id=organisation_id,
+        person__consents__decision=Consent.Decision.AGREED,
+        person__consents__withdrawn_at__isnull=True,
+    )
+
+
+def counted_in_insight() -> QuerySet[Person]:
+    """People who may be counted in neighbourhood insight: everyone who has not objected."""
+    objected = Consent.objects.filter(
+        purpose=ConsentPurpose.INSIGHT, decision=Consent.Decision.OBJECTED, withdrawn_at__isnull=True
+    ).values("person_id")
+    return Person.objects.filter(anonymised_at__isnull=True).exclude(pk__in=objected)

@@ -1,0 +1,289 @@
+"""Writes to a person's record: keyword-only, atomic, audited, and safe against lost updates."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kith.core import audit
+from kith.geo.lookup import PlaceNotFound, find_postcode
+from kith.people import wellbeing
+from kith.people.models import (
+    Barrier,
+    Consent,
+    Instrument,
+    Note,
+    NoteRevision,
+    Person,
+    Strength,
+    Want,
+    WantStatus,
+    WellbeingScore,
+)
+
+
+class RecordError(ValueError):
+    """A write that cannot be made; str(error) says why, in words for the person making it."""
+
+
+class StaleRecord(RecordError):
+    pass
+
+
+class PossibleDuplicates(RecordError):
+    def __init__(self, people: list[Person]):
+        self.people = people
+        super().__init__(
+            f"{len(people)} record{'s' if len(people) != 1 else ''} with the same name, date of birth and postcode "
+            "already exist. Open it instead, or confirm that this is a different person."
+        )
+
+
+def resolve_postcode(postcode: str) -> tuple[str, str | None, str | None]:
+    """(normalised postcode, LSOA code, ward code); an empty postcode is allowed."""
+    if not postcode.strip():
+        return "", None, None
+    try:
+        found = find_postcode(postcode)
+    except PlaceNotFound as error:
+        raise RecordError(str(error)) from None
+    return found.postcode, found.lsoa_id, found.ward_id
+
+
+IDENTITY_FIELDS = [
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact",
+    "languages",
+    "referral_source",
+    "referral_reason",
+    "snomed_code",
+    "what_matters",
+    "link_worker",
+]
+
+
+def find_duplicates(*, team, given_name: str, family_name: str, date_of_birth, postcode: str) -> list[Person]:
+    if not (date_of_birth and postcode):
+        return []
+    return list(
+        Person.objects.filter(
+            team=team,
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+            postcode=postcode,
+            anonymised_at__isnull=True,
+        )
+    )
+
+
+@transaction.atomic
+def create_person(*, user, team, confirm_not_duplicate: bool = False, referred_by=None, **fields) -> Person:
+    unknown = set(fields) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    postcode, lsoa, ward = resolve_postcode(fields.pop("postcode", ""))
+    duplicates = find_duplicates(
+        team=team,
+        given_name=fields.get("given_name", ""),
+        family_name=fields.get("family_name", ""),
+        date_of_birth=fields.get("date_of_birth"),
+        postcode=postcode,
+    )
+    if duplicates and not confirm_not_duplicate:
+        raise PossibleDuplicates(duplicates)
+    person = Person.objects.create(
+        team=team, postcode=postcode, lsoa_id=lsoa, ward_id=ward, referred_by=referred_by, **fields
+    )
+    audit.record(
+        user=user,
+        action="create",
+        what="person",
+        object_id=person.pk,
+        person=person.uuid,
+        duplicate_confirmed=bool(duplicates),
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(*, user, person: Person, version: int, **fields) -> Person:
+    """Change identity or referral fields, if nobody else has changed the record since `version`."""
+    unknown = set(fields) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    if "postcode" in fields:
+        fields["postcode"], fields["lsoa_id"], fields["ward_id"] = resolve_postcode(fields["postcode"])
+    if "link_worker" in fields:
+        fields["link_worker_id"] = getattr(fields.pop("link_worker"), "pk", None)
+    changed = Person.objects.filter(pk=person.pk, version=version).update(version=F("version") + 1, **fields)
+    if not changed:
+        raise StaleRecord(
+            "Someone else saved changes to this record after you opened it. Your changes were not saved: "
+            "open the record again to see theirs, then make yours."
+        )
+    audit.record(
+        user=user, action="update", what="person", object_id=person.pk, person=person.uuid, fields=sorted(fields)
+    )
+    person.refresh_from_db()
+    return person
+
+
+def _touch(person: Person) -> None:
+    """Any change to a record's parts moves its version on, so stale forms are caught."""
+    Person.objects.filter(pk=person.pk).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def add_want(*, user, person: Person, term, priority: int = 2, words: str = "") -> Want:
+    if priority not in (1, 2, 3):
+        raise RecordError("Priority must be high, medium or low.")
+    want = Want.objects.create(person=person, term=term, priority=priority, words=words)
+    _touch(person)
+    audit.record(user=user, action="create", what="want", object_id=want.pk, person=person.uuid, term=term.code)
+    return want
+
+
+@transaction.atomic
+def set_want_status(*, user, want: Want, status: str) -> Want:
+    if status not in WantStatus.values:
+        raise RecordError("Choose open, met or no longer wanted.")
+    want.status = status
+    want.save(update_fields=["status"])
+    _touch(want.person)
+    audit.record(user=user, action="update", what="want", object_id=want.pk, person=want.person.uuid, status=status)
+    return want
+
+
+@transaction.atomic
+def set_barriers(*, user, person: Person, kinds: set[str]) -> None:
+    existing = set(person.barriers.values_list("kind", flat=True))
+    person.barriers.exclude(kind__in=kinds).delete()
+    Barrier.objects.bulk_create(Barrier(person=person, kind=k) for k in sorted(kinds - existing))
+    _touch(person)
+    audit.record(
+        user=user, action="update", what="barriers", object_id=person.pk, person=person.uuid, kinds=sorted(kinds)
+    )
+
+
+@transaction.atomic
+def add_strength(*, user, person: Person, kind: str, words: str) -> Strength:
+    if not words.strip():
+        raise RecordError("Say what the strength is, in the person's words.")
+    strength = Strength.objects.create(person=person, kind=kind, words=words.strip())
+    _touch(person)
+    audit.record(user=user, action="create", what="strength", object_id=strength.pk, person=person.uuid)
+    return strength
+
+
+@transaction.atomic
+def record_wellbeing(
+    *, user, person: Person, instrument: str, occasion: str, taken_on: dt.date, answers: dict
+) -> WellbeingScore:
+    """Score and keep one questionnaire; answers that cannot be scored raise WellbeingError."""
+    if taken_on > timezone.localdate():
+        raise RecordError("The date it was taken cannot be in the future.")
+    if instrument == Instrument.SWEMWBS:
+        result = wellbeing.score_swemwbs(answers)
+        row = WellbeingScore(answers=result.items, swemwbs_raw=result.raw, swemwbs_metric=result.metric)
+    elif instrument == Instrument.ONS4:
+        row = WellbeingScore(answers=wellbeing.score_ons4(answers).scores)
+    else:
+        raise RecordError("Choose ONS4 or SWEMWBS.")
+    row.person, row.instrument, row.occasion, row.taken_on, row.recorded_by = (
+        person,
+        instrument,
+        occasion,
+        taken_on,
+        user,
+    )
+    row.save()
+    _touch(person)
+    audit.record(
+        user=user, action="create", what="wellbeing", object_id=row.pk, person=person.uuid, instrument=instrument
+    )
+    return row
+
+
+@transaction.atomic
+def record_consent(
+    *, user, person: Person, purpose: str, decision: str, method: str, wording: str, scope: str = "", organisation=None
+) -> Consent:
+    if purpose == "share-with-organisation" and organisation is None:
+        raise RecordError("Name the organisation the person agreed to share with.")
+    if not wording.strip():
+        raise RecordError("Record the words shown or read to the person.")
+    consent = Consent.objects.create(
+        person=person,
+        purpose=purpose,
+        decision=decision,
+        method=method,
+        wording=wording.strip(),
+        scope=scope,
+        organisation=organisation,
+        recorded_by=user,
+    )
+    _touch(person)
+    audit.record(
+        user=user,
+        action="create",
+        what="consent",
+        object_id=consent.pk,
+        person=person.uuid,
+        purpose=purpose,
+        decision=decision,
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, user, consent: Consent) -> Consent:
+    if consent.withdrawn_at:
+        raise RecordError("This was already withdrawn.")
+    consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    _touch(consent.person)
+    audit.record(
+        user=user, action="update", what="consent", object_id=consent.pk, person=consent.person.uuid, withdrawn=True
+    )
+    return consent
+
+
+@transaction.atomic
+def add_note(*, user, person: Person, text: str) -> Note:
+    if not text.strip():
+        raise RecordError("The note is empty.")
+    note = Note.objects.create(person=person, author=user, text=text.strip())
+    audit.record(user=user, action="create", what="note", object_id=note.pk, person=person.uuid)
+    return note
+
+
+@transaction.atomic
+def edit_note(*, user, note: Note, text: str) -> Note:
+    """Change a note, keeping what it said before."""
+    if not text.strip():
+        raise RecordError("The note is empty.")
+    NoteRevision.objects.create(note=note, text=note.text, replaced_by=user)
+    note.text, note.edited_at = text.strip(), timezone.now()
+    note.save(update_fields=["text", "edited_at"])
+    audit.record(user=user, action="update", what="note", object_id=note.pk, person=note.person.uuid)
+    return note
+
+
+@transaction.atomic
+def close_person(*, user, person: Person, version: int) -> Person:
+    changed = Person.objects.filter(pk=person.pk, version=version, closed_at__isnull=True).update(
+        closed_at=timezone.now(), version=F("version") + 1
+    )
+    if not changed:
+        raise StaleRecord("The record changed or was closed after you opened it; open it again.")
+    audit.record(user=user, action="update", what="person", object_id=person.pk, person=person.uuid, closed=True)
+    person.refresh_from_db()
+    return person
