@@ -54,6 +54,7 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
+    call_command("createcachetable", verbosity=0)  # the shared cache behind sign-in rate limits
 
 
 @main.command("load-geography")

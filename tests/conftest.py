@@ -52,22 +52,28 @@ def anonymous(client):
     return client
 
 
-@pytest.fixture
-def editor(db, client):
+def _demo_sign_in(client, username):
+    from django.contrib.auth import get_user_model
+
     from kith.core.demo import ensure_demo_users
+    from tests.personas import PASSWORD, sign_in
 
     ensure_demo_users()
-    client.login(username="demo-editor", password="kith-demo-editor-2026")
+    user = get_user_model().objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    sign_in(client, user)
     return client
+
+
+@pytest.fixture
+def editor(db, client):
+    return _demo_sign_in(client, "demo-editor")
 
 
 @pytest.fixture
 def administrator(db, client):
-    from kith.core.demo import ensure_demo_users
-
-    ensure_demo_users()
-    client.login(username="demo-admin", password="kith-demo-admin-2026")
-    return client
+    return _demo_sign_in(client, "demo-admin")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -76,3 +76,17 @@ def build_world() -> World:
         postcode="M15 5DD",
     )
     return world
+
+
+def sign_in(client, user) -> None:
+    """Sign in through Kith's own pages: password, then a second factor (a recovery code)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Test app"})
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Test codes")
+    device.token_set.create(token="testcode")
+    response = client.post("/accounts/sign-in/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    response = client.post("/accounts/sign-in/two-factor/", {"token": "testcode"})
+    assert response.status_code == 302 and "two-factor" not in response["Location"], response.content.decode()[:500]

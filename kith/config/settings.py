@@ -18,13 +18,16 @@ ALLOWED_HOSTS = env_list("KITH_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("KITH_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kith.accounts.admin_apps.KithAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "kith.core",
     "kith.geo",
     "kith.directory",
@@ -40,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kith.accounts.middleware.AbsoluteSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kith.core.middleware.ContentSecurityPolicyMiddleware",
@@ -124,7 +129,11 @@ _secure = env_bool("KITH_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Idle timeout: the session ends after this long without a request (each request renews it).
+SESSION_COOKIE_AGE = env_int("KITH_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=24 * 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# Absolute timeout, however active: see kith.accounts.middleware.
+KITH_SESSION_MAX_HOURS = env_int("KITH_SESSION_MAX_HOURS", 10, minimum=1, maximum=24)
 SECURE_SSL_REDIRECT = env_bool("KITH_SSL_REDIRECT", _secure)
 SECURE_HSTS_SECONDS = env_int("KITH_HSTS_SECONDS", 31_536_000 if _secure else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
@@ -140,12 +149,19 @@ if env_bool("KITH_BEHIND_PROXY", False):
 # Long query strings are refused by the search form with words, not by a crash.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "people:home"
+OTP_TOTP_ISSUER = env_str("KITH_SITE_NAME", "Kith")
+
+# A cache every process shares (the database), so that sign-in rate limits hold across workers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kith_cache"}}
 
 # Map tiles are off by default: nothing is fetched from a third party unless an operator asks.
 KITH_MAP_TILES_URL = env_str("KITH_MAP_TILES_URL", "")
 KITH_MAP_TILES_ATTRIBUTION = env_str("KITH_MAP_TILES_ATTRIBUTION", "")
 KITH_SITE_NAME = env_str("KITH_SITE_NAME", "Kith")
+# How long the link to a person's shared list of activities works.
+KITH_SHARED_LIST_DAYS = env_int("KITH_SHARED_LIST_DAYS", 90, minimum=1, maximum=365)
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")
 

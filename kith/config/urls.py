@@ -4,6 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kith.core.urls")),
+    path("accounts/", include("kith.accounts.urls")),
+    path("", include("kith.people.urls")),
+    path("", include("kith.matching.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

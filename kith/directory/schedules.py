@@ -73,3 +73,22 @@ def parts_of_day(start_minute: int, end_minute: int) -> frozenset[str]:
     if end_minute > 17 * 60:
         parts.add("evening")
     return frozenset(parts)
+
+
+def when_short(day_mask: int, part_mask: int) -> str:
+    """'Tuesday mornings', 'Mondays and Thursdays, evenings', 'weekdays' from index bitmasks."""
+    days = [DAY_NAMES[d] for d in range(7) if day_mask & (1 << d)]
+    parts = [p for p in PARTS_OF_DAY if part_mask & PART_BIT[p]]
+    if not days:
+        return ""
+    if len(days) == 5 and day_mask & 0b11111 == 0b11111:
+        when = "weekdays"
+    elif len(days) == 7:
+        when = "every day"
+    elif len(days) == 1 and len(parts) == 1:
+        return f"{days[0]} {parts[0]}s"
+    else:
+        when = " and ".join(
+            [", ".join(d + "s" for d in days[:-1]), days[-1] + "s"] if len(days) > 1 else [days[0] + "s"]
+        )
+    return f"{when}, {' and '.join(p + 's' for p in parts)}" if parts else when

@@ -116,3 +116,41 @@ def counted_in_insight() -> QuerySet[Person]:
         purpose=ConsentPurpose.INSIGHT, decision=Consent.Decision.OBJECTED, withdrawn_at__isnull=True
     ).values("person_id")
     return Person.objects.filter(anonymised_at__isnull=True).exclude(pk__in=objected)
+
+
+def access_caseload(user, *, purpose: str = "caseload"):
+    """Open people on this user's caseload with the rows caseload pages summarise; audited."""
+    from kith.matching.models import Connection
+    from kith.people.models import WellbeingScore
+
+    people = list(
+        caseload_of(user)
+        .open()
+        .select_related("ward", "link_worker")
+        .only(
+            "id",
+            "uuid",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "opened_at",
+            "ward__name",
+            "link_worker__username",
+            "link_worker__first_name",
+            "link_worker__last_name",
+        )
+        .order_by("family_name", "given_name")
+    )
+    ids = [p.pk for p in people]
+    wellbeing_rows = list(
+        WellbeingScore.objects.filter(person_id__in=ids, instrument="swemwbs")
+        .order_by("taken_on", "id")
+        .values_list("person_id", "swemwbs_metric")
+    )
+    connection_rows = list(
+        Connection.objects.filter(person_id__in=ids).values_list(
+            "person_id", "status", "status_changed_at", "follow_up_on"
+        )
+    )
+    audit_caseload_read(user, people, purpose=purpose)
+    return people, wellbeing_rows, connection_rows

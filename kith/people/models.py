@@ -58,6 +58,9 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
     languages = models.CharField(max_length=200, blank=True, help_text="ISO 639 codes, comma-separated, e.g. ur,pa")
+    available_times = models.CharField(
+        max_length=40, blank=True, help_text="When they can go: morning, afternoon, evening (empty: any time)"
+    )
     referral_source = models.CharField(max_length=20, choices=ReferralSource.choices, default=ReferralSource.SELF)
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"

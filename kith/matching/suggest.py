@@ -1,0 +1,128 @@
+"""Suggestions for a person: the directory ranked by how well each listing fits them."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils import timezone
+
+from kith.directory.models import Service
+from kith.directory.presenters import distance_text
+from kith.directory.schedules import when_short
+from kith.directory.search.index import get_index
+from kith.directory.search.ranking import best_per_group
+from kith.geo.distance import bounding_box, haversine_m
+from kith.matching.scoring import Needs, reach_m, score_many
+from kith.people.models import Person, WantStatus
+
+LANGUAGE_NAMES = {
+    "ur": "Urdu",
+    "pl": "Polish",
+    "ar": "Arabic",
+    "so": "Somali",
+    "yue": "Cantonese",
+    "pa": "Punjabi",
+    "bn": "Bengali",
+    "zh": "Chinese",
+    "ro": "Romanian",
+    "ku": "Kurdish",
+    "fa": "Persian",
+}
+
+
+@dataclass
+class Suggestion:
+    service: Service
+    score: float
+    distance_m: float
+    reasons: list[str]
+
+
+def needs_of(person: Person) -> Needs:
+    """What the person wants (by top-level want, highest priority) and what gets in their way."""
+    wants: dict[str, int] = {}
+    for want in person.wants.filter(status=WantStatus.OPEN).select_related("term__parent__parent__parent"):
+        term = want.term
+        while term.parent_id is not None:
+            term = term.parent
+        wants[term.code] = min(want.priority, wants.get(term.code, 3))
+    return Needs(
+        wants=wants,
+        barriers=frozenset(person.barriers.values_list("kind", flat=True)),
+        languages=frozenset(c.strip().lower() for c in person.languages.split(",") if c.strip()),
+        parts_of_day=frozenset(p.strip() for p in person.available_times.split(",") if p.strip()),
+    )
+
+
+def suggest(person: Person, *, limit: int = 20, now: dt.datetime | None = None) -> list[Suggestion]:
+    """The best-fitting listings within reach of where the person lives, best first."""
+    if person.lsoa_id is None or not person.postcode:
+        return []
+    from kith.geo.models import Postcode
+
+    home = Postcode.objects.filter(postcode=person.postcode).values_list("lon", "lat").first()
+    needs = needs_of(person)
+    if home is None or not needs.wants:
+        return []
+    index = get_index()
+    now = now or timezone.now()
+    reach = reach_m(needs.barriers)
+    min_lon, min_lat, max_lon, max_lat = bounding_box(home[0], home[1], reach)
+    rows = np.flatnonzero(
+        (index.lon >= min_lon) & (index.lon <= max_lon) & (index.lat >= min_lat) & (index.lat <= max_lat)
+    )
+    distance = haversine_m(home[0], home[1], index.lon[rows], index.lat[rows])
+    scores = score_many(
+        needs,
+        distance_m=distance,
+        categories=index.categories[rows],
+        category_bit=index.category_bit,
+        free=index.free[rows],
+        step_free=index.step_free[rows],
+        parts=index.parts[rows],
+        languages=index.languages[rows],
+        language_bit=index.language_bit,
+        days_since_check=(now.timestamp() - index.checked_at[rows]) / 86400.0,
+    )
+    keep = ~np.isnan(scores)
+    rows, distance, scores = rows[keep], distance[keep], scores[keep]
+    best = best_per_group(index.service_id[rows], scores)[:limit]
+    services = (
+        Service.objects.select_related("organisation")
+        .only("id", "uuid", "name", "description", "organisation__name")
+        .in_bulk([int(index.service_id[rows[b]]) for b in best])
+    )
+    suggestions = []
+    for b in best:
+        row = rows[b]
+        service = services.get(int(index.service_id[row]))
+        if service is None:
+            continue
+        suggestions.append(
+            Suggestion(
+                service, float(scores[b]), float(distance[b]), _reasons(index, row, float(distance[b]), needs, now)
+            )
+        )
+    return suggestions
+
+
+def _reasons(index, row: int, distance_m: float, needs: Needs, now: dt.datetime) -> list[str]:
+    reasons = []
+    if index.free[row]:
+        reasons.append("free")
+    reasons.append(distance_text(distance_m))
+    when = when_short(int(index.days[row]), int(index.parts[row]))
+    if when:
+        reasons.append(when)
+    if "mobility" in needs.barriers:
+        reasons.append("step-free")
+    spoken = [c for c, bit in index.language_bit.items() if index.languages[row] & (1 << bit) and c in needs.languages]
+    reasons.extend(f"in {LANGUAGE_NAMES.get(c, c)}" for c in spoken)
+    checked = index.checked_at[row]
+    if np.isnan(checked):
+        reasons.append("not checked yet")
+    else:
+        from django.utils.timesince import timesince
+
+        reasons.append(f"checked {timesince(dt.datetime.fromtimestamp(checked, tz=dt.UTC), now, depth=1)} ago")
+    return reasons

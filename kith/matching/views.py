@@ -1,0 +1,154 @@
+"""Suggestions, connections, shared lists, referrals, and what organisations see."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kith.accounts.decorators import staff_required
+from kith.accounts.models import Profession, Role, Team
+from kith.accounts.roles import profile_of
+from kith.directory.models import Service
+from kith.directory.presenters import address_text, cost_text, when_text
+from kith.matching import access as matching_access
+from kith.matching import services as matching
+from kith.matching.forms import ConnectionForm, ReferralForm
+from kith.matching.suggest import suggest
+from kith.people import access
+from kith.people import services as people
+
+CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+REFERRAL_SOURCE = {Profession.GP: "gp", Profession.PHYSIO: "physio", Profession.SOCIAL_WORKER: "social-worker"}
+
+
+@staff_required(*CARE)
+def suggestions(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="suggestions")
+    if request.method == "POST":
+        chosen = list(Service.objects.filter(uuid__in=request.POST.getlist("service")[:50]))
+        if not chosen:
+            messages.error(request, "Choose at least one suggestion first.")
+            return redirect("matching:suggestions", person.uuid)
+        if request.POST.get("action") == "share":
+            shared = matching.share_list(user=request.user, person=person, services=chosen)
+            messages.success(request, f"List made. The link works until {shared.expires_at:%-d %B %Y}.")
+            return redirect("matching:shared_list", shared.token)
+        made = matching.connect(user=request.user, person=person, services=chosen)
+        messages.success(request, f"{len(made)} connection{'s' if len(made) != 1 else ''} recorded as suggested.")
+        return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
+    found = suggest(person)
+    return render(request, "matching/suggestions.html", {"person": person, "suggestions": found})
+
+
+@require_POST
+@staff_required(*CARE)
+def connection_update(request, uuid, connection_id):
+    person = access.access_person(request.user, uuid, purpose="update connection")
+    connection = matching_access.access_connection(request.user, person, connection_id)
+    form = ConnectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Check the stage and the date: " + " ".join(str(e) for errors in form.errors.values() for e in errors),
+        )
+    else:
+        try:
+            matching.update_connection(user=request.user, connection=connection, **form.cleaned_data)
+        except people.RecordError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{connection.service.name}: updated.")
+    return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
+
+
+def shared_list(request, token):
+    """Public: anyone with the link. It shows the chosen activities and nothing about the person."""
+    shared = matching_access.access_shared_list(token)
+    items = []
+    for item in shared.items.select_related("service__organisation").prefetch_related(
+        "service__schedules",
+        "service__cost_options",
+        "service__phones",
+        "service__service_at_locations__location__addresses",
+        "service__service_at_locations__location__schedules",
+    ):
+        service = item.service
+        placements = list(service.service_at_locations.all())
+        location = placements[0].location if placements else None
+        items.append(
+            {
+                "service": service,
+                "where": address_text(location),
+                "when": when_text(service, location),
+                "cost": cost_text(service),
+                "transport": location.transportation if location else "",
+                "phones": list(service.phones.all()),
+            }
+        )
+    response = render(request, "matching/shared_list.html", {"shared": shared, "items": items})
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never pass it on
+    return response
+
+
+@staff_required(Role.PROFESSIONAL)
+def referrals(request):
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, _, ward = people.resolve_postcode(data["postcode"])
+            team = Team.objects.filter(wards__code=ward).first() if ward else None
+            if team is None:
+                raise people.RecordError("No social prescribing team covers that postcode yet.")
+            profession = profile_of(request.user).profession
+            people.create_person(
+                user=request.user,
+                team=team,
+                referred_by=request.user,
+                confirm_not_duplicate=True,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                date_of_birth=data["date_of_birth"],
+                postcode=data["postcode"],
+                phone=data["phone"],
+                referral_reason=data["reason"],
+                referral_source=REFERRAL_SOURCE.get(profession, "other"),
+                snomed_code="871731000000106",
+            )
+        except people.RecordError as error:
+            form.add_error("postcode", str(error))
+        else:
+            messages.success(request, f"Referral sent to {team.name}.")
+            return redirect("matching:referrals")
+    summaries = [
+        access.access_referral(request.user, p.uuid)
+        for p in access.referrals_of(request.user).order_by("-opened_at")[:100]
+    ]
+    return render(
+        request,
+        "matching/referrals.html",
+        {"form": form, "summaries": summaries},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required(Role.PROFESSIONAL)
+def referral_detail(request, uuid):
+    return render(request, "matching/referral.html", {"summary": access.access_referral(request.user, uuid)})
+
+
+@staff_required(Role.ORGANISATION_EDITOR)
+def organisation_connections(request):
+    connections = matching_access.access_organisation_connections(request.user)
+    return render(
+        request,
+        "matching/organisation_connections.html",
+        {
+            "connections": connections,
+            "organisation": profile_of(request.user).organisation,
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,127 @@
+"""Turn people's records into what caseload and record pages show."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from kith.matching.models import ENDED, ConnectionStatus
+from kith.people.charts import change_text, line_svg
+from kith.people.models import Instrument, Person
+
+SUSTAINED_AFTER = dt.timedelta(weeks=8)
+
+
+@dataclass
+class CaseloadRow:
+    uuid: str
+    name: str
+    ward: str
+    link_worker: str
+    opened: dt.date
+    follow_ups_due: int
+    connections_active: int
+    connections_sustained: int
+    wellbeing_change: str
+
+
+def caseload_rows(people: list[Person], *, wellbeing_rows, connection_rows, today: dt.date) -> list[CaseloadRow]:
+    """One row per person from three flat lists fetched once each (no query per person)."""
+    metrics = defaultdict(list)
+    for person_id, metric in wellbeing_rows:
+        metrics[person_id].append(metric)
+    due, active, sustained = defaultdict(int), defaultdict(int), defaultdict(int)
+    now = timezone.now()
+    for person_id, status, changed_at, follow_up_on in connection_rows:
+        if status in ENDED:
+            continue
+        active[person_id] += 1
+        if follow_up_on and follow_up_on <= today:
+            due[person_id] += 1
+        if status == ConnectionStatus.ATTENDING and now - changed_at >= SUSTAINED_AFTER:
+            sustained[person_id] += 1
+    rows = []
+    for person in people:
+        series = metrics.get(person.pk, [])
+        rows.append(
+            CaseloadRow(
+                uuid=str(person.uuid),
+                name=person.display_name,
+                ward=person.ward.name if person.ward else "",
+                link_worker=person.link_worker.get_full_name() or person.link_worker.username
+                if person.link_worker
+                else "",
+                opened=person.opened_at.date(),
+                follow_ups_due=due[person.pk],
+                connections_active=active[person.pk],
+                connections_sustained=sustained[person.pk],
+                wellbeing_change=change_text(series[0], series[-1]) if len(series) > 1 else "",
+            )
+        )
+    return rows
+
+
+@dataclass
+class WellbeingView:
+    instrument: str
+    rows: list[dict]
+    chart: str
+    change: str
+
+
+def wellbeing_views(scores) -> list[WellbeingView]:
+    views = []
+    swemwbs = [s for s in scores if s.instrument == Instrument.SWEMWBS]
+    if swemwbs:
+        views.append(
+            WellbeingView(
+                instrument="SWEMWBS (metric score, 7 to 35)",
+                rows=[
+                    {
+                        "date": s.taken_on,
+                        "occasion": s.get_occasion_display(),
+                        "value": s.swemwbs_metric,
+                        "detail": f"raw {s.swemwbs_raw}",
+                    }
+                    for s in swemwbs
+                ],
+                chart=line_svg(
+                    [(str(s.taken_on), s.swemwbs_metric) for s in swemwbs],
+                    low=7,
+                    high=35,
+                    title="SWEMWBS metric score over time",
+                ),
+                change=change_text(swemwbs[0].swemwbs_metric, swemwbs[-1].swemwbs_metric) if len(swemwbs) > 1 else "",
+            )
+        )
+    ons4 = [s for s in scores if s.instrument == Instrument.ONS4]
+    if ons4:
+        from kith.people.wellbeing import ons4_band
+
+        views.append(
+            WellbeingView(
+                instrument="ONS4 (each 0 to 10; for anxiety, lower is better)",
+                rows=[
+                    {
+                        "date": s.taken_on,
+                        "occasion": s.get_occasion_display(),
+                        "value": " · ".join(
+                            f"{k.replace('_', ' ')} {v} ({ons4_band(k, v)})" for k, v in s.answers.items()
+                        ),
+                        "detail": "",
+                    }
+                    for s in ons4
+                ],
+                chart=line_svg(
+                    [(str(s.taken_on), s.answers["life_satisfaction"]) for s in ons4],
+                    low=0,
+                    high=10,
+                    title="ONS4 life satisfaction over time",
+                ),
+                change=change_text(ons4[0].answers["life_satisfaction"], ons4[-1].answers["life_satisfaction"])
+                if len(ons4) > 1
+                else "",
+            )
+        )
+    return views

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from kith.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("workspace/", views.home, name="home"),
+    path("people/", views.caseload, name="caseload"),
+    path("people/new/", views.person_new, name="new"),
+    path("people/<str:uuid>/", views.person_detail, name="person"),
+    path("people/<str:uuid>/edit/", views.person_edit, name="edit"),
+    path("people/<str:uuid>/wants/", views.want_add, name="want_add"),
+    path("people/<str:uuid>/wants/<int:want_id>/", views.want_status, name="want_status"),
+    path("people/<str:uuid>/barriers/", views.barriers_set, name="barriers"),
+    path("people/<str:uuid>/strengths/", views.strength_add, name="strength_add"),
+    path("people/<str:uuid>/wellbeing/<str:instrument>/", views.wellbeing_new, name="wellbeing"),
+    path("people/<str:uuid>/consents/", views.consent_add, name="consent_add"),
+    path("people/<str:uuid>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("people/<str:uuid>/notes/", views.note_add, name="note_add"),
+    path("people/<str:uuid>/notes/<int:note_id>/", views.note_edit, name="note_edit"),
+]

@@ -1,0 +1,325 @@
+"""The link worker's workspace: caseload, a person's record, and the parts of it."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kith.accounts.decorators import staff_required
+from kith.accounts.models import Role
+from kith.accounts.roles import profile_of, role_of
+from kith.directory.models import Organisation, TaxonomyTerm
+from kith.matching.models import ConnectionStatus
+from kith.people import access, presenters
+from kith.people import services as people
+from kith.people.forms import (
+    BarriersForm,
+    ConsentForm,
+    NoteForm,
+    PersonForm,
+    StrengthForm,
+    VersionForm,
+    WantForm,
+    WellbeingForm,
+)
+from kith.people.models import LAWFUL_BASIS, Instrument
+from kith.people.wellbeing import SWEMWBS_NOTICE, WellbeingError
+
+CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+
+
+def _want_choices():
+    terms = TaxonomyTerm.objects.filter(taxonomy__source_id="kith-what-matters").select_related("parent")
+    ordered = sorted(
+        terms, key=lambda t: ((t.parent.position if t.parent else t.position), t.parent_id or 0, t.position)
+    )
+    return [(t.pk, f"{t.parent.name}: {t.name}" if t.parent else t.name) for t in ordered]
+
+
+@staff_required(*Role.values, None)
+def home(request):
+    """Each role's starting page; staff without a role (directory editors) go to the admin."""
+    role = role_of(request.user)
+    if role is None:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        raise Http404("No such page")
+    if role in (Role.LINK_WORKER, Role.LEAD):
+        return redirect("people:caseload")
+    if role == Role.PROFESSIONAL:
+        return redirect("matching:referrals")
+    if role == Role.ORGANISATION_EDITOR:
+        return redirect("matching:organisation_connections")
+    if role == Role.ADMINISTRATOR:
+        return redirect("admin:index")
+    return redirect("geo:areas")
+
+
+@staff_required(*CARE)
+def caseload(request):
+    people_list, wellbeing_rows, connection_rows = access.access_caseload(request.user)
+    rows = presenters.caseload_rows(
+        people_list, wellbeing_rows=wellbeing_rows, connection_rows=connection_rows, today=timezone.localdate()
+    )
+    by_worker = {}
+    if role_of(request.user) == Role.LEAD:
+        for row in rows:
+            by_worker.setdefault(row.link_worker or "Not assigned", []).append(row)
+    due = [r for r in rows if r.follow_ups_due]
+    return render(
+        request,
+        "people/caseload.html",
+        {
+            "rows": rows,
+            "due": due,
+            "by_worker": by_worker,
+            "is_lead": role_of(request.user) == Role.LEAD,
+            "sustained": sum(r.connections_sustained for r in rows),
+        },
+    )
+
+
+@staff_required(*CARE)
+def person_new(request):
+    profile = profile_of(request.user)
+    team = profile.team if profile else None
+    form = PersonForm(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        if team is None:
+            form.add_error(None, "You are not in a team, so you cannot add people. Ask an administrator.")
+        else:
+            try:
+                person = people.create_person(
+                    user=request.user,
+                    team=team,
+                    link_worker=request.user,
+                    confirm_not_duplicate=request.POST.get("confirm") == "different",
+                    **form.cleaned_data,
+                )
+            except people.PossibleDuplicates as error:
+                duplicates = error.people
+                form.add_error(None, str(error))
+            except people.RecordError as error:
+                form.add_error("postcode", str(error))
+            else:
+                messages.success(request, "Record created.")
+                return redirect("people:person", person.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "duplicates": duplicates, "lawful_basis": LAWFUL_BASIS},
+        status=status,
+    )
+
+
+@staff_required(*CARE)
+def person_detail(request, uuid):
+    person = access.access_person(request.user, uuid)
+    context = {
+        "person": person,
+        "lawful_basis": LAWFUL_BASIS,
+        "wants": list(person.wants.select_related("term__parent")),
+        "barriers": list(person.barriers.all()),
+        "strengths": list(person.strengths.all()),
+        "wellbeing": presenters.wellbeing_views(list(person.wellbeing.all())),
+        "consents": list(person.consents.select_related("organisation", "recorded_by", "withdrawn_by")),
+        "notes": list(person.notes.select_related("author").prefetch_related("revisions")),
+        "connections": list(person.connections.select_related("service__organisation").order_by("-created_at")),
+        "shared_lists": list(person.shared_lists.filter(revoked_at__isnull=True).order_by("-created_at")),
+        "want_form": WantForm(terms=_want_choices()),
+        "barriers_form": BarriersForm(initial={"kinds": [b.kind for b in person.barriers.all()]}),
+        "strength_form": StrengthForm(),
+        "consent_form": ConsentForm(),
+        "note_form": NoteForm(),
+        "today": timezone.localdate(),
+        "connection_stages": ConnectionStatus.choices,
+    }
+    return render(request, "people/person.html", context)
+
+
+@staff_required(*CARE)
+def person_edit(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="edit")
+    initial = {f: getattr(person, f) for f in PersonForm.base_fields}
+    initial["available_times"] = [t for t in person.available_times.split(",") if t]
+    form = PersonForm(request.POST or None, initial=initial)
+    version = VersionForm(request.POST or None, initial={"version": person.version})
+    if request.method == "POST" and form.is_valid() and version.is_valid():
+        try:
+            people.update_person(
+                user=request.user, person=person, version=version.cleaned_data["version"], **form.cleaned_data
+            )
+        except people.StaleRecord as error:
+            form.add_error(None, str(error))
+        except people.RecordError as error:
+            form.add_error("postcode", str(error))
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("people:person", person.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "version": version, "lawful_basis": LAWFUL_BASIS},
+        status=status,
+    )
+
+
+def _back(person, anchor=""):
+    return redirect(reverse("people:person", args=[person.uuid]) + anchor)
+
+
+def _refuse(request, person, message: str, anchor: str):
+    messages.error(request, message)
+    return _back(person, anchor)
+
+
+@require_POST
+@staff_required(*CARE)
+def want_add(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="add want")
+    form = WantForm(request.POST, terms=_want_choices())
+    if not form.is_valid():
+        return _refuse(request, person, "Choose what they want and its priority.", "#wants")
+    term = get_object_or_404(TaxonomyTerm, pk=form.cleaned_data["term"])
+    people.add_want(
+        user=request.user,
+        person=person,
+        term=term,
+        priority=form.cleaned_data["priority"],
+        words=form.cleaned_data["words"],
+    )
+    return _back(person, "#wants")
+
+
+@require_POST
+@staff_required(*CARE)
+def want_status(request, uuid, want_id):
+    person = access.access_person(request.user, uuid, purpose="change want")
+    want = get_object_or_404(person.wants, pk=want_id)
+    try:
+        people.set_want_status(user=request.user, want=want, status=request.POST.get("status", ""))
+    except people.RecordError as error:
+        return _refuse(request, person, str(error), "#wants")
+    return _back(person, "#wants")
+
+
+@require_POST
+@staff_required(*CARE)
+def barriers_set(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="change barriers")
+    form = BarriersForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, person, "Choose from the listed barriers.", "#barriers")
+    people.set_barriers(user=request.user, person=person, kinds=set(form.cleaned_data["kinds"]))
+    return _back(person, "#barriers")
+
+
+@require_POST
+@staff_required(*CARE)
+def strength_add(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="add strength")
+    form = StrengthForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, person, "Say what the strength is, in the person's words.", "#strengths")
+    people.add_strength(user=request.user, person=person, **form.cleaned_data)
+    return _back(person, "#strengths")
+
+
+@staff_required(*CARE)
+def wellbeing_new(request, uuid, instrument):
+    if instrument not in Instrument.values:
+        raise Http404("No such measure")
+    person = access.access_person(request.user, uuid, purpose="record wellbeing")
+    form = WellbeingForm(
+        request.POST or None, instrument=instrument, initial={"taken_on": timezone.localdate().strftime("%d/%m/%Y")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            people.record_wellbeing(
+                user=request.user,
+                person=person,
+                instrument=instrument,
+                occasion=form.cleaned_data["occasion"],
+                taken_on=form.cleaned_data["taken_on"],
+                answers=form.answers(),
+            )
+        except (WellbeingError, people.RecordError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Wellbeing recorded.")
+            return _back(person, "#wellbeing")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "people/wellbeing_form.html",
+        {
+            "form": form,
+            "person": person,
+            "instrument": Instrument(instrument).label,
+            "notice": SWEMWBS_NOTICE if instrument == "swemwbs" else "",
+            "items": [form[name] for name in form.fields if name not in ("occasion", "taken_on")],
+        },
+        status=status,
+    )
+
+
+@require_POST
+@staff_required(*CARE)
+def consent_add(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="record consent")
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _refuse(
+            request, person, "Fill in what the consent is for, the decision, how, and the words used.", "#consent"
+        )
+    data = dict(form.cleaned_data)
+    organisation = None
+    if data.pop("organisation"):
+        organisation = Organisation.objects.filter(uuid=form.cleaned_data["organisation"]).first()
+        if organisation is None:
+            return _refuse(request, person, "No organisation in the directory has that id.", "#consent")
+    try:
+        people.record_consent(user=request.user, person=person, organisation=organisation, **data)
+    except people.RecordError as error:
+        return _refuse(request, person, str(error), "#consent")
+    return _back(person, "#consent")
+
+
+@require_POST
+@staff_required(*CARE)
+def consent_withdraw(request, uuid, consent_id):
+    person = access.access_person(request.user, uuid, purpose="withdraw consent")
+    consent = get_object_or_404(person.consents, pk=consent_id)
+    try:
+        people.withdraw_consent(user=request.user, consent=consent)
+    except people.RecordError as error:
+        return _refuse(request, person, str(error), "#consent")
+    return _back(person, "#consent")
+
+
+@require_POST
+@staff_required(*CARE)
+def note_add(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="add note")
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, person, "The note is empty or too long.", "#notes")
+    people.add_note(user=request.user, person=person, text=form.cleaned_data["text"])
+    return _back(person, "#notes")
+
+
+@staff_required(*CARE)
+def note_edit(request, uuid, note_id):
+    person = access.access_person(request.user, uuid, purpose="edit note")
+    note = get_object_or_404(person.notes, pk=note_id)
+    form = NoteForm(request.POST or None, initial={"text": note.text})
+    if request.method == "POST" and form.is_valid():
+        people.edit_note(user=request.user, note=note, text=form.cleaned_data["text"])
+        return _back(person, "#notes")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "people/note_form.html", {"form": form, "person": person, "note": note}, status=status)
