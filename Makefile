@@ -48,6 +48,7 @@ demo: assets ## Run Kith with demo data at http://127.0.0.1:$(PORT)
 	@$(DEMO_ENV) $(BIN)/kith migrate
 	@$(DEMO_ENV) $(BIN)/kith load-geography
 	@$(DEMO_ENV) $(BIN)/kith demo-data
+	@$(DEMO_ENV) $(BIN)/kith demo-people
 	@$(DEMO_ENV) $(BIN)/kith demo-users
 	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT)
 

@@ -146,12 +146,33 @@ def demo_data(seed: int, generated: int, force: bool, quiet: bool) -> None:
 
 @main.command("demo-users")
 def demo_users() -> None:
-    """Create the demo sign-ins and print them."""
+    """Create the demo sign-ins and print them, with their second factors."""
     from kith.core.demo import ensure_demo_users
 
-    click.echo("Demo sign-ins (for this demo only; never use them on a real server):")
-    for username, password, role in ensure_demo_users():
-        click.echo(f"  {role:<22} username {username:<16} password {password}")
+    click.echo("Demo sign-ins (for this demo only; never use them on a real server).")
+    click.echo("Sign in at /accounts/sign-in/, then give a recovery code (each works once) or a code from an")
+    click.echo("authenticator app set up with the key shown:")
+    for entry in ensure_demo_users(with_second_factor=True):
+        click.echo(f"  {entry['role']:<20} username {entry['username']:<16} password {entry['password']}")
+        click.echo(f"  {'':<20} key {entry['authenticator_key']}  codes {' '.join(entry['recovery_codes'])}")
+
+
+@main.command("demo-people")
+@click.option("--seed", default=2026, show_default=True, help="The same seed makes the same people.")
+@click.option("--people", "count", default=150, show_default=True, help="How many synthetic people.")
+@click.option("--force", is_flag=True, help="Delete the demo people and make them again.")
+def demo_people(seed: int, count: int, force: bool) -> None:
+    """Add synthetic people (never real data) with wants, barriers, wellbeing and connections."""
+    from kith.people.demo import build_demo_people
+
+    try:
+        made = build_demo_people(seed=seed, count=count, force=force)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    if made is None:
+        click.echo("Demo people are here already; nothing to do (use --force to make them again).")
+    else:
+        click.echo(f"Made {made:,} synthetic demo people on the demo team's caseload (seed {seed}).")
 
 
 @main.command()

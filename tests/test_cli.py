@@ -88,7 +88,8 @@ def test_demo_users_are_printed_and_can_sign_in(client):
     assert again.output.count("username demo-admin ") == 1
     from django.contrib.auth import get_user_model
 
-    assert get_user_model().objects.filter(username__startswith="demo-").count() == 2
+    assert get_user_model().objects.filter(username__startswith="demo-").count() == 6
+    assert "username demo-linkworker" in again.output and "key " in again.output
 
 
 @pytest.mark.django_db

@@ -1,24 +1,53 @@
-"""Demo sign-ins. Synthetic people only; the passwords are printed for the demo and nowhere else."""
+"""Demo sign-ins and team. Synthetic accounts only; their secrets are printed for the demo alone."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from kith.accounts.models import Profession, Role, StaffProfile, Team
+
+DEMO_TEAM = "North Manchester social prescribing (demo)"
+DEMO_WARDS = ["E05011366", "E05011371", "E05011353", "E05011354", "E05011355", "E05011362"]
+# (username, password, shown role, staff, superuser, profile role, extra profile fields)
 DEMO_USERS = [
-    # (username, password, role, staff, superuser)
-    ("demo-admin", "kith-demo-admin-2026", "administrator", True, True),
-    ("demo-editor", "kith-demo-editor-2026", "directory editor", True, False),
+    ("demo-admin", "kith-demo-admin-2026", "administrator", True, True, Role.ADMINISTRATOR, {}),
+    ("demo-editor", "kith-demo-editor-2026", "directory editor", True, False, None, {}),
+    ("demo-linkworker", "kith-demo-linkworker-2026", "link worker", False, False, Role.LINK_WORKER, {}),
+    ("demo-lead", "kith-demo-lead-2026", "neighbourhood lead", False, False, Role.LEAD, {}),
+    (
+        "demo-gp",
+        "kith-demo-gp-2026",
+        "professional (GP)",
+        False,
+        False,
+        Role.PROFESSIONAL,
+        {"profession": Profession.GP},
+    ),
+    ("demo-planner", "kith-demo-planner-2026", "planner", False, False, Role.PLANNER, {}),
 ]
 EDITOR_GROUP = "Directory editors"
 
 
 @transaction.atomic
-def ensure_demo_users() -> list[tuple[str, str, str]]:
+def demo_team() -> Team:
+    from kith.geo.models import Area
+
+    team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
+    team.wards.set(Area.objects.filter(code__in=DEMO_WARDS))
+    return team
+
+
+@transaction.atomic
+def ensure_demo_users(*, with_second_factor: bool = False) -> list[dict]:
+    """Create the demo accounts if missing; with a second factor, also an authenticator key and codes."""
+    from kith.accounts import twofactor
+
     User = get_user_model()
     editors, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
     editors.permissions.set(Permission.objects.filter(content_type__app_label="directory"))
+    team = demo_team()
     shown = []
-    for username, password, role, staff, superuser in DEMO_USERS:
+    for username, password, label, staff, superuser, role, extra in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={"is_staff": staff, "is_superuser": superuser, "email": f"{username}@example.org"},
@@ -26,7 +55,26 @@ def ensure_demo_users() -> list[tuple[str, str, str]]:
         if created:
             user.set_password(password)
             user.save()
-        if not superuser:
+        if label == "directory editor":
             user.groups.add(editors)
-        shown.append((username, password if created or user.check_password(password) else "(changed)", role))
+        if role is not None:
+            in_team = role in (Role.LINK_WORKER, Role.LEAD)
+            profile, _ = StaffProfile.objects.update_or_create(
+                user=user, defaults={"role": role, "team": team if in_team else None, **extra}
+            )
+            if role == Role.LINK_WORKER:
+                profile.neighbourhoods.set(team.wards.all())
+        entry = {
+            "username": username,
+            "role": label,
+            "password": password if created or user.check_password(password) else "(changed)",
+        }
+        if with_second_factor:
+            device = twofactor.confirmed_device(user) or twofactor.pending_device(user)
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            entry["authenticator_key"] = twofactor.secret_text(device)
+            entry["recovery_codes"] = twofactor.new_recovery_codes(user)[:3]
+        shown.append(entry)
     return shown

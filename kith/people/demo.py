@@ -1,0 +1,238 @@
+"""Synthetic demo people: made-up names and lives, so every workspace page has something to show."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from kith.core import audit
+from kith.core.demo import DEMO_WARDS, demo_team, ensure_demo_users
+from kith.directory.models import TaxonomyTerm
+from kith.geo.models import Postcode
+from kith.matching.models import Connection, ConnectionStatus
+from kith.people.models import Barrier, BarrierKind, Consent, Note, Person, Strength, Want, WellbeingScore
+from kith.people.wellbeing import SWEMWBS_ITEMS, swemwbs_table
+
+GIVEN = [
+    "Ada",
+    "Bilal",
+    "Carmel",
+    "Dev",
+    "Elsie",
+    "Farhan",
+    "Grace",
+    "Hamza",
+    "Irene",
+    "Jude",
+    "Kasia",
+    "Leon",
+    "Maryam",
+    "Norman",
+    "Olu",
+    "Pat",
+    "Qasim",
+    "Rita",
+    "Stan",
+    "Tahira",
+    "Uzma",
+    "Vera",
+    "Wes",
+    "Yusuf",
+    "Zofia",
+]
+FAMILY = [
+    "Ashworth",
+    "Begum",
+    "Clegg",
+    "Dunne",
+    "Ellis",
+    "Fletcher",
+    "Greenhalgh",
+    "Hussain",
+    "Iqbal",
+    "Jackson",
+    "Kowalski",
+    "Lomax",
+    "Mahmood",
+    "Nuttall",
+    "Okafor",
+    "Pilkington",
+    "Quayle",
+    "Rahman",
+    "Schofield",
+    "Tattersall",
+    "Umar",
+    "Vickers",
+    "Whittaker",
+    "Yates",
+    "Zaman",
+]
+WORDS = [
+    "I'd like to get out of the house more",
+    "I used to love singing",
+    "Somewhere to walk the dog with others",
+    "I want to meet people since my husband died",
+    "Help with money would take a weight off",
+    "I'd like to feel useful again",
+    "I miss being in a team",
+    "Something for me while I care for mum",
+]
+STRENGTHS = [
+    ("skill", "Good with his hands"),
+    ("interest", "Gardening"),
+    ("people", "Close to her sister"),
+    ("skill", "Speaks three languages"),
+    ("interest", "Local history"),
+    ("people", "Neighbours look in"),
+]
+
+
+def build_demo_people(*, seed: int, count: int, force: bool = False) -> int | None:
+    if not Postcode.objects.filter(ward_id__in=DEMO_WARDS).exists():
+        raise RuntimeError("Load the geography first: kith load-geography.")
+    if Person.objects.filter(is_demo=True).exists() and not force:
+        return None
+    ensure_demo_users()
+    with transaction.atomic():
+        Person.objects.filter(is_demo=True).delete()
+        made = _build(random.Random(seed), count)
+    _connect(random.Random(seed + 1))
+    return made
+
+
+def _build(rng: random.Random, count: int) -> int:
+    team = demo_team()
+    User = get_user_model()
+    worker = User.objects.get(username="demo-linkworker")
+    gp = User.objects.get(username="demo-gp")
+    postcodes = list(
+        Postcode.objects.filter(ward_id__in=DEMO_WARDS)
+        .order_by("postcode")
+        .values_list("postcode", "lsoa_id", "ward_id")
+    )
+    terms = list(TaxonomyTerm.objects.filter(taxonomy__source_id="kith-what-matters").order_by("code"))
+    today = timezone.localdate()
+    table = swemwbs_table()
+    people = []
+    for _ in range(count):
+        postcode, lsoa, ward = rng.choice(postcodes)
+        referred = rng.random() < 0.4
+        people.append(
+            Person(
+                team=team,
+                link_worker=worker,
+                given_name=rng.choice(GIVEN),
+                family_name=rng.choice(FAMILY),
+                date_of_birth=dt.date(rng.randint(1935, 2000), rng.randint(1, 12), rng.randint(1, 28)),
+                postcode=postcode,
+                lsoa_id=lsoa,
+                ward_id=ward,
+                phone=f"0161 496 {rng.randint(0, 999):04d}",
+                referral_source="gp" if referred else "self",
+                referred_by=gp if referred else None,
+                referral_reason="Low mood and isolated; would benefit from local groups." if referred else "",
+                snomed_code="871731000000106" if referred else "",
+                what_matters=rng.choice(WORDS),
+                available_times=rng.choice(["", "morning", "morning,afternoon", "afternoon,evening"]),
+                is_demo=True,
+            )
+        )
+    Person.objects.bulk_create(people)
+    wants, barriers, strengths, scores, consents, notes = [], [], [], [], [], []
+    for person in people:
+        for term in rng.sample(terms, rng.randint(1, 3)):
+            wants.append(Want(person=person, term=term, priority=rng.choice([1, 2, 2, 3])))
+        kinds = rng.sample(BarrierKind.values, rng.choice([0, 1, 1, 2, 3]))
+        barriers.extend(Barrier(person=person, kind=k) for k in kinds)
+        kind, words = rng.choice(STRENGTHS)
+        strengths.append(Strength(person=person, kind=kind, words=words))
+        items = {item: rng.randint(1, 4) for item in SWEMWBS_ITEMS}
+        taken = today - dt.timedelta(days=rng.randint(60, 300))
+        scores.append(_swemwbs(person, items, taken, "baseline", worker, table))
+        if rng.random() < 0.6:
+            later = {item: min(5, max(1, v + rng.choice([-1, 0, 1, 1]))) for item, v in items.items()}
+            scores.append(
+                _swemwbs(person, later, taken + dt.timedelta(days=rng.randint(40, 55)), "follow-up", worker, table)
+            )
+        consents.append(
+            Consent(
+                person=person,
+                purpose="insight",
+                decision="objected" if rng.random() < 0.05 else "agreed",
+                method="in-person",
+                wording="Can we count you, without your name, in figures about what people here "
+                "want and what is missing?",
+                recorded_by=worker,
+            )
+        )
+        if rng.random() < 0.6:
+            consents.append(
+                Consent(
+                    person=person,
+                    purpose="contact-about-groups",
+                    decision="agreed",
+                    method="in-person",
+                    wording="May we contact you about new groups near you?",
+                    recorded_by=worker,
+                )
+            )
+        notes.append(Note(person=person, author=worker, text="First conversation at home. Keen to start soon."))
+    Want.objects.bulk_create(wants)
+    Barrier.objects.bulk_create(barriers)
+    Strength.objects.bulk_create(strengths)
+    WellbeingScore.objects.bulk_create(scores)
+    Consent.objects.bulk_create(consents)
+    Note.objects.bulk_create(notes)
+    audit.record(user=None, action="create", what="demo people", count=len(people))
+    return len(people)
+
+
+def _swemwbs(person, items, taken, occasion, worker, table) -> WellbeingScore:
+    raw = sum(items.values())
+    return WellbeingScore(
+        person=person,
+        instrument="swemwbs",
+        occasion=occasion,
+        taken_on=taken,
+        answers=items,
+        recorded_by=worker,
+        swemwbs_raw=raw,
+        swemwbs_metric=Decimal(table[raw]),
+    )
+
+
+def _connect(rng: random.Random) -> None:
+    """Give people connections to listings that suit them, at every stage of the pipeline."""
+    from kith.matching.suggest import suggest
+
+    worker = get_user_model().objects.get(username="demo-linkworker")
+    now = timezone.now()
+    stages = [
+        ConnectionStatus.SUGGESTED,
+        ConnectionStatus.CONTACTED,
+        ConnectionStatus.TRIED,
+        ConnectionStatus.ATTENDING,
+        ConnectionStatus.ATTENDING,
+        ConnectionStatus.STOPPED,
+    ]
+    connections = []
+    for person in Person.objects.filter(is_demo=True).order_by("id"):
+        for suggestion in suggest(person, limit=rng.randint(0, 3), now=now):
+            status = rng.choice(stages)
+            changed = now - dt.timedelta(days=rng.randint(1, 120))
+            connections.append(
+                Connection(
+                    person=person,
+                    service=suggestion.service,
+                    status=status,
+                    created_by=worker,
+                    status_changed_at=changed,
+                    follow_up_on=(changed + dt.timedelta(days=21)).date(),
+                    reason="Too far in the winter" if status == ConnectionStatus.STOPPED else "",
+                    persons_words="Lovely people, I go every week" if status == ConnectionStatus.ATTENDING else "",
+                )
+            )
+    Connection.objects.bulk_create(connections)
