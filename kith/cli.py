@@ -222,6 +222,26 @@ def search(words, near, radius, category, free, limit, fmt) -> None:
 
 
 @main.command()
+@click.option(
+    "--years",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Anonymise records closed longer ago than this (default KITH_RETENTION_YEARS, 8).",
+)
+@click.option("--dry-run", is_flag=True, help="Only count them.")
+def retention(years: int | None, dry_run: bool) -> None:
+    """Anonymise people's records closed longer than the retention period."""
+    from django.conf import settings
+
+    from kith.people.services import apply_retention
+
+    years = years or settings.KITH_RETENTION_YEARS
+    count = apply_retention(years=years, dry_run=dry_run)
+    verb = "would be" if dry_run else "were"
+    click.echo(f"{count:,} record{'s' if count != 1 else ''} closed over {years} years ago {verb} anonymised.")
+
+
+@main.command()
 def reindex() -> None:
     """Rebuild the full-text search documents of every service."""
     from kith.directory.services import reindex_all

@@ -161,6 +161,8 @@ KITH_MAP_TILES_URL = env_str("KITH_MAP_TILES_URL", "")
 KITH_MAP_TILES_ATTRIBUTION = env_str("KITH_MAP_TILES_ATTRIBUTION", "")
 KITH_SITE_NAME = env_str("KITH_SITE_NAME", "Kith")
 # How long the link to a person's shared list of activities works.
+# Closed records are anonymised this long after closing (`kith retention`).
+KITH_RETENTION_YEARS = env_int("KITH_RETENTION_YEARS", 8, minimum=1, maximum=100)
 KITH_SHARED_LIST_DAYS = env_int("KITH_SHARED_LIST_DAYS", 90, minimum=1, maximum=365)
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")

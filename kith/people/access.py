@@ -154,3 +154,17 @@ def access_caseload(user, *, purpose: str = "caseload"):
     )
     audit_caseload_read(user, people, purpose=purpose)
     return people, wellbeing_rows, connection_rows
+
+
+def access_audit_trail(user, person_uuid) -> tuple[Person | None, list]:
+    """An administrator reads who did what to a person's record, including after erasure."""
+    from kith.core.models import AuditEvent
+
+    if role_of(user) != Role.ADMINISTRATOR:
+        raise Http404("No such page")
+    uuid = _parse(person_uuid)
+    events = list(AuditEvent.objects.filter(person=uuid).order_by("-at", "-id")[:1000])
+    if not events:
+        raise Http404("No such person")
+    audit.record(user=user, action="read", what="audit trail", object_id=str(uuid), person=uuid)
+    return Person.objects.filter(uuid=uuid).first(), events

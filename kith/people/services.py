@@ -287,3 +287,129 @@ def close_person(*, user, person: Person, version: int) -> Person:
     audit.record(user=user, action="update", what="person", object_id=person.pk, person=person.uuid, closed=True)
     person.refresh_from_db()
     return person
+
+
+def subject_access_export(*, user, person: Person) -> dict:
+    """Everything Kith holds about a person, as plain data (for the JSON file and the readable page)."""
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "lawful_basis": "UK GDPR Article 6(1)(e) and Article 9(2)(h): provision of health and social care",
+        "person": {
+            "id": str(person.uuid),
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "preferred_name": person.preferred_name,
+            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+            "postcode": person.postcode,
+            "phone": person.phone,
+            "email": person.email,
+            "preferred_contact": person.preferred_contact,
+            "languages": person.languages,
+            "available_times": person.available_times,
+            "referral_source": person.referral_source,
+            "referral_reason": person.referral_reason,
+            "snomed_code": person.snomed_code,
+            "what_matters": person.what_matters,
+            "opened_at": person.opened_at.isoformat(),
+            "closed_at": person.closed_at.isoformat() if person.closed_at else None,
+            "team": person.team.name,
+        },
+        "wants": [
+            {"want": w.term.name, "priority": w.get_priority_display(), "words": w.words, "status": w.status}
+            for w in person.wants.select_related("term")
+        ],
+        "barriers": [b.get_kind_display() for b in person.barriers.all()],
+        "strengths": [{"kind": s.kind, "words": s.words} for s in person.strengths.all()],
+        "wellbeing": [
+            {
+                "instrument": s.instrument,
+                "occasion": s.occasion,
+                "taken_on": s.taken_on.isoformat(),
+                "answers": s.answers,
+                "swemwbs_raw": s.swemwbs_raw,
+                "swemwbs_metric": str(s.swemwbs_metric) if s.swemwbs_metric is not None else None,
+            }
+            for s in person.wellbeing.all()
+        ],
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "decision": c.decision,
+                "organisation": c.organisation.name if c.organisation else None,
+                "method": c.method,
+                "wording": c.wording,
+                "scope": c.scope,
+                "recorded_at": c.recorded_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in person.consents.select_related("organisation")
+        ],
+        "notes": [{"written_at": n.created_at.isoformat(), "text": n.text} for n in person.notes.all()],
+        "connections": [
+            {
+                "service": c.service.name,
+                "organisation": c.service.organisation.name,
+                "status": c.status,
+                "since": c.status_changed_at.isoformat(),
+                "persons_words": c.persons_words,
+                "reason": c.reason,
+            }
+            for c in person.connections.select_related("service__organisation")
+        ],
+    }
+    audit.record(user=user, action="export", what="person", object_id=person.pk, person=person.uuid)
+    return data
+
+
+def _anonymise(person: Person) -> None:
+    """Remove what identifies a person; keep coded, area-level facts for anonymous counts."""
+    outcode = person.postcode.split(" ")[0] if person.postcode else ""
+    Person.objects.filter(pk=person.pk).update(
+        given_name="(erased)",
+        family_name="(erased)",
+        preferred_name="",
+        date_of_birth=None,
+        postcode=outcode,
+        phone="",
+        email="",
+        languages="",
+        referral_reason="",
+        what_matters="",
+        referred_by=None,
+        anonymised_at=timezone.now(),
+        closed_at=person.closed_at or timezone.now(),
+        version=F("version") + 1,
+    )
+    person.notes.all().delete()
+    person.strengths.all().delete()
+    person.shared_lists.all().delete()
+    person.wants.update(words="")
+    person.barriers.update(note="")
+    person.connections.update(persons_words="", reason="")
+
+
+@transaction.atomic
+def erase_person(*, user, person: Person) -> None:
+    """Erasure on request: identifiers removed, anonymous aggregates (area, wants, wellbeing) kept."""
+    _anonymise(person)
+    audit.record(user=user, action="erase", what="person", object_id=person.pk, person=person.uuid)
+
+
+@transaction.atomic
+def apply_retention(*, years: int, now=None, dry_run: bool = False) -> int:
+    """Anonymise records closed more than `years` ago; return how many."""
+    now = now or timezone.now()
+    cutoff = now.replace(year=now.year - years)
+    due = list(Person.objects.filter(closed_at__lt=cutoff, anonymised_at__isnull=True))
+    if not dry_run:
+        for person in due:
+            _anonymise(person)
+            audit.record(
+                user=None,
+                action="erase",
+                what="person",
+                object_id=person.pk,
+                person=person.uuid,
+                reason=f"retention: closed over {years} years",
+            )
+    return len(due)

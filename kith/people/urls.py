@@ -18,4 +18,7 @@ urlpatterns = [
     path("people/<str:uuid>/consents/<int:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("people/<str:uuid>/notes/", views.note_add, name="note_add"),
     path("people/<str:uuid>/notes/<int:note_id>/", views.note_edit, name="note_edit"),
+    path("people/<str:uuid>/export/", views.export_page, name="export"),
+    path("people/<str:uuid>/erase/", views.erase, name="erase"),
+    path("people/<str:uuid>/audit/", views.audit_trail, name="audit"),
 ]

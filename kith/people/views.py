@@ -1,7 +1,7 @@
 """The link worker's workspace: caseload, a person's record, and the parts of it."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -323,3 +323,34 @@ def note_edit(request, uuid, note_id):
         return _back(person, "#notes")
     status = 400 if request.method == "POST" else 200
     return render(request, "people/note_form.html", {"form": form, "person": person, "note": note}, status=status)
+
+
+@staff_required(*CARE)
+def export_page(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="subject access export")
+    data = people.subject_access_export(user=request.user, person=person)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="kith-subject-access-{person.uuid}.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "people/export.html", {"person": person, "data": data})
+
+
+@staff_required(Role.ADMINISTRATOR)
+def erase(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="erasure")
+    if request.method == "POST":
+        if request.POST.get("confirm") != person.family_name:
+            messages.error(request, "Type the family name exactly to confirm erasure.")
+            return redirect("people:erase", person.uuid)
+        people.erase_person(user=request.user, person=person)
+        messages.success(request, "Identifiers erased. Anonymous facts (area, wants, wellbeing) are kept.")
+        return redirect("people:audit", person.uuid)
+    return render(request, "people/erase.html", {"person": person})
+
+
+@staff_required(Role.ADMINISTRATOR)
+def audit_trail(request, uuid):
+    person, events = access.access_audit_trail(request.user, uuid)
+    return render(request, "people/audit.html", {"person": person, "events": events, "uuid": uuid})
