@@ -61,6 +61,7 @@ IDENTITY_FIELDS = [
     "email",
     "preferred_contact",
     "languages",
+    "available_times",
     "referral_source",
     "referral_reason",
     "snomed_code",

@@ -1,0 +1,184 @@
+"""Every URL × every persona × own team / other team / no relation: allowed, or a 404 that says nothing.
+
+The list of URLs comes from the URL configuration, so a new URL without an entry here fails.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kith.directory.models import Service
+from kith.matching import services as matching
+from kith.people import services as people
+from kith.people.models import Consent
+from tests.personas import build_world, sign_in
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "link_worker", "lead", "professional", "organisation_editor", "planner", "administrator"]
+CARE = {"link_worker", "lead", "administrator"}
+EVERYONE = set(PERSONAS)
+STAFF = set(PERSONAS) - {"anonymous"}
+
+# name: (method, path template, {relation: personas allowed}). Relations: "own" is the north team's person
+# (referred by the professional), "other" the south team's. Anything not allowed must be a 404, except that
+# anonymous people are sent to sign in for staff pages.
+RULES = {
+    "healthz": ("get", "/healthz", {"none": EVERYONE}),
+    "accounts:login": ("get", "/accounts/sign-in/", {"none": EVERYONE}),
+    "accounts:two_factor": ("get", "/accounts/sign-in/two-factor/", {"none": EVERYONE}),
+    "accounts:two_factor_setup": ("get", "/accounts/sign-in/two-factor/setup/", {"none": EVERYONE}),
+    "accounts:logout": ("post", "/accounts/sign-out/", {"none": EVERYONE}),
+    "people:home": ("get", "/workspace/", {"none": STAFF}),
+    "people:caseload": ("get", "/people/", {"none": CARE}),
+    "people:new": ("get", "/people/new/", {"none": CARE}),
+    "people:person": ("get", "/people/{person}/", {"own": CARE, "other": {"administrator"}}),
+    "people:edit": ("get", "/people/{person}/edit/", {"own": CARE, "other": {"administrator"}}),
+    "people:want_add": ("post", "/people/{person}/wants/", {"own": CARE, "other": {"administrator"}}),
+    "people:want_status": ("post", "/people/{person}/wants/{want}/", {"own": CARE, "other": {"administrator"}}),
+    "people:barriers": ("post", "/people/{person}/barriers/", {"own": CARE, "other": {"administrator"}}),
+    "people:strength_add": ("post", "/people/{person}/strengths/", {"own": CARE, "other": {"administrator"}}),
+    "people:wellbeing": ("get", "/people/{person}/wellbeing/swemwbs/", {"own": CARE, "other": {"administrator"}}),
+    "people:consent_add": ("post", "/people/{person}/consents/", {"own": CARE, "other": {"administrator"}}),
+    "people:consent_withdraw": (
+        "post",
+        "/people/{person}/consents/{consent}/withdraw/",
+        {"own": CARE, "other": {"administrator"}},
+    ),
+    "people:note_add": ("post", "/people/{person}/notes/", {"own": CARE, "other": {"administrator"}}),
+    "people:note_edit": ("get", "/people/{person}/notes/{note}/", {"own": CARE, "other": {"administrator"}}),
+    "people:export": ("get", "/people/{person}/export/", {"own": CARE, "other": {"administrator"}}),
+    "people:erase": ("get", "/people/{person}/erase/", {"own": {"administrator"}, "other": {"administrator"}}),
+    "people:audit": ("get", "/people/{person}/audit/", {"own": {"administrator"}, "other": {"administrator"}}),
+    "matching:suggestions": ("get", "/people/{person}/suggestions/", {"own": CARE, "other": {"administrator"}}),
+    "matching:connection": (
+        "post",
+        "/people/{person}/connections/{connection}/",
+        {"own": CARE, "other": {"administrator"}},
+    ),
+    "matching:shared_list": ("get", "/lists/{token}/", {"own": EVERYONE}),
+    "matching:referrals": ("get", "/referrals/", {"none": {"professional"}}),
+    "matching:referral": ("get", "/referrals/{person}/", {"own": {"professional"}, "other": set()}),
+    "matching:organisation_connections": ("get", "/organisation/connections/", {"none": {"organisation_editor"}}),
+    "geo:areas": ("get", "/areas/", {"none": EVERYONE}),
+    "directory:home": ("get", "/", {"none": EVERYONE}),
+    "directory:search": ("get", "/search/?q=walking", {"none": EVERYONE}),
+    "directory:search_print": ("get", "/search/print/?q=walking", {"none": EVERYONE}),
+    "directory:service": ("get", "/services/{service}/", {"none": EVERYONE}),
+    "directory:organisation": ("get", "/organisations/{organisation}/", {"none": EVERYONE}),
+    "directory:area": ("get", "/areas/E05011366/", {"none": EVERYONE}),
+}
+# Django admin has its own rules (staff, second factor, model permissions): tests/test_admin.py.
+ELSEWHERE = "admin"
+
+
+def url_names(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_an_entry():
+    names = {n for n in url_names() if not n.startswith(f"{ELSEWHERE}:")}
+    assert names - set(RULES) == set(), "add these URLs to RULES"
+    assert set(RULES) - names == set(), "RULES names URLs that no longer exist"
+
+
+def _objects(world):
+    """For each relation, the ids a URL needs."""
+    service = Service.objects.filter(is_demo=True).first()
+    objects = {}
+    for relation, person, worker in [
+        ("own", world.person, world.link_worker),
+        ("other", world.other_person, world.other_link_worker),
+    ]:
+        from kith.directory.models import TaxonomyTerm
+
+        want = people.add_want(user=worker, person=person, term=TaxonomyTerm.objects.get(code="active"))
+        consent = people.record_consent(
+            user=worker,
+            person=person,
+            purpose="insight",
+            decision="agreed",
+            method="phone",
+            wording="May we count you?",
+        )
+        note = people.add_note(user=worker, person=person, text="A note")
+        (connection,) = matching.connect(user=worker, person=person, services=[service])
+        shared = matching.share_list(user=worker, person=person, services=[service])
+        objects[relation] = {
+            "person": person.uuid,
+            "want": want.pk,
+            "consent": consent.pk,
+            "note": note.pk,
+            "connection": connection.pk,
+            "token": shared.token,
+            "service": service.uuid,
+            "organisation": service.organisation.uuid,
+        }
+    objects["none"] = objects["own"]
+    return objects
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_authorisation_matrix(client, persona):
+    world = build_world()
+    objects = _objects(world)
+    if persona != "anonymous":
+        sign_in(client, getattr(world, persona))
+    failures = []
+    for name, (method, template, allowed_by_relation) in RULES.items():
+        for relation, allowed in allowed_by_relation.items():
+            path = template.format(**objects[relation])
+            response = getattr(client, method)(path)
+            if name == "accounts:logout" and persona != "anonymous":
+                sign_in(client, getattr(world, persona))  # signed out by the check: sign in again
+            if persona in allowed:
+                ok = response.status_code in (200, 302) and not (
+                    response.status_code == 302
+                    and "/accounts/sign-in/" in response["Location"]
+                    and not name.startswith("accounts:")
+                )
+            elif persona == "anonymous":
+                ok = response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+            else:
+                ok = response.status_code == 404
+            if not ok:
+                failures.append(f"{persona} {method.upper()} {path} ({name}, {relation}): {response.status_code}")
+    assert failures == []
+
+
+def test_a_404_for_someone_elses_record_is_the_same_as_for_no_record(client):
+    world = build_world()
+    sign_in(client, world.link_worker)
+    theirs = client.get(f"/people/{world.other_person.uuid}/")
+    nobody = client.get("/people/00000000-0000-0000-0000-000000000000/")
+    assert theirs.status_code == nobody.status_code == 404
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')  # differs on every response
+    assert token.sub(b"", theirs.content) == token.sub(b"", nobody.content)
+
+
+def test_an_organisation_sees_connections_only_with_the_persons_agreement(client):
+    world = build_world()
+    service = Service.objects.filter(is_demo=True).first()
+    service.organisation = world.organisation
+    service.save(update_fields=["organisation"])
+    matching.connect(user=world.link_worker, person=world.person, services=[service])
+    sign_in(client, world.organisation_editor)
+    assert "Alex" not in client.get("/organisation/connections/").content.decode()
+    consent = people.record_consent(
+        user=world.link_worker,
+        person=world.person,
+        purpose="share-with-organisation",
+        decision="agreed",
+        method="in-person",
+        wording="May we tell the club?",
+        organisation=world.organisation,
+    )
+    assert "Alex" in client.get("/organisation/connections/").content.decode()
+    people.withdraw_consent(user=world.link_worker, consent=consent)
+    assert "Alex" not in client.get("/organisation/connections/").content.decode()
+    assert Consent.objects.filter(person=world.person, withdrawn_at__isnull=False).exists()
