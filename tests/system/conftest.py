@@ -1,6 +1,7 @@
 """A real Kith for browser tests: a fresh database, `kith` commands, gunicorn on a free port."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +25,14 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def _sign_ins(printed: str) -> dict[str, dict]:
+    """Username → password and recovery codes, read from what `kith demo-users` prints."""
+    found = {}
+    for match in re.finditer(r"username (\S+)\s+password (\S+)\n\s+key [A-Z0-9 ]+codes (.+)", printed):
+        found[match.group(1)] = {"password": match.group(2), "codes": match.group(3).split()}
+    return found
 
 
 def _free_port() -> int:
@@ -70,9 +80,11 @@ def kith_server(tmp_path_factory, chromium_path):
         ["migrate"],
         ["load-geography", "--quiet"],
         ["demo-data", "--seed", "2026", "--services", "600", "--quiet"],
+        ["demo-people", "--people", "40"],
         ["collectstatic"],
     ):
         subprocess.run([*kith, *args], env=env, cwd=REPO, check=True, capture_output=True)
+    users = subprocess.run([*kith, "demo-users"], env=env, cwd=REPO, check=True, capture_output=True, text=True)
     port = _free_port()
     server = subprocess.Popen(
         [*kith, "serve", "--port", str(port), "--workers", "2"],
@@ -90,7 +102,7 @@ def kith_server(tmp_path_factory, chromium_path):
             if server.poll() is not None:
                 raise RuntimeError(server.stderr.read().decode()) from None
             time.sleep(0.1)
-    yield url
+    yield SimpleNamespace(url=url, sign_ins=_sign_ins(users.stdout))
     server.terminate()
     server.wait(timeout=10)
     if drop:

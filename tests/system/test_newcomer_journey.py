@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_newcomer_searches_walking_near_m9_4dh_and_opens_a_service(kith_server, page):
-    page.goto(kith_server + "/")
+    page.goto(kith_server.url + "/")
     assert page.get_by_role("heading", level=1).inner_text() == "Find groups, activities and places near you"
     assert axe_violations(page) == []
 
@@ -45,7 +45,7 @@ def test_newcomer_searches_walking_near_m9_4dh_and_opens_a_service(kith_server, 
 
 
 def test_bad_postcode_is_explained_in_the_page(kith_server, page):
-    response = page.goto(kith_server + "/search/?q=walking&near=M99+9ZZ")
+    response = page.goto(kith_server.url + "/search/?q=walking&near=M99+9ZZ")
     assert response.status == 400
     summary = page.get_by_role("alert")
     assert "We do not know the postcode M99 9ZZ" in summary.inner_text()
@@ -53,11 +53,11 @@ def test_bad_postcode_is_explained_in_the_page(kith_server, page):
 
 
 def test_area_page_and_printable_list(kith_server, page):
-    page.goto(kith_server + "/areas/E05011366/")
+    page.goto(kith_server.url + "/areas/E05011366/")
     assert page.get_by_role("heading", level=1).inner_text() == "What is in Harpurhey"
     page.locator("#map[data-ready=true]").wait_for()
     assert axe_violations(page) == []
-    page.goto(kith_server + "/search/print/?q=walking&near=M9+4DH")
+    page.goto(kith_server.url + "/search/print/?q=walking&near=M9+4DH")
     page.emulate_media(media="print")
     assert page.locator("header.nhsuk-header").is_hidden()
     assert axe_violations(page) == []
