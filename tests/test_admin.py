@@ -9,7 +9,7 @@ from tests.directory.helpers import add, listing
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [m for m in admin.site._registry if m._meta.app_label in {"directory", "geo"}]
+MODELS = [m for m in admin.site._registry if m._meta.app_label in {"directory", "geo", "accounts"}]
 
 
 def _url(model, page):
@@ -35,6 +35,8 @@ def test_every_directory_and_geography_model_has_an_admin():
         "TaxonomyTerm",
         "Attribute",
         "ListingCheck",
+        "Team",
+        "StaffProfile",
         "Area",
         "Postcode",
         "LsoaIndicators",
@@ -85,3 +87,8 @@ def test_a_category_added_in_admin_reaches_search_at_once(administrator):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert search(SearchQuery(words="Test Admin Choir", category="arts")).total == 1
     assert search(SearchQuery(words="choirs")).total >= 1
+
+
+def test_care_records_are_not_in_the_admin():
+    """People's records are read only through access functions that audit; the admin would bypass them."""
+    assert not [m for m in admin.site._registry if m._meta.app_label in {"people", "matching"}]
