@@ -1,1 +1,0 @@
-"""Kith: social prescribing done as community development."""

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class AccountsConfig(AppConfig):
-    name = "kith.accounts"
-    label = "accounts"
-    verbose_name = "Staff, roles and teams"

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from kith.core import views
-
-urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-]
