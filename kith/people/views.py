@@ -127,7 +127,7 @@ def person_detail(request, uuid):
         "strengths": list(person.strengths.all()),
         "wellbeing": presenters.wellbeing_views(list(person.wellbeing.all())),
         "consents": list(person.consents.select_related("organisation", "recorded_by", "withdrawn_by")),
-        "notes": list(person.notes.select_related("author").prefetch_related("revisions")),
+        "notes": list(person.notes.select_related("author").prefetch_related("revisions__replaced_by")),
         "connections": list(person.connections.select_related("service__organisation").order_by("-created_at")),
         "shared_lists": list(person.shared_lists.filter(revoked_at__isnull=True).order_by("-created_at")),
         "want_form": WantForm(terms=_want_choices()),

@@ -307,3 +307,10 @@ def test_production_hashes_passwords_with_argon2():
     from django.contrib.auth.hashers import Argon2PasswordHasher
 
     assert Argon2PasswordHasher().encode("x", Argon2PasswordHasher().salt()).startswith("argon2$argon2id$")
+
+
+def test_note_history_is_shown_on_the_record(world, worker):
+    note = people.add_note(user=world.link_worker, person=world.person, text="First words.")
+    people.edit_note(user=world.link_worker, note=note, text="Second words.")
+    html = worker.get(f"/people/{world.person.uuid}/").content.decode()
+    assert "Second words." in html and "Earlier versions" in html and "First words." in html
