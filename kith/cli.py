@@ -159,20 +159,29 @@ def demo_users() -> None:
 
 @main.command("demo-people")
 @click.option("--seed", default=2026, show_default=True, help="The same seed makes the same people.")
-@click.option("--people", "count", default=150, show_default=True, help="How many synthetic people.")
+@click.option("--people", "count", default=150, show_default=True, help="How many on the demo team's caseload.")
+@click.option(
+    "--insight",
+    default=6000,
+    show_default=True,
+    help="How many more across Greater Manchester, with wants only, for the gap atlas.",
+)
 @click.option("--force", is_flag=True, help="Delete the demo people and make them again.")
-def demo_people(seed: int, count: int, force: bool) -> None:
+def demo_people(seed: int, count: int, insight: int, force: bool) -> None:
     """Add synthetic people (never real data) with wants, barriers, wellbeing and connections."""
     from kith.people.demo import build_demo_people
 
     try:
-        made = build_demo_people(seed=seed, count=count, force=force)
+        made = build_demo_people(seed=seed, count=count, insight=insight, force=force)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     if made is None:
         click.echo("Demo people are here already; nothing to do (use --force to make them again).")
     else:
-        click.echo(f"Made {made:,} synthetic demo people on the demo team's caseload (seed {seed}).")
+        click.echo(
+            f"Made {made:,} synthetic demo people: {count:,} on the demo team's caseload and {insight:,} "
+            f"across Greater Manchester for insight (seed {seed})."
+        )
 
 
 @main.command()
@@ -219,6 +228,43 @@ def search(words, near, radius, category, free, limit, fmt) -> None:
     for row in rows:
         distance = "" if row["distance_km"] is None else f"{row['distance_km']:>6.2f} km  "
         click.echo(f"{distance}{row['name']}  ({row['organisation']})")
+
+
+@main.command()
+@click.option("--area", help="A local authority, ward or LSOA code: rows for its wards, its LSOAs, or itself.")
+@click.option("--category", help="A 'what matters' code such as active; all categories if not given.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def gaps(area, category, fmt, quiet) -> None:
+    """Where neighbourhoods fall short of the adequate level: one row per area and category."""
+    from kith.insights import engine, presenters
+
+    progress = StageProgress(enabled=not quiet)
+    report = engine.report(progress=progress)
+    progress.close()
+    if category and category not in report.results:
+        raise click.BadParameter(f"use one of {', '.join(report.results)}", param_hint="--category")
+    try:
+        rows = engine.rows(report, area=area, category=category)
+    except KeyError:
+        raise click.BadParameter(
+            "not a Greater Manchester local authority, ward or LSOA code", param_hint="--area"
+        ) from None
+    if fmt == "csv":
+        click.echo(presenters.to_csv(rows), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps([r.published() for r in rows], indent=2))
+    else:
+        click.echo(
+            f"{'area_code':<10} {'area_name':<32} {'category':<14} {'demand':>6} {'access':>7} "
+            f"{'shortfall':>9} {'priority':>8}  target"
+        )
+        for row in rows:
+            p = row.published()
+            click.echo(
+                f"{p['area_code']:<10} {p['area_name'][:32]:<32} {p['category'][:14]:<14} {p['demand']!s:>6} "
+                f"{p['accessibility']:>7.2f} {p['shortfall']:>9} {p['priority']:>8.2f}  {p['target']}"
+            )
 
 
 @main.command()

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "kith.accounts",
     "kith.people",
     "kith.matching",
+    "kith.insights",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("kith.accounts.urls")),
     path("", include("kith.people.urls")),
     path("", include("kith.matching.urls")),
+    path("", include("kith.insights.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

@@ -7,7 +7,8 @@ from django.db import transaction
 from kith.accounts.models import Profession, Role, StaffProfile, Team
 
 DEMO_TEAM = "North Manchester social prescribing (demo)"
-DEMO_WARDS = ["E05011366", "E05011371", "E05011353", "E05011354", "E05011355", "E05011362"]
+# Harpurhey, Moston, Charlestown, Cheetham, Crumpsall and Higher Blackley.
+DEMO_WARDS = ["E05011366", "E05011373", "E05011355", "E05011356", "E05011360", "E05011367"]
 # (username, password, shown role, staff, superuser, profile role, extra profile fields)
 DEMO_USERS = [
     ("demo-admin", "kith-demo-admin-2026", "administrator", True, True, Role.ADMINISTRATOR, {}),

@@ -168,3 +168,26 @@ def access_audit_trail(user, person_uuid) -> tuple[Person | None, list]:
         raise Http404("No such person")
     audit.record(user=user, action="read", what="audit trail", object_id=str(uuid), person=uuid)
     return Person.objects.filter(uuid=uuid).first(), events
+
+
+def wants_for_insight() -> list[tuple[int, str, int]]:
+    """(person id, LSOA code, term id) of open wants of people counted in insight, for aggregate counts only."""
+    from kith.people.models import Want, WantStatus
+
+    return list(
+        Want.objects.filter(
+            status=WantStatus.OPEN, person__in=counted_in_insight(), person__lsoa__isnull=False
+        ).values_list("person_id", "person__lsoa_id", "term_id")
+    )
+
+
+def want_dates_for_insight(ward_code: str) -> list:
+    """When open wants were recorded for people living in a ward, for aggregate trends only."""
+    from kith.people.models import Want
+
+    return [
+        created.date()
+        for created in Want.objects.filter(person__in=counted_in_insight(), person__ward_id=ward_code).values_list(
+            "created_at", flat=True
+        )
+    ]

@@ -90,7 +90,32 @@ STRENGTHS = [
 ]
 
 
-def build_demo_people(*, seed: int, count: int, force: bool = False) -> int | None:
+INSIGHT_TEAM = "Greater Manchester residents (demo, for insight)"
+# How common each want is, before deprivation and loneliness shift it.
+WANT_MIX = {
+    "social": 5,
+    "active": 5,
+    "nature": 3,
+    "arts": 3,
+    "learning": 2,
+    "volunteering": 2,
+    "money": 2,
+    "food": 2,
+    "mental-health": 3,
+    "carers": 1,
+    "faith": 1,
+    "animals": 1,
+    "digital": 2,
+    "families": 1,
+    "health": 2,
+    "housing": 1,
+    "substance-use": 1,
+    "advice": 1,
+}
+NEEDIER = {"money", "food", "housing", "advice", "mental-health", "social"}
+
+
+def build_demo_people(*, seed: int, count: int, insight: int = 6000, force: bool = False) -> int | None:
     if not Postcode.objects.filter(ward_id__in=DEMO_WARDS).exists():
         raise RuntimeError("Load the geography first: kith load-geography.")
     if Person.objects.filter(is_demo=True).exists() and not force:
@@ -99,8 +124,49 @@ def build_demo_people(*, seed: int, count: int, force: bool = False) -> int | No
     with transaction.atomic():
         Person.objects.filter(is_demo=True).delete()
         made = _build(random.Random(seed), count)
+        made += _build_insight_people(random.Random(seed + 2), insight)
     _connect(random.Random(seed + 1))
     return made
+
+
+def _build_insight_people(rng: random.Random, count: int) -> int:
+    """People across all of Greater Manchester with wants, more of them where deprivation and loneliness are
+    higher, so the gap atlas tells a story. Only area, wants and consent: they exist to be counted."""
+    from kith.accounts.models import Team
+    from kith.geo.models import Area
+
+    if count <= 0:
+        return 0
+    team, _ = Team.objects.get_or_create(name=INSIGHT_TEAM)
+    lsoas = list(
+        Area.objects.lsoas()
+        .order_by("code")
+        .values_list(
+            "code", "best_fit_ward_id", "indicators__population", "indicators__imd_decile", "indicators__loneliness_pct"
+        )
+    )
+    lonely = [row[4] or 0 for row in lsoas]
+    low, high = min(lonely), max(lonely)
+    weights = [
+        (pop or 0) * (1 + 2 * (10 - (decile or 10)) / 9 + 1.5 * ((lon or low) - low) / ((high - low) or 1))
+        for _, _, pop, decile, lon in lsoas
+    ]
+    terms = {t.code: t for t in TaxonomyTerm.objects.what_matters()}
+    people, deprivation = [], []
+    for code, ward, _, decile, _ in rng.choices(lsoas, weights=weights, k=count):
+        people.append(
+            Person(team=team, given_name="Demo", family_name="Resident", lsoa_id=code, ward_id=ward, is_demo=True)
+        )
+        deprivation.append((10 - (decile or 10)) / 9)
+    Person.objects.bulk_create(people, batch_size=2000)
+    wants = []
+    codes = [c for c in WANT_MIX if c in terms]
+    for person, need in zip(people, deprivation, strict=True):
+        mix = [WANT_MIX[c] * (1 + 2 * need if c in NEEDIER else 1) for c in codes]
+        for code in set(rng.choices(codes, weights=mix, k=rng.randint(1, 3))):
+            wants.append(Want(person=person, term=terms[code], priority=rng.choice([1, 2, 2, 3])))
+    Want.objects.bulk_create(wants, batch_size=5000)
+    return len(people)
 
 
 def _build(rng: random.Random, count: int) -> int:

@@ -54,7 +54,7 @@ def home(request):
         return redirect("matching:organisation_connections")
     if role == Role.ADMINISTRATOR:
         return redirect("admin:index")
-    return redirect("geo:areas")
+    return redirect("insights:atlas")
 
 
 @staff_required(*CARE)

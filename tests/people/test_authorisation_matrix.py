@@ -62,6 +62,12 @@ RULES = {
     "matching:referral": ("get", "/referrals/{person}/", {"own": {"professional"}, "other": set()}),
     "matching:organisation_connections": ("get", "/organisation/connections/", {"none": {"organisation_editor"}}),
     "geo:areas": ("get", "/areas/", {"none": EVERYONE}),
+    # Insight is aggregate and disclosure-controlled: open to everyone, planners included.
+    "insights:atlas": ("get", "/insight/", {"none": EVERYONE}),
+    "insights:atlas_geojson": ("get", "/insight/map.geojson", {"none": EVERYONE}),
+    "insights:ward": ("get", "/insight/wards/E05011366/", {"none": EVERYONE}),
+    "insights:funding_case": ("get", "/insight/funding/E08000003/active/", {"none": EVERYONE}),
+    "insights:open_data": ("get", "/open-data/gaps.json?area=E05011366", {"none": EVERYONE}),
     "directory:home": ("get", "/", {"none": EVERYONE}),
     "directory:search": ("get", "/search/?q=walking", {"none": EVERYONE}),
     "directory:search_print": ("get", "/search/print/?q=walking", {"none": EVERYONE}),

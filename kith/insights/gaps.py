@@ -1,0 +1,192 @@
+"""The gap method: accessibility, the adequacy standard, shortfall, placement and priority.
+
+Plain arrays in, plain arrays out; no database. See docs/adr/0011-the-gap-method.md.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from kith.insights.access import fca2, pairs_within, reachable_supply
+
+
+@dataclass(frozen=True)
+class Standard:
+    """What "adequate" means for one category."""
+
+    catchment_m: float = 1600.0
+    minimum_within_reach: int = 1  # assets within the catchment of every LSOA
+    per_1000_residents: float | None = None  # and, where set, this much capacity per 1,000 residents in reach
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each kind of need raises priority; always shown beside the result."""
+
+    deprivation: float = 1.0
+    loneliness: float = 1.0
+    community_need: float = 1.0
+
+
+@dataclass
+class Areas:
+    """The LSOAs (or other small areas) the method runs over, in a fixed order."""
+
+    codes: np.ndarray
+    lonlat: np.ndarray  # (n, 2)
+    population: np.ndarray
+    imd_decile: np.ndarray  # 1 = most deprived tenth
+    loneliness_pct: np.ndarray
+    cni_rank: np.ndarray  # 1 = highest need; NaN where not loaded
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+@dataclass
+class Supply:
+    lonlat: np.ndarray  # (m, 2)
+    capacity: np.ndarray  # (m,), 1 where not known
+
+
+@dataclass
+class Result:
+    """One category over all areas; every array is aligned with Areas."""
+
+    accessibility_per_1000: np.ndarray  # 2SFCA: capacity per 1,000 residents who can reach it
+    reachable: np.ndarray  # capacity within the catchment
+    target: np.ndarray  # capacity within the catchment that the standard asks for
+    shortfall: np.ndarray  # target − reachable, at least 0
+    meets: np.ndarray  # bool
+    need: np.ndarray  # 0..1 blend of deprivation, loneliness and community need
+    priority: np.ndarray  # shortfall × (1 + need-weighted uplift)
+    demand: dict[str, np.ndarray] = field(default_factory=dict)  # series name → people per area
+    placements: list["Placement"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Placement:
+    area_index: int  # the area whose centre is the suggested site
+    brings_up: int  # areas this asset brings up to the standard
+    people_brought_up: int  # residents of those areas
+
+
+def need_scores(areas: Areas) -> dict[str, np.ndarray]:
+    """Each kind of need scaled to 0..1 (1 = most need)."""
+    deprivation = (10 - np.clip(areas.imd_decile, 1, 10)) / 9.0
+    lonely = areas.loneliness_pct
+    span = np.nanmax(lonely) - np.nanmin(lonely) if len(lonely) else 0
+    loneliness = (lonely - np.nanmin(lonely)) / span if span > 0 else np.zeros(len(areas))
+    ranks = areas.cni_rank
+    if np.all(np.isnan(ranks)):
+        community = np.zeros(len(areas))
+    else:
+        worst, best = np.nanmin(ranks), np.nanmax(ranks)
+        community = np.where(np.isnan(ranks), 0.0, (best - ranks) / (best - worst) if best > worst else 0.0)
+    return {"deprivation": deprivation, "loneliness": np.nan_to_num(loneliness), "community_need": community}
+
+
+def weighted_need(areas: Areas, weights: Weights) -> np.ndarray:
+    scores = need_scores(areas)
+    total = weights.deprivation + weights.loneliness + weights.community_need
+    if total <= 0:
+        return np.zeros(len(areas))
+    blended = (
+        weights.deprivation * scores["deprivation"]
+        + weights.loneliness * scores["loneliness"]
+        + weights.community_need * scores["community_need"]
+    )
+    return blended / total
+
+
+def assess(
+    areas: Areas,
+    supply: Supply,
+    standard: Standard,
+    weights: Weights,
+    demand: dict[str, np.ndarray] | None = None,
+    *,
+    place: bool = True,
+) -> Result:
+    """Accessibility, shortfall against the standard, priority and (optionally) where to add assets."""
+    population = areas.population.astype(float)
+    access = fca2(areas.lonlat, population, supply.lonlat, supply.capacity, standard.catchment_m) * 1000
+    reachable = reachable_supply(areas.lonlat, supply.lonlat, supply.capacity, standard.catchment_m)
+    target = np.full(len(areas), float(standard.minimum_within_reach))
+    if standard.per_1000_residents:
+        target = np.maximum(target, standard.per_1000_residents * population / 1000)
+    shortfall = np.maximum(target - reachable, 0.0)
+    # Floating point: a shortfall of 1e-12 is no shortfall.
+    shortfall[shortfall < 1e-9] = 0.0
+    need = weighted_need(areas, weights)
+    result = Result(
+        accessibility_per_1000=access,
+        reachable=reachable,
+        target=target,
+        shortfall=shortfall,
+        meets=shortfall == 0,
+        need=need,
+        priority=shortfall * (1 + need),
+        demand=dict(demand or {}),
+    )
+    if place:
+        result.placements = place_assets(areas, shortfall, standard.catchment_m)
+    return result
+
+
+def coverage(areas: Areas, catchment_m: float) -> sparse.csr_matrix:
+    """Which areas an asset at each area's centre would reach: an (n, n) 0/1 matrix, rows = sites."""
+    i, j, _ = pairs_within(areas.lonlat, areas.lonlat, catchment_m)
+    n = len(areas)
+    return sparse.csr_matrix((np.ones(len(i)), (j, i)), shape=(n, n))
+
+
+def place_assets(
+    areas: Areas,
+    shortfall: np.ndarray,
+    catchment_m: float,
+    *,
+    limit: int | None = None,
+    candidates: np.ndarray | None = None,
+    reach: sparse.csr_matrix | None = None,
+) -> list[Placement]:
+    """Greedy placement: each new asset goes where it brings most residents up to the standard.
+
+    A new asset at an area's centre adds one to what every area within the catchment can reach.
+    Repeats until every area meets the standard (or `limit`); the number of placements is how many
+    new assets the standard needs, and the list says where. With `candidates`, only those areas are
+    sites and only their shortfall counts (e.g. one local authority).
+    """
+    deficit = np.ceil(shortfall - 1e-9).astype(np.int64)
+    if candidates is not None:
+        local = np.asarray(candidates)
+        deficit = deficit[local]
+    else:
+        local = np.arange(len(areas))
+    if not deficit.any():
+        return []
+    reach = coverage(areas, catchment_m) if reach is None else reach
+    if candidates is not None:
+        reach = reach[local][:, local].tocsr()
+    found = greedy(reach, deficit, np.maximum(areas.population[local].astype(float), 1.0), limit=limit)
+    return [Placement(int(local[site]), brings_up, people) for site, brings_up, people in found]
+
+
+def greedy(
+    reach: sparse.csr_matrix, deficit: np.ndarray, population: np.ndarray, *, limit: int | None = None
+) -> list[tuple[int, int, int]]:
+    """(site, areas brought up, residents brought up) in the order chosen; rows of `reach` are sites."""
+    deficit = deficit.copy()
+    chosen = []
+    while deficit.any() and (limit is None or len(chosen) < limit):
+        # Residents brought up now, plus a small credit for deficits reduced, so progress never stalls.
+        gains = reach @ (population * (deficit == 1) + population * (deficit > 0) * 1e-6)
+        site = int(np.argmax(gains))
+        if gains[site] <= 0:
+            break  # what is left cannot be reached from any allowed site
+        covered = reach[site].indices
+        done = covered[deficit[covered] == 1]
+        chosen.append((site, len(done), int(population[done].sum())))
+        deficit[covered] = np.maximum(deficit[covered] - 1, 0)
+    return chosen

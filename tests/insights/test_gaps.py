@@ -1,0 +1,88 @@
+"""The adequacy standard, shortfall, greedy placement and priority, on small made-up places."""
+
+import numpy as np
+import pytest
+
+from kith.insights.gaps import Areas, Standard, Supply, Weights, assess, need_scores, place_assets
+
+# Five neighbourhoods in a row 1 km apart along a meridian (1 km ≈ 0.008993° of latitude).
+STEP = 1000 / 6_371_008.8 * 180 / np.pi
+
+
+def row_of_areas(n=5, population=1000, deciles=None, lonely=None):
+    return Areas(
+        codes=np.array([f"L{i}" for i in range(n)], dtype=object),
+        lonlat=np.array([(-2.2, 53.4 + i * STEP) for i in range(n)]),
+        population=np.full(n, float(population)),
+        imd_decile=np.array(deciles or [5] * n, dtype=float),
+        loneliness_pct=np.array(lonely or [20.0] * n),
+        cni_rank=np.full(n, np.nan),
+    )
+
+
+def supply_at(*positions):
+    return Supply(
+        lonlat=np.array([(-2.2, 53.4 + p * STEP) for p in positions]).reshape(-1, 2), capacity=np.ones(len(positions))
+    )
+
+
+@pytest.mark.parametrize(
+    ("assets_at", "catchment", "meets"),
+    [
+        ([0], 1600, [True, True, False, False, False]),
+        ([2], 1600, [False, True, True, True, False]),
+        ([2], 2100, [True, True, True, True, True]),
+        ([], 1600, [False] * 5),
+        ([0, 4], 1100, [True, True, False, True, True]),
+    ],
+)
+def test_which_neighbourhoods_meet_one_within_the_catchment(assets_at, catchment, meets):
+    result = assess(row_of_areas(), supply_at(*assets_at), Standard(catchment_m=catchment), Weights())
+    assert result.meets.tolist() == meets
+    assert result.shortfall.tolist() == [0.0 if m else 1.0 for m in meets]
+
+
+@pytest.mark.parametrize(
+    ("assets_at", "needed"),
+    [([0], 1), ([], 2), ([2], 2), ([0, 4], 1), ([0, 2, 4], 0)],
+)
+def test_greedy_placement_counts_and_places_the_new_assets(assets_at, needed):
+    areas = row_of_areas()
+    result = assess(areas, supply_at(*assets_at), Standard(catchment_m=1600), Weights())
+    assert len(result.placements) == needed
+    # Placing them really does bring every neighbourhood up to the standard.
+    sites = [p.area_index for p in result.placements]
+    again = assess(areas, supply_at(*assets_at, *sites), Standard(catchment_m=1600), Weights(), place=False)
+    assert again.meets.all()
+    assert sum(p.people_brought_up for p in result.placements) == 1000 * int((~result.meets).sum())
+
+
+def test_placement_within_one_authority_uses_only_its_sites():
+    areas = row_of_areas()
+    shortfall = np.ones(5)
+    placed = place_assets(areas, shortfall, 1600, candidates=np.array([3, 4]))
+    assert {p.area_index for p in placed} <= {3, 4}
+    assert sum(p.brings_up for p in placed) == 2
+
+
+def test_a_level_per_thousand_residents_raises_the_target():
+    areas = row_of_areas(population=4000)
+    result = assess(areas, supply_at(2, 2), Standard(catchment_m=1600, per_1000_residents=1.0), Weights(), place=False)
+    assert result.target.tolist() == [4.0] * 5
+    assert result.shortfall.tolist() == [4.0, 2.0, 2.0, 2.0, 4.0]
+
+
+def test_accessibility_is_2sfca_per_thousand_residents():
+    result = assess(row_of_areas(n=1), supply_at(0), Standard(), Weights(), place=False)
+    assert result.accessibility_per_1000.tolist() == pytest.approx([1.0])  # one asset for 1,000 people
+
+
+def test_priority_rises_with_deprivation_and_loneliness_and_shows_its_weights():
+    areas = row_of_areas(deciles=[1, 10, 5, 5, 5], lonely=[30.0, 10.0, 20.0, 20.0, 20.0])
+    scores = need_scores(areas)
+    assert scores["deprivation"].tolist() == pytest.approx([1.0, 0.0, 5 / 9, 5 / 9, 5 / 9])
+    assert scores["loneliness"].tolist() == pytest.approx([1.0, 0.0, 0.5, 0.5, 0.5])
+    result = assess(areas, supply_at(), Standard(), Weights(deprivation=1, loneliness=1, community_need=0), place=False)
+    assert result.priority[0] > result.priority[2] > result.priority[1]
+    only_loneliness = assess(areas, supply_at(), Standard(), Weights(0, 1, 0), place=False)
+    assert only_loneliness.priority.tolist() == pytest.approx([2.0, 1.0, 1.5, 1.5, 1.5])
