@@ -94,9 +94,14 @@ def fca2(
     catchment_m: the furthest a person is expected to go. weights: (distance_m, weight) steps for
     enhanced 2SFCA (a pair beyond the last step weighs 0); or gaussian_sigma_m for Gaussian decay.
     """
+    i, j, distance = pairs_within(demand_lonlat, supply_lonlat, catchment_m)
+    return fca2_from_pairs(i, j, distance, demand, capacity, weights, gaussian_sigma_m=gaussian_sigma_m)
+
+
+def fca2_from_pairs(i, j, distance, demand, capacity, weights=None, *, gaussian_sigma_m=None) -> np.ndarray:
+    """The two steps of fca2 on pairs already found: (demand index, supply index, distance) arrays."""
     demand = np.asarray(demand, dtype=float)
     capacity = np.asarray(capacity, dtype=float)
-    i, j, distance = pairs_within(demand_lonlat, supply_lonlat, catchment_m)
     if weights is not None and gaussian_sigma_m is not None:
         raise ValueError("Give step weights or a Gaussian width, not both.")
     if weights is not None:

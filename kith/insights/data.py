@@ -1,7 +1,5 @@
 """Read what the gap method needs from the database into plain arrays (the only ORM in insights)."""
 
-from collections import defaultdict
-
 import numpy as np
 
 from kith.directory.models import TaxonomyTerm
@@ -9,7 +7,7 @@ from kith.directory.search.index import get_index
 from kith.geo.models import Area, AreaLevel, LsoaIndicators
 from kith.insights.gaps import Areas, Standard, Supply, Weights
 from kith.insights.models import AdequacyStandard, PriorityWeights
-from kith.people.access import wants_for_insight
+from kith.people.access import insight_demand_counts
 
 
 def load_areas() -> tuple[Areas, dict]:
@@ -77,17 +75,11 @@ def load_demand(area_codes: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     found nothing will join as further series, each counted on its own.
     """
     position = {code: i for i, code in enumerate(area_codes)}
-    top = top_level_codes()
-    seen: dict[str, set] = defaultdict(set)
-    for person_id, lsoa, term_id in wants_for_insight():
-        seen[top[term_id]].add((person_id, lsoa))
-    demand = {}
-    for category, pairs in seen.items():
-        counts = np.zeros(len(area_codes))
-        for _, lsoa in pairs:
-            if lsoa in position:
-                counts[position[lsoa]] += 1
-        demand[category] = {"people": counts}
+    demand: dict[str, dict[str, np.ndarray]] = {}
+    for lsoa, category, people in insight_demand_counts(top_level_codes()):
+        series = demand.setdefault(category, {"people": np.zeros(len(area_codes))})
+        if lsoa in position:
+            series["people"][position[lsoa]] = people
     return demand
 
 

@@ -170,17 +170,6 @@ def access_audit_trail(user, person_uuid) -> tuple[Person | None, list]:
     return Person.objects.filter(uuid=uuid).first(), events
 
 
-def wants_for_insight() -> list[tuple[int, str, int]]:
-    """(person id, LSOA code, term id) of open wants of people counted in insight, for aggregate counts only."""
-    from kith.people.models import Want, WantStatus
-
-    return list(
-        Want.objects.filter(
-            status=WantStatus.OPEN, person__in=counted_in_insight(), person__lsoa__isnull=False
-        ).values_list("person_id", "person__lsoa_id", "term_id")
-    )
-
-
 def want_dates_for_insight(ward_code: str) -> list:
     """When open wants were recorded for people living in a ward, for aggregate trends only."""
     from kith.people.models import Want
@@ -191,3 +180,24 @@ def want_dates_for_insight(ward_code: str) -> list:
             "created_at", flat=True
         )
     ]
+
+
+def insight_demand_counts(top_code_of_term: dict[int, str]) -> list[tuple[str, str, int]]:
+    """(LSOA, top-level want, distinct people) for people counted in insight, counted by the database."""
+    from collections import defaultdict
+
+    from django.db.models import Case, CharField, Count, Value, When
+
+    from kith.people.models import Want, WantStatus
+
+    terms_of = defaultdict(list)
+    for term_id, code in top_code_of_term.items():
+        terms_of[code].append(term_id)
+    top = Case(*(When(term_id__in=ids, then=Value(code)) for code, ids in terms_of.items()), output_field=CharField())
+    return list(
+        Want.objects.filter(status=WantStatus.OPEN, person__in=counted_in_insight(), person__lsoa__isnull=False)
+        .annotate(top=top)
+        .values("person__lsoa_id", "top")
+        .annotate(people=Count("person_id", distinct=True))
+        .values_list("person__lsoa_id", "top", "people")
+    )

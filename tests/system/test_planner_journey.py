@@ -1,0 +1,34 @@
+"""A planner opens the gap atlas, a ward profile and Manchester's funding case: real server and browser."""
+
+import re
+
+import pytest
+
+from tests.system.conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_atlas_ward_profile_and_funding_case(kith_server, page):
+    page.goto(kith_server.url + "/insight/?category=social&measure=shortfall")
+    assert page.get_by_role("heading", level=1).inner_text() == "Where the gaps are: friendship and social"
+    page.locator("#atlas-map[data-ready=true]").wait_for()
+    assert page.locator("#atlas-map path.leaflet-interactive").count() == 215  # every ward coloured
+    assert page.locator("#atlas-table tbody tr").count() == 60
+    assert axe_violations(page) == []
+
+    page.locator("#atlas-table a").first.click()
+    assert re.search(
+        r": what exists, what people want, and the gaps$", page.get_by_role("heading", level=1).inner_text()
+    )
+    assert axe_violations(page) == []
+
+    page.goto(kith_server.url + "/insight/funding/E08000003/social/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Friendship and social in Manchester"
+    lede = page.locator(".nhsuk-lede-text").inner_text()
+    assert lede.startswith(("To bring all 32 Manchester wards", "Every neighbourhood in Manchester"))
+    assert page.get_by_role("link", name="Excel (XLSX)").count() == 1
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    assert page.locator("header.nhsuk-header").is_hidden()
+    assert page.js_errors == []
