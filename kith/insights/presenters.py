@@ -131,8 +131,11 @@ def narrative(report: Report, la: Row, wards: list[Row], category_name: str) -> 
             f"{category_name.lower()} ({standard})."
         )
     else:
-        places = la.new_assets_in[0] if len(la.new_assets_in) == 1 else (
-            ", ".join(la.new_assets_in[:-1]) + " and " + la.new_assets_in[-1])
+        places = (
+            la.new_assets_in[0]
+            if len(la.new_assets_in) == 1
+            else (", ".join(la.new_assets_in[:-1]) + " and " + la.new_assets_in[-1])
+        )
         text.append(
             f"To bring all {len(wards)} {la.area_name} wards up to the adequate level for "
             f"{category_name.lower()} ({standard}), {la.shortfall} more "
