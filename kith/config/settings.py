@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "kith.people",
     "kith.matching",
     "kith.insights",
+    "kith.feeds",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("kith.people.urls")),
     path("", include("kith.matching.urls")),
     path("", include("kith.insights.urls")),
+    path("", include("kith.feeds.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

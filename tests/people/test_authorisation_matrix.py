@@ -68,6 +68,19 @@ RULES = {
     "insights:ward": ("get", "/insight/wards/E05011366/", {"none": EVERYONE}),
     "insights:funding_case": ("get", "/insight/funding/E08000003/active/", {"none": EVERYONE}),
     "insights:open_data": ("get", "/open-data/gaps.json?area=E05011366", {"none": EVERYONE}),
+    # The Open Referral UK API is open data about services, never people.
+    "oruk:api_details": ("get", "/api/oruk/", {"none": EVERYONE}),
+    "oruk:openapi": ("get", "/api/oruk/openapi.json", {"none": EVERYONE}),
+    "oruk:services": ("get", "/api/oruk/services", {"none": EVERYONE}),
+    "oruk:service": ("get", "/api/oruk/services/{service}", {"none": EVERYONE}),
+    "oruk:service_at_locations": ("get", "/api/oruk/service_at_locations", {"none": EVERYONE}),
+    "oruk:service_at_location": ("get", "/api/oruk/service_at_locations/{placement}", {"none": EVERYONE}),
+    "oruk:organizations": ("get", "/api/oruk/organizations", {"none": EVERYONE}),
+    "oruk:organization": ("get", "/api/oruk/organizations/{organisation}", {"none": EVERYONE}),
+    "oruk:taxonomies": ("get", "/api/oruk/taxonomies", {"none": EVERYONE}),
+    "oruk:taxonomy": ("get", "/api/oruk/taxonomies/{taxonomy}", {"none": EVERYONE}),
+    "oruk:taxonomy_terms": ("get", "/api/oruk/taxonomy_terms", {"none": EVERYONE}),
+    "oruk:taxonomy_term": ("get", "/api/oruk/taxonomy_terms/{term}", {"none": EVERYONE}),
     "directory:home": ("get", "/", {"none": EVERYONE}),
     "directory:search": ("get", "/search/?q=walking", {"none": EVERYONE}),
     "directory:search_print": ("get", "/search/print/?q=walking", {"none": EVERYONE}),
@@ -124,6 +137,9 @@ def _objects(world):
             "token": shared.token,
             "service": service.uuid,
             "organisation": service.organisation.uuid,
+            "placement": service.service_at_locations.first().uuid,
+            "taxonomy": TaxonomyTerm.objects.first().taxonomy.uuid,
+            "term": TaxonomyTerm.objects.first().uuid,
         }
     objects["none"] = objects["own"]
     return objects

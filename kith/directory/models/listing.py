@@ -105,6 +105,8 @@ class Location(HsdsRecord):
     longitude = models.FloatField(null=True, blank=True)
     external_identifier = models.CharField(max_length=100, blank=True)
     external_identifier_type = models.CharField(max_length=100, blank=True)
+    # A refuge or similar: published with rounded coordinates and the postcode's outward half only.
+    is_sensitive = models.BooleanField(default=False, help_text="Mask the address and point in open data")
     # The areas that contain the point (point in polygon), kept so that area filters are joins.
     lsoa = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ward = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

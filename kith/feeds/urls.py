@@ -1,0 +1,19 @@
+from django.urls import path
+
+from kith.feeds import api
+
+app_name = "oruk"
+urlpatterns = [
+    path("api/oruk/", api.api_details, name="api_details"),
+    path("api/oruk/openapi.json", api.openapi, name="openapi"),
+    path("api/oruk/services", api.services, name="services"),
+    path("api/oruk/services/<str:id>", api.service, name="service"),
+    path("api/oruk/service_at_locations", api.service_at_locations, name="service_at_locations"),
+    path("api/oruk/service_at_locations/<str:id>", api.service_at_location, name="service_at_location"),
+    path("api/oruk/organizations", api.organizations, name="organizations"),
+    path("api/oruk/organizations/<str:id>", api.organization, name="organization"),
+    path("api/oruk/taxonomies", api.taxonomies, name="taxonomies"),
+    path("api/oruk/taxonomies/<str:id>", api.taxonomy, name="taxonomy"),
+    path("api/oruk/taxonomy_terms", api.taxonomy_terms, name="taxonomy_terms"),
+    path("api/oruk/taxonomy_terms/<str:id>", api.taxonomy_term, name="taxonomy_term"),
+]
