@@ -267,6 +267,73 @@ def gaps(area, category, fmt, quiet) -> None:
             )
 
 
+IMPORT_KINDS = ["oruk-v1", "oruk"]
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(IMPORT_KINDS))
+@click.argument("location")
+@click.option("--name", help="What to call the source (default: its location).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def import_(kind, location, name, quiet) -> None:
+    """Import one feed or file now: oruk-v1 (ORUK v1 /services) or oruk (ORUK 3.0 API, every page)."""
+    from kith.feeds.importers.run import run_source
+    from kith.feeds.models import Source
+
+    source, _ = Source.objects.get_or_create(kind=kind, location=location, defaults={"name": name or location})
+    progress = StageProgress(enabled=not quiet)
+    run = run_source(source, progress)
+    progress.close()
+    _report_run(run)
+    if run.status == "failed":
+        raise SystemExit(1)
+
+
+def _report_run(run) -> None:
+    if run.status == "failed":
+        click.echo(f"{run.source.name}: failed, nothing changed. {run.error}", err=True)
+        return
+    c = run.counts
+    click.echo(
+        f"{run.source.name}: {c.get('created', 0):,} new, {c.get('updated', 0):,} changed, "
+        f"{c.get('unchanged', 0):,} unchanged, {c.get('inactivated', 0):,} no longer listed (made inactive), "
+        f"{c.get('quarantined', 0):,} not imported."
+    )
+    problems = list(run.problems.all()[:1000])
+    for problem in problems:
+        label = "not imported" if problem.severity == "quarantined" else "imported without a field"
+        click.echo(f"  {label}: {problem.record_name or problem.source_id or '(no name)'}: {problem.reason}")
+
+
+@main.command()
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def harvest(quiet) -> None:
+    """Run every source that is due (registered by `kith import`), and summarise."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kith.feeds.importers.run import run_source
+    from kith.feeds.models import Source
+
+    due = [
+        s
+        for s in Source.objects.order_by("name")
+        if s.last_run_at is None or timezone.now() - s.last_run_at >= dt.timedelta(hours=s.every_hours)
+    ]
+    if not due:
+        click.echo("No source is due.")
+    failed = 0
+    for source in due:
+        progress = StageProgress(enabled=not quiet)
+        run = run_source(source, progress)
+        progress.close()
+        _report_run(run)
+        failed += run.status == "failed"
+    if failed:
+        click.echo(f"{failed} source{'s' if failed != 1 else ''} failed; they will be tried again next time.", err=True)
+
+
 @main.command()
 @click.option(
     "--years",

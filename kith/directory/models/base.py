@@ -13,6 +13,9 @@ class HsdsRecord(models.Model):
     source = models.CharField(max_length=60, blank=True, db_index=True)
     source_id = models.CharField(max_length=200, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Generated demo data, not a real listing")
+    harvested_at = models.DateTimeField(null=True, blank=True, help_text="When an import last saw it")
+    # A digest of the record as the source last sent it: an unchanged record is not written again.
+    source_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         abstract = True

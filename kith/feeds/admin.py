@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from kith.feeds.models import ImportRun, OrganisationLink, PossibleDuplicate, Problem, Source
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "location", "every_hours", "last_run_at", "last_status"]
+    list_filter = ["kind", "last_status"]
+
+
+class ProblemInline(admin.TabularInline):
+    model = Problem
+    extra = 0
+    fields = ["severity", "source_id", "record_name", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["source", "started_at", "finished_at", "status", "counts"]
+    list_filter = ["status", "source"]
+    readonly_fields = ["source", "started_at", "finished_at", "status", "error", "counts"]
+    inlines = [ProblemInline]
+
+
+@admin.register(Problem)
+class ProblemAdmin(admin.ModelAdmin):
+    """The import problems page: everything not imported, or imported without a field, and why."""
+
+    list_display = ["record_name", "severity", "reason", "run"]
+    list_filter = ["severity", "run__source"]
+    search_fields = ["record_name", "source_id", "reason"]
+    list_select_related = ["run__source"]
+    readonly_fields = ["run", "severity", "source_id", "record_name", "reason", "payload"]
+
+
+@admin.register(PossibleDuplicate)
+class PossibleDuplicateAdmin(admin.ModelAdmin):
+    list_display = ["first", "second", "reason", "decided"]
+    list_filter = ["decided"]
+    raw_id_fields = ["first", "second"]
+    list_select_related = ["first", "second"]
+
+
+@admin.register(OrganisationLink)
+class OrganisationLinkAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "source", "source_id"]
+    raw_id_fields = ["organisation"]
+    list_select_related = ["organisation"]

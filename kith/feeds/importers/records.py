@@ -1,0 +1,139 @@
+"""What every importer produces: plain records, checked and cleaned, ready to be written."""
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.html import strip_tags
+
+from kith.directory.models import ServiceStatus
+
+_url = URLValidator(schemes=["http", "https"])
+_email = EmailValidator()
+
+
+class Quarantine(ValueError):
+    """A record that cannot be imported; str(error) is the reason."""
+
+
+@dataclass
+class OrganisationRecord:
+    source_id: str
+    name: str
+    description: str = ""
+    website: str = ""
+    email: str = ""
+
+
+@dataclass
+class LocationRecord:
+    source_id: str
+    name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address_1: str = ""
+    city: str = ""
+    postcode: str = ""
+
+
+@dataclass
+class ScheduleRecord:
+    freq: str = ""
+    byday: str = ""
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+    dtstart: dt.date | None = None
+    until: dt.date | None = None
+    description: str = ""
+
+
+@dataclass
+class ServiceRecord:
+    source_id: str
+    name: str
+    organisation: OrganisationRecord
+    description: str = ""
+    url: str = ""
+    email: str = ""
+    status: str = ServiceStatus.ACTIVE
+    fees: str = ""
+    accreditations: str = ""
+    assured_date: dt.date | None = None
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    categories: list[str] = field(default_factory=list)  # taxonomy term codes or "openactive:<label>"
+    locations: list[LocationRecord] = field(default_factory=list)
+    schedules: list[ScheduleRecord] = field(default_factory=list)
+    cost: float | None = None
+    phone: str = ""
+    dropped: list[str] = field(default_factory=list)  # fields left out, with why
+
+
+def text(value, *, limit: int | None = None) -> str:
+    """Plain text from whatever a feed sends: HTML removed, entities decoded, whitespace tidied."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = str(value)
+    value = html.unescape(strip_tags(re.sub(r"<\s*(br|/p|/li|/div)\s*/?>", "\n", value, flags=re.I)))
+    value = re.sub(r"[ \t\u00a0]+", " ", value)
+    value = re.sub(r"\n\s*\n+", "\n\n", value).strip()
+    return value[:limit] if limit else value
+
+
+def url(value, dropped: list[str], name: str = "url") -> str:
+    value = text(value)
+    if not value:
+        return ""
+    if not value.startswith(("http://", "https://")):
+        value = "https://" + value
+    try:
+        _url(value)
+    except ValidationError:
+        dropped.append(f"{name} {value[:80]!r} is not a web address")
+        return ""
+    return value[:500]
+
+
+def email(value, dropped: list[str], name: str = "email") -> str:
+    value = text(value)
+    if not value:
+        return ""
+    try:
+        _email(value)
+    except ValidationError:
+        dropped.append(f"{name} {value[:80]!r} is not an email address")
+        return ""
+    return value
+
+
+def date(value, dropped: list[str], name: str) -> dt.date | None:
+    value = text(value)
+    if not value:
+        return None
+    try:
+        parsed = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        dropped.append(f"{name} {value[:40]!r} is not a real date")
+        return None
+    if not dt.date(1900, 1, 1) <= parsed <= dt.date(2100, 12, 31):
+        dropped.append(f"{name} {value[:40]!r} is out of range")
+        return None
+    return parsed
+
+
+def status(value) -> str:
+    value = text(value).lower() or ServiceStatus.ACTIVE
+    if value not in ServiceStatus.values:
+        raise Quarantine(f"status {value!r} is not one of {', '.join(ServiceStatus.values)}")
+    return value
+
+
+def required_name(value, what: str) -> str:
+    name = text(value, limit=300)
+    if not name:
+        raise Quarantine(f"the {what} has no name")
+    return name

@@ -1,0 +1,97 @@
+"""Where imported records come from, each run of an import, and what could not be taken."""
+
+from django.db import models
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        ORUK_V1 = "oruk-v1", "Open Referral UK v1 API"
+        ORUK_V3 = "oruk", "Open Referral UK / HSDS 3.0 API"
+        HSDS_PACKAGE = "hsds-package", "HSDS tabular data package"
+        OPENACTIVE = "openactive", "OpenActive RPDE feed"
+        ICAL = "ical", "iCalendar feed"
+        RSS = "rss", "RSS or Atom feed"
+        CSV = "csv", "Kith CSV template"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    location = models.CharField(max_length=1000, help_text="URL or file path")
+    every_hours = models.PositiveIntegerField(default=24, help_text="How often `kith harvest` runs it")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "location"], name="one_source_per_location")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def key(self) -> str:
+        """What directory records store in their `source` field."""
+        return f"{self.kind}:{self.pk}"
+
+
+class ImportRun(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, default="running", help_text="running, done, failed")
+    error = models.TextField(blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class Problem(models.Model):
+    """A record that was quarantined (not imported), or a field that was dropped from one that was."""
+
+    class Severity(models.TextChoices):
+        QUARANTINED = "quarantined", "Not imported"
+        FIELD_DROPPED = "field-dropped", "Imported without a field"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="problems")
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    source_id = models.CharField(max_length=200, blank=True)
+    record_name = models.CharField(max_length=300, blank=True)
+    reason = models.TextField()
+    payload = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self):
+        return f"{self.get_severity_display()}: {self.reason[:60]}"
+
+
+class PossibleDuplicate(models.Model):
+    """Two organisations from different sources that may be the same: a person decides."""
+
+    first = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+    decided = models.CharField(max_length=20, blank=True, help_text="same, different, or empty while undecided")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="one_duplicate_pair")]
+
+    def __str__(self):
+        return f"{self.first} ~ {self.second}"
+
+
+class OrganisationLink(models.Model):
+    """Another source's id for an organisation Kith already has: the same organisation, linked as one."""
+
+    organisation = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="links")
+    source = models.CharField(max_length=60)
+    source_id = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"], name="one_link_per_source_id")]
+
+    def __str__(self):
+        return f"{self.source}:{self.source_id} → {self.organisation_id}"
