@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kith.feeds import api
+from kith.feeds import api, views
 
 app_name = "oruk"
 urlpatterns = [
@@ -16,4 +16,10 @@ urlpatterns = [
     path("api/oruk/taxonomies/<str:id>", api.taxonomy, name="taxonomy"),
     path("api/oruk/taxonomy_terms", api.taxonomy_terms, name="taxonomy_terms"),
     path("api/oruk/taxonomy_terms/<str:id>", api.taxonomy_term, name="taxonomy_term"),
+    path("feeds/events.ics", views.events_ics, name="events_ics"),
+    path("feeds/listings.rss", views.listings_rss, name="listings_rss"),
+    path("feeds/listings.atom", views.listings_atom, name="listings_atom"),
+    path("feeds/listings.geojson", views.listings_geojson, name="listings_geojson"),
+    path("search.csv", views.search_csv, name="search_csv"),
+    path("embed/whats-on/", views.embed, name="embed"),
 ]

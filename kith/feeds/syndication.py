@@ -1,0 +1,116 @@
+"""Directory listings in the formats other sites already read: iCalendar, RSS/Atom, GeoJSON, CSV."""
+
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vRecur
+
+from kith.directory.presenters import address_text, cost_text, distance_text, when_text
+from kith.directory.schedules import parse_byday
+
+LONDON = ZoneInfo("Europe/London")
+WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def first_date(byday: str, freq: str, today: dt.date, start: dt.date | None) -> dt.date:
+    """The first day on or after today (and after dtstart) on which the rule falls."""
+    day = max(today, start or today)
+    wanted = parse_byday(byday)
+    for offset in range(0, 62):
+        candidate = day + dt.timedelta(days=offset)
+        for ordinal, weekday in wanted:
+            if candidate.weekday() != weekday:
+                continue
+            if freq != "MONTHLY" or ordinal is None:
+                return candidate
+            week = (candidate.day - 1) // 7 + 1
+            last = (candidate + dt.timedelta(days=7)).month != candidate.month
+            if week == ordinal or (ordinal == -1 and last):
+                return candidate
+    return day
+
+
+def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", f"-//{site}//Kith directory//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"{site}: what's on")
+    cal.add("x-wr-timezone", "Europe/London")
+    for hit in hits:
+        service, location = hit.service, hit.location
+        rules = list(service.schedules.all()) or (list(location.schedules.all()) if location else [])
+        for rule in rules:
+            if not (rule.opens_at and rule.closes_at and rule.byday and rule.freq in ("WEEKLY", "MONTHLY")):
+                continue
+            day = first_date(rule.byday, rule.freq, today, rule.dtstart)
+            event = Event()
+            event.add("uid", f"{rule.uuid}@kith")
+            event.add("summary", service.name)
+            event.add("dtstamp", dt.datetime.now(dt.UTC))
+            event.add("dtstart", dt.datetime.combine(day, rule.opens_at, tzinfo=LONDON))
+            event.add("dtend", dt.datetime.combine(day, rule.closes_at, tzinfo=LONDON))
+            recurrence = {"FREQ": rule.freq, "BYDAY": [d.strip() for d in rule.byday.split(",") if d.strip()]}
+            if rule.until:
+                recurrence["UNTIL"] = dt.datetime.combine(rule.until, dt.time(23, 59), tzinfo=LONDON)
+            elif rule.count:
+                recurrence["COUNT"] = rule.count
+            event.add("rrule", vRecur(recurrence))
+            event.add("description", f"{service.description}\n\n{base_url}/services/{service.uuid}/".strip())
+            event.add("url", f"{base_url}/services/{service.uuid}/")
+            where = address_text(location)
+            if where:
+                event.add("location", where)
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def geojson(hits, *, base_url: str) -> dict:
+    features = []
+    for hit in hits:
+        location = hit.location
+        if location is None or location.latitude is None:
+            continue
+        lat, lon = location.latitude, location.longitude
+        if location.is_sensitive:
+            lat, lon = round(lat, 2), round(lon, 2)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {
+                    "id": str(hit.service.uuid),
+                    "name": hit.service.name,
+                    "organisation": hit.service.organisation.name,
+                    "url": f"{base_url}/services/{hit.service.uuid}/",
+                    "when": when_text(hit.service, location),
+                    "cost": cost_text(hit.service),
+                    "last_checked": hit.last_checked.date().isoformat() if hit.last_checked else None,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+CSV_COLUMNS = ["name", "organisation", "address", "distance", "when", "cost", "last_checked", "url"]
+
+
+def search_csv(hits, *, base_url: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        writer.writerow(
+            [
+                hit.service.name,
+                hit.service.organisation.name,
+                "" if hit.location is not None and hit.location.is_sensitive else address_text(hit.location),
+                distance_text(hit.distance_m),
+                "; ".join(when_text(hit.service, hit.location)),
+                cost_text(hit.service),
+                hit.last_checked.date().isoformat() if hit.last_checked else "",
+                f"{base_url}/services/{hit.service.uuid}/",
+            ]
+        )
+    return out.getvalue()
