@@ -267,7 +267,7 @@ def gaps(area, category, fmt, quiet) -> None:
             )
 
 
-IMPORT_KINDS = ["oruk-v1", "oruk"]
+IMPORT_KINDS = ["oruk-v1", "oruk", "hsds-package", "openactive", "ical", "rss", "csv"]
 
 
 @main.command("import")
@@ -276,7 +276,7 @@ IMPORT_KINDS = ["oruk-v1", "oruk"]
 @click.option("--name", help="What to call the source (default: its location).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def import_(kind, location, name, quiet) -> None:
-    """Import one feed or file now: oruk-v1 (ORUK v1 /services) or oruk (ORUK 3.0 API, every page)."""
+    """Import one feed or file now (see docs/cli.md for the kinds)."""
     from kith.feeds.importers.run import run_source
     from kith.feeds.models import Source
 

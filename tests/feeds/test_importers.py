@@ -1,9 +1,6 @@
 """Imports: provenance, no duplicates, updates, retirements, quarantine with reasons, and bad feeds."""
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from kith.feeds import fetch
 from kith.feeds.importers import writer
 from kith.feeds.importers.run import run_source
 from kith.feeds.models import OrganisationLink, PossibleDuplicate, Problem, Source
+from tests.feeds.conftest import Feed
 from tests.feeds.oruk_validator import errors
 
 pytestmark = pytest.mark.django_db
@@ -154,37 +152,6 @@ def test_hsds_example_round_trip_validates_and_keeps_the_fields(tmp_path, client
     assert "latitude" not in location
     assert "impossible coordinates" in Problem.objects.get(run=run, severity="field-dropped").reason
     assert exported["schedules"][0]["byday"] == example["schedules"][0]["byday"]
-
-
-class Feed(BaseHTTPRequestHandler):
-    pages: dict = {}
-    delay = 0.0
-
-    def do_GET(self):
-        time.sleep(self.delay)
-        body = self.pages.get(self.path)
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def feed_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    Feed.pages, Feed.delay = {}, 0.0
 
 
 def oruk_page(items, page, pages):

@@ -252,6 +252,13 @@ class Writer:
                 checked_by_role=f"{self.source.name} (import)",
             )
 
+    def retire(self, source_id: str) -> None:
+        gone = Service.objects.filter(source=self.key, source_id=source_id).exclude(status=ServiceStatus.INACTIVE)
+        ids = list(gone.values_list("id", flat=True))
+        gone.update(status=ServiceStatus.INACTIVE, source_hash="")
+        self.counts["inactivated"] += len(ids)
+        self.changed_ids.extend(ids)
+
     def retire_missing(self) -> None:
         gone = (
             Service.objects.filter(source=self.key)
@@ -260,7 +267,7 @@ class Writer:
         )
         ids = list(gone.values_list("id", flat=True))
         gone.update(status=ServiceStatus.INACTIVE, source_hash="")
-        self.counts["inactivated"] = len(ids)
+        self.counts["inactivated"] += len(ids)
         self.changed_ids.extend(ids)
 
 
@@ -276,6 +283,8 @@ def run_import(
             for n, item in enumerate(items, start=1):
                 if isinstance(item, tuple):  # (source id, name, reason, payload) from a parser
                     writer.quarantine(*item)
+                elif hasattr(item, "source_id") and not hasattr(item, "organisation"):  # deleted at the source
+                    writer.retire(item.source_id)
                 else:
                     writer.service(item)
                 if progress and (n % 200 == 0 or n == len(items)):
