@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from kith.directory.models import Attribute, Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from kith.directory.schedules import DAY_CODES
 from kith.directory.search import fulltext
-from kith.directory.search.index import get_index
+from kith.directory.search.index import current_token, get_index
 from kith.feeds import hsds
 from kith.feeds.openapi import openapi_document
 from kith.geo.distance import bounding_box, haversine_m
@@ -110,14 +110,15 @@ def openapi(request):
     return _json(openapi_document())
 
 
-def _service_ids(request) -> list[int]:
-    """Ids of services matching the ORUK query parameters, ordered by name (or distance)."""
+def _service_ids(request):
+    """Services matching the ORUK query parameters: an ordered queryset to page in the database,
+    or, when words or a postcode decide the set or the order, an ordered list of ids."""
     services = Service.objects.all()
+    matched = None
     if search := request.GET.get("search", "").strip():
         if len(search) > 200:
             raise BadParameter("search must be at most 200 characters.")
-        ids, _ = fulltext.match(search)
-        services = services.filter(id__in=ids.tolist())
+        matched, _ = fulltext.match(search)
     if term := request.GET.get("taxonomy_term_id"):
         term_id = _uuid(term, "taxonomy_term_id")
         services = services.filter(
@@ -169,8 +170,15 @@ def _service_ids(request) -> list[int]:
                 except ValueError:
                     raise BadParameter(f"{name} must be a time such as 09:30.") from None
         services = services.filter(schedules).distinct()
-    ids = list(services.order_by("name", "id").values_list("id", flat=True))
     postcode = request.GET.get("postcode")
+    if matched is None and not postcode:
+        if services.query.where:
+            return services.order_by("name", "id")
+        return ordered_ids()  # no filters: every service, by name, kept in memory per directory state
+    ids = list(services.order_by("name", "id").values_list("id", flat=True))
+    if matched is not None:
+        wanted = set(matched.tolist())
+        ids = [i for i in ids if i in wanted]
     if postcode:
         try:
             point = find_postcode(postcode)
@@ -185,6 +193,18 @@ def _service_ids(request) -> list[int]:
             raise BadParameter("proximity must be more than 0 and at most 100,000 metres.")
         ids = _near(ids, point.lon, point.lat, radius)
     return ids
+
+
+_ordered: dict[str, list[int]] = {}
+
+
+def ordered_ids() -> list[int]:
+    """Every service id in name order, read once per directory state (deep pages stay fast)."""
+    token = current_token()
+    if token not in _ordered:
+        _ordered.clear()
+        _ordered[token] = list(Service.objects.order_by("name", "id").values_list("id", flat=True))
+    return _ordered[token]
 
 
 def _near(ids: list[int], lon: float, lat: float, radius: float) -> list[int]:
@@ -209,9 +229,14 @@ def _near(ids: list[int], lon: float, lat: float, radius: float) -> list[int]:
 
 @open_endpoint
 def services(request):
-    ids = _service_ids(request)
-    offset, per_page, meta = _page(request, len(ids))
-    page = hsds.load_services(ids[offset : offset + per_page])
+    found = _service_ids(request)
+    if isinstance(found, list):
+        offset, per_page, meta = _page(request, len(found))
+        page_ids = found[offset : offset + per_page]
+    else:
+        offset, per_page, meta = _page(request, found.count())
+        page_ids = list(found.values_list("id", flat=True)[offset : offset + per_page])
+    page = hsds.load_services(page_ids)
     attributes = hsds.attributes_by_service(page)
     return _json(_paged(meta, [hsds.service(s, attributes=attributes[s.uuid]) for s in page]))
 

@@ -81,6 +81,7 @@ class Service(HsdsRecord):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name", "id"])]  # the ORUK API pages services by name
 
     def __str__(self):
         return self.name

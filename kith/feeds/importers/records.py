@@ -78,7 +78,10 @@ def text(value, *, limit: int | None = None) -> str:
         return ""
     if not isinstance(value, str):
         value = str(value)
-    value = html.unescape(strip_tags(re.sub(r"<\s*(br|/p|/li|/div)\s*/?>", "\n", value, flags=re.I)))
+    if "<" in value:  # the HTML parser is slow, so only text that has tags goes through it
+        value = strip_tags(re.sub(r"<\s*(br|/p|/li|/div)\s*/?>", "\n", value, flags=re.I))
+    if "&" in value:
+        value = html.unescape(value)
     value = re.sub(r"[ \t\u00a0]+", " ", value)
     value = re.sub(r"\n\s*\n+", "\n\n", value).strip()
     return value[:limit] if limit else value

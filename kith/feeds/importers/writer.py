@@ -6,9 +6,7 @@
 - After a complete harvest, services the source no longer lists become inactive.
 """
 
-import dataclasses
 import hashlib
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -39,7 +37,11 @@ logger = logging.getLogger(__name__)
 
 
 def digest(record) -> str:
-    return hashlib.sha256(json.dumps(dataclasses.asdict(record), sort_keys=True, default=str).encode()).hexdigest()
+    """A fingerprint of everything a record says, to recognise one that has not changed.
+
+    The dataclass repr lists every field in a fixed order, nested records included.
+    """
+    return hashlib.sha256(repr(record).encode()).hexdigest()
 
 
 def _normal(name: str) -> str:
@@ -60,7 +62,12 @@ def _term_lookup() -> dict[str, int]:
     return lookup
 
 
+BATCH = 1000
+
+
 class Writer:
+    """Writes records in batches: a few queries per thousand records, whatever their shape."""
+
     def __init__(self, source: Source, run: ImportRun):
         self.source, self.run, self.key = source, run, source.key
         self.now = timezone.now()
@@ -69,6 +76,8 @@ class Writer:
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "quarantined": 0, "inactivated": 0}
         self.seen: set[str] = set()
         self.changed_ids: list[int] = []
+        self.pending: list[ServiceRecord] = []
+        self._elsewhere: dict[str, list[Organisation]] | None = None
 
     def quarantine(self, source_id: str, name: str, reason: str, payload=None) -> None:
         Problem.objects.create(
@@ -81,67 +90,89 @@ class Writer:
         )
         self.counts["quarantined"] += 1
 
-    def organisation(self, record: OrganisationRecord) -> Organisation:
-        if record.source_id in self.organisations:
-            return self.organisations[record.source_id]
-        found = Organisation.objects.filter(source=self.key, source_id=record.source_id).first()
-        if found is None:
-            link = (
-                OrganisationLink.objects.filter(source=self.key, source_id=record.source_id)
-                .select_related("organisation")
-                .first()
-            )
-            found = link.organisation if link else None
-        if found is None:
-            found = self._same_elsewhere(record)
-        if found is None:
-            found = Organisation.objects.create(
-                name=record.name,
-                description=record.description,
-                website=record.website,
-                email=record.email,
-                source=self.key,
-                source_id=record.source_id,
-                harvested_at=self.now,
-            )
-            self._queue_uncertain(found)
-        elif found.source == self.key and (found.name, found.description, found.website, found.email) != (
-            record.name,
-            record.description,
-            record.website,
-            record.email,
+    def service(self, record: ServiceRecord) -> None:
+        self.seen.add(record.source_id)
+        self.pending.append(record)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    # Organisations -------------------------------------------------------------------------------
+
+    def _others_by_name(self) -> dict[str, list[Organisation]]:
+        """Organisations from other sources by lower-cased name, read once a run."""
+        if self._elsewhere is None:
+            self._elsewhere = {}
+            for org in Organisation.objects.exclude(source=self.key).only("id", "name", "website", "source"):
+                self._elsewhere.setdefault(org.name.lower(), []).append(org)
+        return self._elsewhere
+
+    def _organisations(self, records: list[OrganisationRecord]) -> None:
+        wanted = {r.source_id: r for r in records if r.source_id not in self.organisations}
+        if not wanted:
+            return
+        for org in Organisation.objects.filter(source=self.key, source_id__in=list(wanted)):
+            self.organisations[org.source_id] = org
+        for link in OrganisationLink.objects.filter(source=self.key, source_id__in=list(wanted)).select_related(
+            "organisation"
         ):
-            found.name, found.description, found.website, found.email = (
+            self.organisations.setdefault(link.source_id, link.organisation)
+        changed, new, links = [], [], []
+        for source_id, record in wanted.items():
+            found = self.organisations.get(source_id)
+            if found is None:
+                same = self._same_elsewhere(record)
+                if same is not None:
+                    links.append(OrganisationLink(organisation=same, source=self.key, source_id=source_id))
+                    self.organisations[source_id] = same
+                    continue
+                new.append(
+                    Organisation(
+                        name=record.name,
+                        description=record.description,
+                        website=record.website,
+                        email=record.email,
+                        source=self.key,
+                        source_id=source_id,
+                        harvested_at=self.now,
+                    )
+                )
+            elif found.source == self.key and (found.name, found.description, found.website, found.email) != (
                 record.name,
                 record.description,
                 record.website,
                 record.email,
-            )
-            found.harvested_at = self.now
-            found.save()
-        self.organisations[record.source_id] = found
-        return found
+            ):
+                found.name, found.description, found.website, found.email = (
+                    record.name,
+                    record.description,
+                    record.website,
+                    record.email,
+                )
+                found.harvested_at = self.now
+                changed.append(found)
+        Organisation.objects.bulk_create(new, batch_size=BATCH)
+        Organisation.objects.bulk_update(changed, ["name", "description", "website", "email", "harvested_at"])
+        OrganisationLink.objects.bulk_create(links, ignore_conflicts=True)
+        for org in new:
+            self.organisations[org.source_id] = org
+            self._queue_uncertain(org)
 
     def _same_elsewhere(self, record: OrganisationRecord) -> Organisation | None:
         """The same organisation from another source: same name and same web address."""
         if not record.website:
             return None
         host = _host(record.website)
-        for candidate in Organisation.objects.exclude(source=self.key).filter(name__iexact=record.name):
+        for candidate in self._others_by_name().get(record.name.lower(), []):
             if candidate.website and _host(candidate.website) == host:
-                OrganisationLink.objects.get_or_create(
-                    source=self.key, source_id=record.source_id, defaults={"organisation": candidate}
-                )
                 return candidate
         return None
 
     def _queue_uncertain(self, organisation: Organisation) -> None:
+        """Same name, different (or no) web address: a person decides whether they are one."""
         normal = _normal(organisation.name)
         if not normal:
             return
-        for candidate in Organisation.objects.exclude(source=self.key).filter(
-            name__icontains=organisation.name.split()[0]
-        )[:50]:
+        for candidate in self._others_by_name().get(organisation.name.lower(), []):
             if _normal(candidate.name) == normal:
                 PossibleDuplicate.objects.get_or_create(
                     first=candidate,
@@ -149,24 +180,67 @@ class Writer:
                     defaults={"reason": f"Same name from {candidate.source or 'Kith'} and {self.key}"},
                 )
 
-    def service(self, record: ServiceRecord) -> None:
-        self.seen.add(record.source_id)
-        digest_now = digest(record)
-        existing = Service.objects.filter(source=self.key, source_id=record.source_id).first()
-        if existing is not None and existing.source_hash == digest_now:
-            self.counts["unchanged"] += 1
+    # Services ------------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        records, self.pending = self.pending, []
+        if not records:
             return
-        for note in record.dropped:
-            Problem.objects.create(
+        existing = {
+            s.source_id: s
+            for s in Service.objects.filter(source=self.key, source_id__in=[r.source_id for r in records])
+        }
+        todo = []
+        for record in records:
+            digest_now = digest(record)
+            found = existing.get(record.source_id)
+            if found is not None and found.source_hash == digest_now:
+                self.counts["unchanged"] += 1
+            else:
+                todo.append((record, found, digest_now))
+        if not todo:
+            return
+        Problem.objects.bulk_create(
+            Problem(
                 run=self.run,
                 severity=Problem.Severity.FIELD_DROPPED,
-                source_id=record.source_id,
-                record_name=record.name,
+                source_id=r.source_id[:200],
+                record_name=r.name[:300],
                 reason=note,
             )
-        organisation = self.organisation(record.organisation)
-        fields = {
-            "organisation": organisation,
+            for r, _, _ in todo
+            for note in r.dropped
+        )
+        self._organisations([r.organisation for r, _, _ in todo])
+        new, changed = [], []
+        for record, found, digest_now in todo:
+            fields = self._fields(record, digest_now)
+            if found is None:
+                new.append(Service(source=self.key, source_id=record.source_id, **fields))
+            else:
+                for name, value in fields.items():
+                    setattr(found, name, value)
+                found.updated_at = self.now  # bulk_update does not touch auto_now fields
+                changed.append(found)
+        Service.objects.bulk_create(new, batch_size=BATCH)
+        Service.objects.bulk_update(changed, [*self._fields(todo[0][0], "").keys(), "updated_at"], batch_size=BATCH)
+        self.counts["created"] += len(new)
+        self.counts["updated"] += len(changed)
+        if changed:
+            ids = [s.pk for s in changed]
+            Schedule.objects.filter(service_id__in=ids).delete()
+            CostOption.objects.filter(service_id__in=ids).delete()
+            Phone.objects.filter(service_id__in=ids).delete()
+            Attribute.objects.filter(
+                link_entity="service", link_id__in=[s.uuid for s in changed], source=self.key
+            ).delete()
+        by_id = {s.source_id: s for s in [*new, *changed]}
+        self._parts([(r, by_id[r.source_id]) for r, _, _ in todo])
+        self.changed_ids.extend(s.pk for s in by_id.values())
+
+    def _fields(self, record: ServiceRecord, digest_now: str) -> dict:
+        return {
+            "organisation": self.organisations.get(record.organisation.source_id),
             "name": record.name,
             "description": record.description,
             "url": record.url,
@@ -180,79 +254,124 @@ class Writer:
             "source_hash": digest_now,
             "harvested_at": self.now,
         }
-        if existing is None:
-            service = Service.objects.create(source=self.key, source_id=record.source_id, **fields)
-            self.counts["created"] += 1
-        else:
-            for name, value in fields.items():
-                setattr(existing, name, value)
-            existing.save()
-            service = existing
-            self.counts["updated"] += 1
-            service.schedules.all().delete()
-            service.cost_options.all().delete()
-            service.phones.all().delete()
-            Attribute.objects.filter(link_entity="service", link_id=service.uuid, source=self.key).delete()
-        self._parts(service, record)
-        self.changed_ids.append(service.pk)
 
-    def _parts(self, service: Service, record: ServiceRecord) -> None:
-        for code in dict.fromkeys(record.categories):
-            term_id = self.terms.get(code) or self.terms.get(code.lower())
-            if term_id:
-                Attribute.objects.get_or_create(
-                    link_entity="service", link_id=service.uuid, taxonomy_term_id=term_id, defaults={"source": self.key}
+    def _parts(self, pairs: list[tuple[ServiceRecord, Service]]) -> None:
+        attributes, schedules, costs, phones = [], [], [], []
+        for record, service in pairs:
+            for code in dict.fromkeys(record.categories):
+                term_id = self.terms.get(code) or self.terms.get(code.lower())
+                if term_id:
+                    attributes.append(
+                        Attribute(
+                            link_entity="service", link_id=service.uuid, taxonomy_term_id=term_id, source=self.key
+                        )
+                    )
+            schedules.extend(
+                Schedule(
+                    service=service,
+                    freq=s.freq,
+                    byday=s.byday,
+                    opens_at=s.opens_at,
+                    closes_at=s.closes_at,
+                    dtstart=s.dtstart,
+                    until=s.until,
+                    description=s.description[:1000],
+                    source=self.key,
                 )
-        Schedule.objects.bulk_create(
-            Schedule(
-                service=service,
-                freq=s.freq,
-                byday=s.byday,
-                opens_at=s.opens_at,
-                closes_at=s.closes_at,
-                dtstart=s.dtstart,
-                until=s.until,
-                description=s.description[:1000],
-                source=self.key,
+                for s in record.schedules
             )
-            for s in record.schedules
-        )
-        if record.cost is not None:
-            CostOption.objects.create(
-                service=service, amount=record.cost, option="Free" if record.cost == 0 else "", source=self.key
-            )
-        if record.phone:
-            Phone.objects.create(service=service, number=record.phone[:40], source=self.key)
-        for loc in record.locations:
-            location = Location.objects.filter(source=self.key, source_id=loc.source_id).first()
+            if record.cost is not None:
+                costs.append(
+                    CostOption(
+                        service=service, amount=record.cost, option="Free" if record.cost == 0 else "", source=self.key
+                    )
+                )
+            if record.phone:
+                phones.append(Phone(service=service, number=record.phone[:40], source=self.key))
+        Attribute.objects.bulk_create(attributes, ignore_conflicts=True, batch_size=BATCH)
+        Schedule.objects.bulk_create(schedules, batch_size=BATCH)
+        CostOption.objects.bulk_create(costs, batch_size=BATCH)
+        Phone.objects.bulk_create(phones, batch_size=BATCH)
+        self._locations(pairs)
+        self._checks(pairs)
+
+    def _locations(self, pairs) -> None:
+        wanted = {loc.source_id: loc for record, _ in pairs for loc in record.locations}
+        if not wanted:
+            return
+        existing = {loc.source_id: loc for loc in Location.objects.filter(source=self.key, source_id__in=list(wanted))}
+        new, moved = [], []
+        for source_id, loc in wanted.items():
+            location = existing.get(source_id)
             if location is None:
-                location = Location(source=self.key, source_id=loc.source_id)
+                location = Location(source=self.key, source_id=source_id)
+                new.append(location)
+            else:
+                moved.append(location)
             location.name, location.latitude, location.longitude = loc.name, loc.latitude, loc.longitude
             location.harvested_at = self.now
-            directory.place_locations([location])
-            location.save()
-            if loc.address_1 or loc.postcode:
-                location.addresses.all().delete()
-                Address.objects.create(
-                    location=location,
+            existing[source_id] = location
+        directory.place_locations(new + moved)
+        Location.objects.bulk_create(new, batch_size=BATCH)
+        Location.objects.bulk_update(
+            moved,
+            ["name", "latitude", "longitude", "harvested_at", "lsoa", "ward", "local_authority"],
+            batch_size=BATCH,
+        )
+        Address.objects.filter(location__in=moved).delete()
+        Address.objects.bulk_create(
+            [
+                Address(
+                    location=existing[sid],
                     address_1=loc.address_1 or loc.name or "Address",
                     city=loc.city,
                     state_province="",
                     postal_code=loc.postcode[:10],
                     source=self.key,
                 )
-            ServiceAtLocation.objects.get_or_create(service=service, location=location, defaults={"source": self.key})
-        if record.assured_date and not ListingCheck.objects.filter(service=service, method="imported").exists():
-            from datetime import datetime, time
-
-            ListingCheck.objects.create(
-                service=service,
-                checked_at=timezone.make_aware(datetime.combine(record.assured_date, time(12))),
-                method="imported",
-                checked_by_role=f"{self.source.name} (import)",
+                for sid, loc in wanted.items()
+                if loc.address_1 or loc.postcode
+            ],
+            batch_size=BATCH,
+        )
+        links = {(s.pk, existing[loc.source_id].pk) for r, s in pairs for loc in r.locations}
+        have = set(
+            ServiceAtLocation.objects.filter(service_id__in={s for s, _ in links}).values_list(
+                "service_id", "location_id"
             )
+        )
+        ServiceAtLocation.objects.bulk_create(
+            [ServiceAtLocation(service_id=s, location_id=loc, source=self.key) for s, loc in links - have],
+            batch_size=BATCH,
+        )
+
+    def _checks(self, pairs) -> None:
+        dated = [(r, s) for r, s in pairs if r.assured_date]
+        if not dated:
+            return
+        done = set(
+            ListingCheck.objects.filter(service__in=[s for _, s in dated], method="imported").values_list(
+                "service_id", flat=True
+            )
+        )
+        from datetime import datetime, time
+
+        ListingCheck.objects.bulk_create(
+            [
+                ListingCheck(
+                    service=s,
+                    checked_at=timezone.make_aware(datetime.combine(r.assured_date, time(12))),
+                    method="imported",
+                    checked_by_role=f"{self.source.name} (import)",
+                )
+                for r, s in dated
+                if s.pk not in done
+            ],
+            batch_size=BATCH,
+        )
 
     def retire(self, source_id: str) -> None:
+        self.flush()
         gone = Service.objects.filter(source=self.key, source_id=source_id).exclude(status=ServiceStatus.INACTIVE)
         ids = list(gone.values_list("id", flat=True))
         gone.update(status=ServiceStatus.INACTIVE, source_hash="")
@@ -260,6 +379,7 @@ class Writer:
         self.changed_ids.extend(ids)
 
     def retire_missing(self) -> None:
+        self.flush()
         gone = (
             Service.objects.filter(source=self.key)
             .exclude(source_id__in=self.seen)
@@ -289,6 +409,7 @@ def run_import(
                     writer.service(item)
                 if progress and (n % 200 == 0 or n == len(items)):
                     progress("records", n, len(items))
+            writer.flush()
             if complete:
                 writer.retire_missing()
             if writer.changed_ids:
