@@ -238,6 +238,12 @@ def main() -> None:
     from kith.directory.search.index import get_index
 
     services, built_now = build_directory()
+    import people_bench
+
+    people_bench.build_people(SEED)
+    # After bulk loading, refresh the planner's statistics, as autovacuum (PostgreSQL) would in time.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     started = time.perf_counter()
     index = get_index()
     build_s = time.perf_counter() - started

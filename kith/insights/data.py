@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from kith.directory.models import TaxonomyTerm
 from kith.directory.search.index import get_index
 from kith.geo.models import Area, AreaLevel, LsoaIndicators
 from kith.insights.gaps import Areas, Standard, Supply, Weights
@@ -56,18 +55,6 @@ def load_supply() -> dict[str, Supply]:
     return supply
 
 
-def top_level_codes() -> dict[int, str]:
-    """For every term id, the code of its top-level "what matters" want."""
-    terms = {t: (p, c) for t, p, c in TaxonomyTerm.objects.values_list("id", "parent_id", "code")}
-    result = {}
-    for term_id in terms:
-        node = term_id
-        while terms[node][0] is not None:
-            node = terms[node][0]
-        result[term_id] = terms[node][1]
-    return result
-
-
 def load_demand(area_codes: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     """People with an open want, per category and LSOA (distinct people; objectors left out).
 
@@ -76,7 +63,7 @@ def load_demand(area_codes: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     """
     position = {code: i for i, code in enumerate(area_codes)}
     demand: dict[str, dict[str, np.ndarray]] = {}
-    for lsoa, category, people in insight_demand_counts(top_level_codes()):
+    for lsoa, category, people in insight_demand_counts():
         series = demand.setdefault(category, {"people": np.zeros(len(area_codes))})
         if lsoa in position:
             series["people"][position[lsoa]] = people

@@ -15,7 +15,11 @@ SUSTAINED_AFTER = dt.timedelta(weeks=8)
 
 @dataclass
 class CaseloadRow:
+    """Strings ready to show: a caseload of 250 renders without a URL lookup or date filter per row."""
+
     uuid: str
+    url: str
+    opened_text: str
     name: str
     ward: str
     link_worker: str
@@ -47,6 +51,8 @@ def caseload_rows(people: list[Person], *, wellbeing_rows, connection_rows, toda
         rows.append(
             CaseloadRow(
                 uuid=str(person.uuid),
+                url=f"/people/{person.uuid}/",
+                opened_text=f"{timezone.localtime(person.opened_at):%-d %b %Y}",
                 name=person.display_name,
                 ward=person.ward.name if person.ward else "",
                 link_worker=person.link_worker.get_full_name() or person.link_worker.username
