@@ -15,6 +15,7 @@ from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
+from kith.core.memory import freeze_long_lived
 from kith.directory.models import Attribute, Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from kith.directory.schedules import DAY_CODES
 from kith.directory.search import fulltext
@@ -204,6 +205,7 @@ def ordered_ids() -> list[int]:
     if token not in _ordered:
         _ordered.clear()
         _ordered[token] = list(Service.objects.order_by("name", "id").values_list("id", flat=True))
+        freeze_long_lived()
     return _ordered[token]
 
 

@@ -191,3 +191,19 @@ def test_openapi_document(client):
         "/taxonomy_terms/{id}",
     }
     assert Service.objects.exists()
+
+
+def test_prefetched_and_lazily_read_records_are_the_same(client, rich_service):
+    from kith.feeds import hsds
+
+    (prefetched,) = hsds.load_services([rich_service.id])
+    lazy = Service.objects.get(id=rich_service.id)
+    assert hsds.service(prefetched) == hsds.service(lazy)
+    assert hsds.service(prefetched)["service_at_locations"][0]["location"]["addresses"]
+
+
+def test_serving_a_page_freezes_the_long_lived_objects(client, rich_service):
+    import gc
+
+    assert client.get("/api/oruk/services").status_code == 200
+    assert gc.get_freeze_count() > 0

@@ -15,6 +15,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Max
 
+from kith.core.memory import freeze_long_lived
 from kith.directory.models import (
     Accessibility,
     AccessibilityFeature,
@@ -98,6 +99,7 @@ def get_index() -> SearchIndex:
         if cached is None or cached.token != token:
             cached = build_index(token)
             _cache[key] = cached
+            freeze_long_lived()
     return cached
 
 
