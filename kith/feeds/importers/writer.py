@@ -31,6 +31,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.feeds.importers.records import OrganisationRecord, ServiceRecord
+from kith.feeds.importers.rows import insert_rows
 from kith.feeds.models import ImportRun, OrganisationLink, PossibleDuplicate, Problem, Source
 
 logger = logging.getLogger(__name__)
@@ -289,9 +290,9 @@ class Writer:
             if record.phone:
                 phones.append(Phone(service=service, number=record.phone[:40], source=self.key))
         Attribute.objects.bulk_create(attributes, ignore_conflicts=True, batch_size=BATCH)
-        Schedule.objects.bulk_create(schedules, batch_size=BATCH)
-        CostOption.objects.bulk_create(costs, batch_size=BATCH)
-        Phone.objects.bulk_create(phones, batch_size=BATCH)
+        insert_rows(Schedule, schedules)
+        insert_rows(CostOption, costs)
+        insert_rows(Phone, phones)
         self._locations(pairs)
         self._checks(pairs)
 
@@ -319,7 +320,8 @@ class Writer:
             batch_size=BATCH,
         )
         Address.objects.filter(location__in=moved).delete()
-        Address.objects.bulk_create(
+        insert_rows(
+            Address,
             [
                 Address(
                     location=existing[sid],
@@ -332,7 +334,6 @@ class Writer:
                 for sid, loc in wanted.items()
                 if loc.address_1 or loc.postcode
             ],
-            batch_size=BATCH,
         )
         links = {(s.pk, existing[loc.source_id].pk) for r, s in pairs for loc in r.locations}
         have = set(
@@ -340,9 +341,9 @@ class Writer:
                 "service_id", "location_id"
             )
         )
-        ServiceAtLocation.objects.bulk_create(
+        insert_rows(
+            ServiceAtLocation,
             [ServiceAtLocation(service_id=s, location_id=loc, source=self.key) for s, loc in links - have],
-            batch_size=BATCH,
         )
 
     def _checks(self, pairs) -> None:
