@@ -3,8 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from kith.directory.models import CostOption, Schedule
+from kith.directory.models import Attribute, CostOption, Schedule, TaxonomyTerm
 from kith.feeds.importers.rows import insert_rows
 from tests.directory.helpers import add, listing
 
@@ -57,3 +58,16 @@ def test_rows_match_bulk_create(make):
 
 def test_no_rows_is_nothing():
     assert insert_rows(Schedule, []) == 0
+
+
+def test_conflicting_rows_can_be_ignored():
+    (service,) = add(listing("Row test"))
+    term = TaxonomyTerm.objects.get(code="social")
+
+    def attribute():
+        return Attribute(link_entity="service", link_id=service.uuid, taxonomy_term=term, source="raw")
+
+    insert_rows(Attribute, [attribute(), attribute()], ignore_conflicts=True)
+    assert Attribute.objects.filter(source="raw").count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Attribute, [attribute()])

@@ -17,6 +17,7 @@ from django.db.models import (
     SmallAutoField,
     TextField,
 )
+from django.db.models.constants import OnConflict
 
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
 # Fields whose database value is the Python value itself when that is a plain str, int or bool
@@ -32,15 +33,20 @@ def _converter(field):
     return lambda value: value if type(value) in _PLAIN_VALUES else prepare(value, connection)
 
 
-def insert_rows(model: type[Model], rows: list[Model]) -> int:
-    """Insert these unsaved instances (defaults and auto_now applied as save() would) and return how many."""
+def insert_rows(model: type[Model], rows: list[Model], *, ignore_conflicts: bool = False) -> int:
+    """Insert these unsaved instances (defaults and auto_now applied as save() would); return how many were sent."""
     if not rows:
         return 0
     fields = [f for f in model._meta.concrete_fields if not isinstance(f, _AUTO)]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
+    ops = connection.ops
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql = "{} {} ({}) VALUES ({}) {}".format(
+        ops.insert_statement(on_conflict=on_conflict),
+        ops.quote_name(model._meta.db_table),
+        ", ".join(ops.quote_name(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
+    ).strip()
     converters = [(f, _converter(f)) for f in fields]
     values = [[convert(f.pre_save(row, True)) for f, convert in converters] for row in rows]
     with connection.cursor() as cursor:

@@ -289,7 +289,7 @@ class Writer:
                 )
             if record.phone:
                 phones.append(Phone(service=service, number=record.phone[:40], source=self.key))
-        Attribute.objects.bulk_create(attributes, ignore_conflicts=True, batch_size=BATCH)
+        insert_rows(Attribute, attributes, ignore_conflicts=True)
         insert_rows(Schedule, schedules)
         insert_rows(CostOption, costs)
         insert_rows(Phone, phones)
@@ -357,7 +357,8 @@ class Writer:
         )
         from datetime import datetime, time
 
-        ListingCheck.objects.bulk_create(
+        insert_rows(
+            ListingCheck,
             [
                 ListingCheck(
                     service=s,
@@ -368,7 +369,6 @@ class Writer:
                 for r, s in dated
                 if s.pk not in done
             ],
-            batch_size=BATCH,
         )
 
     def retire(self, source_id: str) -> None:
