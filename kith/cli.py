@@ -299,6 +299,11 @@ def _report_run(run) -> None:
         f"{c.get('unchanged', 0):,} unchanged, {c.get('inactivated', 0):,} no longer listed (made inactive), "
         f"{c.get('quarantined', 0):,} not imported."
     )
+    if "news created" in c:
+        click.echo(
+            f"  news: {c['news created']:,} new, {c['news updated']:,} changed, "
+            f"{c['news retired']:,} no longer in the feed."
+        )
     problems = list(run.problems.all()[:1000])
     for problem in problems:
         label = "not imported" if problem.severity == "quarantined" else "imported without a field"
@@ -316,20 +321,31 @@ def harvest(quiet) -> None:
     from kith.feeds.importers.run import run_source
     from kith.feeds.models import Source
 
+    # A source that failed last time is tried again on the next harvest, whatever its schedule.
     due = [
         s
         for s in Source.objects.order_by("name")
-        if s.last_run_at is None or timezone.now() - s.last_run_at >= dt.timedelta(hours=s.every_hours)
+        if s.last_run_at is None
+        or s.last_status == "failed"
+        or timezone.now() - s.last_run_at >= dt.timedelta(hours=s.every_hours)
     ]
     if not due:
         click.echo("No source is due.")
-    failed = 0
+        return
+    failed, totals = 0, {}
     for source in due:
         progress = StageProgress(enabled=not quiet)
         run = run_source(source, progress)
         progress.close()
         _report_run(run)
         failed += run.status == "failed"
+        for key, value in run.counts.items():
+            totals[key] = totals.get(key, 0) + value
+    click.echo(
+        f"Harvested {len(due)} source{'s' if len(due) != 1 else ''}: {len(due) - failed} done, {failed} failed; "
+        f"{totals.get('created', 0):,} new, {totals.get('updated', 0):,} changed, "
+        f"{totals.get('inactivated', 0):,} made inactive, {totals.get('quarantined', 0):,} not imported."
+    )
     if failed:
         click.echo(f"{failed} source{'s' if failed != 1 else ''} failed; they will be tried again next time.", err=True)
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kith.feeds.models import ImportRun, OrganisationLink, PossibleDuplicate, Problem, Source
+from kith.feeds.models import ImportRun, NewsItem, OrganisationLink, PossibleDuplicate, Problem, Source
 
 
 @admin.register(Source)
@@ -38,7 +38,7 @@ class ProblemAdmin(admin.ModelAdmin):
 
 @admin.register(PossibleDuplicate)
 class PossibleDuplicateAdmin(admin.ModelAdmin):
-    list_display = ["first", "second", "reason", "decided"]
+    list_display = ["first", "second", "folded_name", "reason", "decided"]
     list_filter = ["decided"]
     raw_id_fields = ["first", "second"]
     list_select_related = ["first", "second"]
@@ -49,3 +49,10 @@ class OrganisationLinkAdmin(admin.ModelAdmin):
     list_display = ["organisation", "source", "source_id"]
     raw_id_fields = ["organisation"]
     list_select_related = ["organisation"]
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_at", "active"]
+    list_filter = ["active", "source"]
+    search_fields = ["title", "summary"]

@@ -72,7 +72,11 @@ class PossibleDuplicate(models.Model):
     """Two organisations from different sources that may be the same: a person decides."""
 
     first = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    # Null once a person decided they are the same and the second was folded into the first.
+    second = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    folded_name = models.CharField(max_length=300, blank=True, help_text="The second's name, kept when it was folded")
     reason = models.CharField(max_length=300)
     decided = models.CharField(max_length=20, blank=True, help_text="same, different, or empty while undecided")
 
@@ -95,3 +99,25 @@ class OrganisationLink(models.Model):
 
     def __str__(self):
         return f"{self.source}:{self.source_id} → {self.organisation_id}"
+
+
+class NewsItem(models.Model):
+    """An undated item from a newsletter's RSS or Atom feed: news, not an event."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="news")
+    guid = models.CharField(max_length=500, help_text="The item's id in its feed (RSS guid, Atom id) or its link")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=300, blank=True, help_text="The feed's own title")
+    summary = models.TextField(blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    harvested_at = models.DateTimeField()
+    active = models.BooleanField(default=True, help_text="False once the feed no longer carries it")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "guid"], name="one_news_item_per_guid")]
+        indexes = [models.Index(fields=["active", "-published_at"], name="news_latest")]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kith.feeds import api, views
+from kith.feeds import api, staff_views, views
 
 app_name = "oruk"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     path("feeds/listings.geojson", views.listings_geojson, name="listings_geojson"),
     path("search.csv", views.search_csv, name="search_csv"),
     path("embed/whats-on/", views.embed, name="embed"),
+    path("news/", views.news, name="news"),
+    path("imports/", staff_views.imports, name="imports"),
+    path("imports/problems/", staff_views.problems, name="problems"),
+    path("imports/duplicates/", staff_views.duplicates, name="duplicates"),
+    path("imports/duplicates/<int:pair_id>/", staff_views.decide, name="decide"),
 ]

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +17,7 @@ from kith.directory.models import Service, TaxonomyTerm
 from kith.directory.search.engine import SearchQuery, search
 from kith.directory.views import _run_search
 from kith.feeds import syndication
+from kith.feeds.models import NewsItem
 from kith.geo.lookup import PlaceNotFound, find_place
 from kith.geo.models import Area, AreaLevel
 
@@ -175,6 +178,18 @@ def _feed(feed_class):
 
 listings_rss = _feed(ListingsFeed)
 listings_atom = _feed(ListingsAtom)
+
+
+@require_GET
+def news(request):
+    """Newsletter items that are not events, newest first."""
+    items = (
+        NewsItem.objects.filter(active=True)
+        .select_related("source")
+        .order_by(F("published_at").desc(nulls_last=True), "-id")
+    )
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    return render(request, "feeds/news.html", {"page": page})
 
 
 @require_GET

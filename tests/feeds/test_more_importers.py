@@ -10,7 +10,7 @@ from icalendar import Calendar, Event
 
 from kith.directory.models import Schedule, Service, ServiceStatus
 from kith.feeds.importers.run import run_source
-from kith.feeds.models import Problem, Source
+from kith.feeds.models import NewsItem, Problem, Source
 from tests.feeds.conftest import Feed
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_icalendar_events_recurring_and_one_off(tmp_path):
     assert "not an iCalendar file" in Problem.objects.get(run=broken).reason
 
 
-def test_rss_items_with_an_event_date_become_listings_and_news_is_left_out(tmp_path):
+def test_rss_items_with_an_event_date_become_listings_and_the_rest_news(tmp_path):
     path = tmp_path / "news.rss"
     path.write_text("""<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
@@ -105,6 +105,13 @@ def test_rss_items_with_an_event_date_become_listings_and_news_is_left_out(tmp_p
     assert result.status == "done" and result.counts["created"] == 1
     fun = Service.objects.get(source=source.key)
     assert fun.name == "Summer fun day" and fun.schedules.get().dtstart == dt.date(2026, 7, 4)
+    news = NewsItem.objects.get(source=source)
+    assert (news.title, news.summary, news.link) == (
+        "New chair elected",
+        "Congratulations",
+        "https://example.org/news-1",
+    )
+    assert news.guid == "https://example.org/news-1" and news.active
 
 
 def test_hsds_tabular_package(tmp_path):

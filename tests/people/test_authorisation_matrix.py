@@ -87,6 +87,12 @@ RULES = {
     "oruk:listings_geojson": ("get", "/feeds/listings.geojson?area=E05011366", {"none": EVERYONE}),
     "oruk:search_csv": ("get", "/search.csv?q=walking", {"none": EVERYONE}),
     "oruk:embed": ("get", "/embed/whats-on/?area=E05011366", {"none": EVERYONE}),
+    "oruk:news": ("get", "/news/", {"none": EVERYONE}),
+    # Import problems and duplicates are for the people who keep the directory.
+    "oruk:imports": ("get", "/imports/", {"none": CARE}),
+    "oruk:problems": ("get", "/imports/problems/", {"none": CARE}),
+    "oruk:duplicates": ("get", "/imports/duplicates/", {"none": CARE}),
+    "oruk:decide": ("post", "/imports/duplicates/{pair}/", {"none": CARE}),
     "directory:home": ("get", "/", {"none": EVERYONE}),
     "directory:search": ("get", "/search/?q=walking", {"none": EVERYONE}),
     "directory:search_print": ("get", "/search/print/?q=walking", {"none": EVERYONE}),
@@ -147,7 +153,15 @@ def _objects(world):
             "taxonomy": TaxonomyTerm.objects.first().taxonomy.uuid,
             "term": TaxonomyTerm.objects.first().uuid,
         }
-    objects["none"] = objects["own"]
+    from kith.directory.models import Organisation
+    from kith.feeds.models import PossibleDuplicate
+
+    pair = PossibleDuplicate.objects.create(
+        first=Organisation.objects.create(name="Twin", source="csv:1", source_id="a"),
+        second=Organisation.objects.create(name="Twin", source="csv:2", source_id="b"),
+        reason="Same name",
+    )
+    objects["none"] = {**objects["own"], "pair": pair.pk}
     return objects
 
 

@@ -81,6 +81,8 @@ def kith_server(tmp_path_factory, chromium_path):
         ["load-geography", "--quiet"],
         ["demo-data", "--seed", "2026", "--services", "600", "--quiet"],
         ["demo-people", "--people", "40"],
+        ["import", "csv", "docs/examples/activities.csv", "--name", "CSV example", "--quiet"],
+        ["import", "rss", "docs/examples/newsletter.rss", "--name", "RSS example", "--quiet"],
         ["collectstatic"],
     ):
         subprocess.run([*kith, *args], env=env, cwd=REPO, check=True, capture_output=True)

@@ -69,3 +69,10 @@ def test_the_accessibility_scan_finds_real_problems(page):
     page.set_content('<html lang="en"><body><main><img src="data:,"><input type="text"></main></body></html>')
     found = {v["id"] for v in axe_violations(page)}
     assert {"image-alt", "label"} <= found
+
+
+def test_news_from_local_newsletters(kith_server, page):
+    page.goto(kith_server.url + "/")
+    page.get_by_role("link", name="News from local groups").click()
+    assert page.get_by_role("heading", name="Winter warm space at the library").count() == 1
+    assert axe_violations(page) == []

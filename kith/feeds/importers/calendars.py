@@ -5,7 +5,7 @@ import datetime as dt
 import feedparser
 from icalendar import Calendar
 
-from kith.feeds.importers.records import OrganisationRecord, ScheduleRecord, ServiceRecord, text, url
+from kith.feeds.importers.records import NewsRecord, OrganisationRecord, ScheduleRecord, ServiceRecord, text, url
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
@@ -74,7 +74,8 @@ def parse_feed(raw: bytes, *, organiser: str) -> list:
     for entry in parsed.entries:
         start = entry.get("ev_startdate")
         if not start:
-            continue  # news, not an event
+            records.append(_news(entry, publisher=organisation.name))
+            continue
         try:
             when = dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
         except ValueError:
@@ -101,3 +102,26 @@ def parse_feed(raw: bytes, *, organiser: str) -> list:
             )
         )
     return records
+
+
+def _published(entry) -> dt.datetime | None:
+    when = entry.get("published_parsed") or entry.get("updated_parsed")  # feedparser gives UTC
+    return dt.datetime(*when[:6], tzinfo=dt.UTC) if when else None
+
+
+def _news(entry, *, publisher: str):
+    """An item with no event date is news; one with no title or no id cannot be shown or found again."""
+    source_id = text(entry.get("id") or entry.get("link"), limit=500)
+    title = text(entry.get("title"), limit=300)
+    if not source_id or not title:
+        return (source_id, title, "the news item has no title or no id or link", None)
+    dropped: list[str] = []
+    return NewsRecord(
+        source_id=source_id,
+        title=title,
+        publisher=publisher,
+        summary=text(entry.get("summary"), limit=2000),
+        link=url(entry.get("link"), dropped, "link"),
+        published_at=_published(entry),
+        dropped=dropped,
+    )

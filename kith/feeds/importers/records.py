@@ -72,6 +72,19 @@ class ServiceRecord:
     dropped: list[str] = field(default_factory=list)  # fields left out, with why
 
 
+@dataclass
+class NewsRecord:
+    """An item from a newsletter feed with no event date."""
+
+    source_id: str
+    title: str
+    publisher: str = ""
+    summary: str = ""
+    link: str = ""
+    published_at: dt.datetime | None = None
+    dropped: list[str] = field(default_factory=list)
+
+
 def text(value, *, limit: int | None = None) -> str:
     """Plain text from whatever a feed sends: HTML removed, entities decoded, whitespace tidied."""
     if value is None:

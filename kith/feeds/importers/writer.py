@@ -30,9 +30,9 @@ from kith.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from kith.feeds.importers.records import OrganisationRecord, ServiceRecord
+from kith.feeds.importers.records import NewsRecord, OrganisationRecord, ServiceRecord
 from kith.feeds.importers.rows import insert_rows
-from kith.feeds.models import ImportRun, OrganisationLink, PossibleDuplicate, Problem, Source
+from kith.feeds.models import ImportRun, NewsItem, OrganisationLink, PossibleDuplicate, Problem, Source
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class Writer:
         self.seen: set[str] = set()
         self.changed_ids: list[int] = []
         self.pending: list[ServiceRecord] = []
+        self.news: list[NewsRecord] = []
         self._elsewhere: dict[str, list[Organisation]] | None = None
 
     def quarantine(self, source_id: str, name: str, reason: str, payload=None) -> None:
@@ -371,6 +372,46 @@ class Writer:
             ],
         )
 
+    # News ----------------------------------------------------------------------------------------
+
+    def write_news(self, *, complete: bool) -> None:
+        """Create or update the feed's news items; after a complete read, retire the ones it dropped."""
+        existing = {n.guid: n for n in NewsItem.objects.filter(source=self.source)}
+        fields = ["title", "publisher", "summary", "link", "published_at"]
+        new, changed, problems = [], [], []
+        for record in self.news:
+            item = existing.get(record.source_id)
+            values = {f: getattr(record, f) for f in fields}
+            problems += [
+                Problem(
+                    run=self.run,
+                    severity=Problem.Severity.FIELD_DROPPED,
+                    source_id=record.source_id[:200],
+                    record_name=record.title,
+                    reason=note,
+                )
+                for note in record.dropped
+            ]
+            if item is None:
+                new.append(NewsItem(source=self.source, guid=record.source_id, harvested_at=self.now, **values))
+                existing[record.source_id] = new[-1]
+            elif not item.active or any(getattr(item, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(item, f, v)
+                item.active, item.harvested_at = True, self.now
+                changed.append(item)
+        NewsItem.objects.bulk_create(new, batch_size=BATCH)
+        NewsItem.objects.bulk_update(changed, [*fields, "active", "harvested_at"], batch_size=BATCH)
+        Problem.objects.bulk_create(problems, batch_size=BATCH)
+        retired = 0
+        if complete:
+            seen = {r.source_id for r in self.news}
+            retired = (
+                NewsItem.objects.filter(source=self.source, active=True).exclude(guid__in=seen).update(active=False)
+            )
+        if self.news or retired:
+            self.counts.update({"news created": len(new), "news updated": len(changed), "news retired": retired})
+
     def retire(self, source_id: str) -> None:
         self.flush()
         gone = Service.objects.filter(source=self.key, source_id=source_id).exclude(status=ServiceStatus.INACTIVE)
@@ -404,6 +445,8 @@ def run_import(
             for n, item in enumerate(items, start=1):
                 if isinstance(item, tuple):  # (source id, name, reason, payload) from a parser
                     writer.quarantine(*item)
+                elif isinstance(item, NewsRecord):
+                    writer.news.append(item)
                 elif hasattr(item, "source_id") and not hasattr(item, "organisation"):  # deleted at the source
                     writer.retire(item.source_id)
                 else:
@@ -413,6 +456,7 @@ def run_import(
             writer.flush()
             if complete:
                 writer.retire_missing()
+            writer.write_news(complete=complete)
             if writer.changed_ids:
                 directory.services_changed(service_ids=writer.changed_ids)
             run.counts = writer.counts

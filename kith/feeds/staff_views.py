@@ -1,0 +1,85 @@
+"""Import problems and possible duplicates, for the people who keep the directory."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kith.accounts.decorators import staff_required
+from kith.accounts.models import Role
+from kith.feeds import services
+from kith.feeds.models import ImportRun, PossibleDuplicate, Problem, Source
+
+KEEPERS = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+
+
+def _latest_runs():
+    return ImportRun.objects.filter(source=OuterRef("pk")).order_by("-started_at").values("pk")[:1]
+
+
+@staff_required(*KEEPERS)
+def imports(request):
+    """Every source, its last run and how many records that run could not take."""
+    sources = list(Source.objects.annotate(latest_run=Subquery(_latest_runs())).order_by("name"))
+    runs = {
+        run.pk: run
+        for run in ImportRun.objects.filter(pk__in=[s.latest_run for s in sources if s.latest_run]).annotate(
+            quarantined=Count("problems", filter=Q(problems__severity=Problem.Severity.QUARANTINED)),
+            dropped=Count("problems", filter=Q(problems__severity=Problem.Severity.FIELD_DROPPED)),
+        )
+    }
+    rows = [(source, runs.get(source.latest_run)) for source in sources]
+    undecided = PossibleDuplicate.objects.filter(decided="", second__isnull=False).count()
+    return render(request, "feeds/imports.html", {"rows": rows, "undecided": undecided})
+
+
+@staff_required(*KEEPERS)
+def problems(request):
+    """What the latest run of each source could not take, or took without a field, and why."""
+    latest = Source.objects.annotate(latest_run=Subquery(_latest_runs())).values("latest_run")
+    found = Problem.objects.filter(run__in=latest).select_related("run__source").order_by("run__source__name", "id")
+    source = request.GET.get("source", "")
+    if source.isdigit():
+        found = found.filter(run__source_id=int(source))
+    severity = request.GET.get("severity", "")
+    if severity in Problem.Severity.values:
+        found = found.filter(severity=severity)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "feeds/problems.html",
+        {
+            "page": page,
+            "sources": Source.objects.order_by("name"),
+            "source": source,
+            "severity": severity,
+            "severities": Problem.Severity.choices,
+        },
+    )
+
+
+@staff_required(*KEEPERS)
+def duplicates(request):
+    """Organisations from two sources with the same name: a person says whether they are one."""
+    pairs = (
+        PossibleDuplicate.objects.filter(decided="", second__isnull=False)
+        .select_related("first", "second")
+        .order_by("id")
+    )
+    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    return render(request, "feeds/duplicates.html", {"page": page})
+
+
+@require_POST
+@staff_required(*KEEPERS)
+def decide(request, pair_id):
+    pair = get_object_or_404(PossibleDuplicate.objects.select_related("first", "second"), pk=pair_id)
+    try:
+        services.decide_duplicate(pair, request.POST.get("decision", ""))
+    except services.DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        outcome = "folded into one" if pair.decided == "same" else "kept apart"
+        messages.success(request, f"{pair.first.name}: {outcome}.")
+    return redirect("oruk:duplicates")

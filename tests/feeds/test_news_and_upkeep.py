@@ -1,0 +1,143 @@
+"""Newsletter news items, the import problems page and deciding possible duplicates."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kith.directory.models import Organisation, Service
+from kith.feeds.models import NewsItem, OrganisationLink, PossibleDuplicate, Problem
+from tests.feeds.test_importers import import_file, v1_service
+from tests.personas import build_world, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def atom(*entries: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Blackley Bugle</title><id>urn:bugle</id><updated>2026-11-01T09:00:00Z</updated>"
+        + "".join(entries)
+        + "</feed>"
+    )
+
+
+def entry(n: int, title: str = "", when: str = "2026-11-0{n}T09:00:00Z", link: bool = True) -> str:
+    title = title if title is not None else ""
+    return (
+        f"<entry><id>urn:bugle:{n}</id><title>{title or f'Story {n}'}</title>"
+        f"<updated>{when.format(n=n)}</updated>"
+        "<summary>&lt;p&gt;Read &lt;b&gt;all&lt;/b&gt; about it&lt;/p&gt;</summary>"
+        + (f'<link href="https://bugle.example/{n}"/>' if link else "")
+        + "</entry>"
+    )
+
+
+def test_news_is_created_updated_and_retired_as_the_feed_changes(tmp_path):
+    first, source = import_file(tmp_path, atom(entry(1), entry(2), entry(3)), kind="rss", name="bugle.atom")
+    assert first.status == "done", first.error
+    assert first.counts["news created"] == 3
+    item = NewsItem.objects.get(source=source, guid="urn:bugle:1")
+    assert item.summary == "Read all about it" and item.link == "https://bugle.example/1"
+    assert item.published_at.isoformat() == "2026-11-01T09:00:00+00:00"
+
+    again, _ = import_file(tmp_path, atom(entry(1), entry(2), entry(3)), kind="rss", name="bugle.atom")
+    assert (again.counts["news created"], again.counts["news updated"], again.counts["news retired"]) == (0, 0, 0)
+
+    later, _ = import_file(tmp_path, atom(entry(1, "Story 1, corrected"), entry(2)), kind="rss", name="bugle.atom")
+    assert (later.counts["news created"], later.counts["news updated"], later.counts["news retired"]) == (0, 1, 1)
+    assert NewsItem.objects.get(guid="urn:bugle:1").title == "Story 1, corrected"
+    assert not NewsItem.objects.get(guid="urn:bugle:3").active
+    assert NewsItem.objects.filter(source=source).count() == 3  # nothing duplicated, nothing deleted
+
+
+def test_a_news_item_without_a_title_is_quarantined_with_its_reason(tmp_path):
+    feed = atom(entry(1), "<entry><id>urn:bugle:9</id><updated>2026-11-09T09:00:00Z</updated></entry>")
+    run, _ = import_file(tmp_path, feed, kind="rss", name="bugle.atom")
+    assert run.counts["news created"] == 1 and run.counts["quarantined"] == 1
+    assert "no title" in Problem.objects.get(run=run).reason
+
+
+def test_the_news_page_lists_current_items_newest_first_in_few_queries(tmp_path, client):
+    entries = [entry(n, when="2026-11-{n:02d}T09:00:00Z") for n in range(1, 26)]
+    import_file(tmp_path, atom(*entries), kind="rss", name="bugle.atom")
+    NewsItem.objects.filter(guid="urn:bugle:25").update(active=False)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/news/")
+    assert page.status_code == 200 and len(queries) <= 4
+    body = page.content.decode()
+    assert "Story 25" not in body and body.index("Story 24") < body.index("Story 23")
+    assert "Blackley Bugle" in body and "Page 2 of 2" in body
+    assert "Story 1<" in client.get("/news/?page=2").content.decode()
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def test_import_pages_are_for_the_people_who_keep_the_directory(tmp_path, client, world):
+    run, source = import_file(tmp_path, [v1_service(1), {"id": "bad", "name": ""}])
+    assert run.counts["quarantined"] == 1
+    assert client.get("/imports/problems/").status_code == 302  # to sign in
+    sign_in(client, world.planner)
+    assert client.get("/imports/problems/").status_code == 404
+    client.logout()
+    sign_in(client, world.link_worker)
+    overview = client.get("/imports/").content.decode()
+    assert source.name in overview and f"?source={source.pk}&amp;severity=quarantined" in overview
+    problems = client.get(f"/imports/problems/?source={source.pk}&severity=quarantined").content.decode()
+    assert "1 problem." in problems and "has no organisation with an id" in problems
+    assert "0 problems." in client.get(f"/imports/problems/?source={source.pk + 99}").content.decode()
+
+
+def test_import_problem_pages_do_not_grow_queries_with_sources(tmp_path, client, world):
+    sign_in(client, world.link_worker)
+
+    def counted():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/imports/").status_code == 200
+            assert client.get("/imports/problems/").status_code == 200
+        return len(queries)
+
+    import_file(tmp_path, [{"id": "bad", "name": ""}], name="a.json")
+    few = counted()
+    for n in range(5):
+        import_file(tmp_path, [{"id": "bad", "name": ""}, v1_service(n)], name=f"more-{n}.json")
+    assert counted() == few
+
+
+def test_deciding_same_folds_one_organisation_into_the_other_for_good(tmp_path, client, world):
+    import_file(tmp_path, [v1_service(1)], name="first.json")
+    org = {"id": "org-x", "name": "Org 1", "url": "https://elsewhere.example/"}
+    _run, third = import_file(tmp_path, [v1_service(7, organization=org)], name="third.json")
+    pair = PossibleDuplicate.objects.get(second__source_id="org-x")
+    keep = pair.first
+    sign_in(client, world.link_worker)
+    queue = client.get("/imports/duplicates/").content.decode()
+    assert "Org 1" in queue and "elsewhere.example" in queue
+    response = client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"}, follow=True)
+    assert "folded into one" in response.content.decode()
+    assert Service.objects.get(source=third.key).organisation == keep
+    assert OrganisationLink.objects.filter(source=third.key, source_id="org-x", organisation=keep).exists()
+    pair.refresh_from_db()
+    assert (pair.decided, pair.second, pair.folded_name) == ("same", None, "Org 1")
+    # The next harvest of that source updates the kept organisation instead of making the other again.
+    again, _ = import_file(tmp_path, [v1_service(7, organization=org, name="Renamed")], name="third.json")
+    assert again.status == "done" and again.counts["updated"] == 1
+    assert Organisation.objects.filter(name="Org 1").count() == 1
+    assert Service.objects.get(source=third.key).organisation == keep
+    twice = client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"}, follow=True)
+    assert "already decided" in twice.content.decode()
+
+
+def test_deciding_different_keeps_both_and_the_queue_empties(tmp_path, client, world):
+    import_file(tmp_path, [v1_service(1)], name="first.json")
+    org = {"id": "org-x", "name": "Org 1", "url": "https://elsewhere.example/"}
+    import_file(tmp_path, [v1_service(7, organization=org)], name="third.json")
+    pair = PossibleDuplicate.objects.get()
+    sign_in(client, world.lead)
+    bad = client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "maybe"}, follow=True)
+    assert "Choose" in bad.content.decode()
+    client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "different"})
+    assert Organisation.objects.filter(name="Org 1").count() == 2
+    assert "Nothing to decide" in client.get("/imports/duplicates/").content.decode()
