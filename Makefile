@@ -51,6 +51,7 @@ demo: assets ## Run Kith with demo data at http://127.0.0.1:$(PORT)
 	@$(DEMO_ENV) $(BIN)/kith import csv docs/examples/activities.csv --name "Harpurhey Strollers (CSV example)" --quiet
 	@$(DEMO_ENV) $(BIN)/kith import rss docs/examples/newsletter.rss --name "Community newsletter (RSS example)" --quiet
 	@$(DEMO_ENV) $(BIN)/kith demo-people
+	@$(DEMO_ENV) $(BIN)/kith demo-locality
 	@$(DEMO_ENV) $(BIN)/kith demo-users
 	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT)
 

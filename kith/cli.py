@@ -184,6 +184,19 @@ def demo_people(seed: int, count: int, insight: int, force: bool) -> None:
         )
 
 
+@main.command("demo-locality")
+@click.option("--seed", default=2026, show_default=True, help="The same seed makes the same demo.")
+def demo_locality(seed: int) -> None:
+    """Add demo enquiries from professionals and public searches that found nothing (synthetic)."""
+    from kith.enquiries.demo import build_demo_enquiries
+
+    made = build_demo_enquiries(seed=seed)
+    if made is None:
+        click.echo("Demo enquiries are here already; nothing to do.")
+    else:
+        click.echo(f"Made {made} demo enquiries in the demo team's wards, some open and some answered.")
+
+
 @main.command()
 @click.argument("words", nargs=-1)
 @click.option("--near", help="A postcode, or a ward or borough name.")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kith.matching",
     "kith.insights",
     "kith.feeds",
+    "kith.enquiries",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,23 @@ KITH_SITE_NAME = env_str("KITH_SITE_NAME", "Kith")
 # Closed records are anonymised this long after closing (`kith retention`).
 KITH_RETENTION_YEARS = env_int("KITH_RETENTION_YEARS", 8, minimum=1, maximum=100)
 KITH_SHARED_LIST_DAYS = env_int("KITH_SHARED_LIST_DAYS", 90, minimum=1, maximum=365)
+# Where links in emails point, and who emails come from.
+KITH_BASE_URL = env_str("KITH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env_str("KITH_EMAIL_FROM", "kith@localhost")
+# Without an SMTP host, emails are written as files under var/mail, so none is lost and a demo can read them.
+EMAIL_HOST = env_str("KITH_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("KITH_EMAIL_PORT", 587, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = env_str("KITH_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("KITH_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("KITH_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Enquiries to the locality's link workers are answered within this many working days.
+KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, maximum=20)
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kith.matching.urls")),
     path("", include("kith.insights.urls")),
     path("", include("kith.feeds.urls")),
+    path("enquiries/", include("kith.enquiries.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

@@ -104,6 +104,7 @@ def _run_search(request, *, per_page: int):
         "area": area,
         "notices": form.notices,
         "map_data": map_data,
+        "outline_area": outline_area,
         "query_params": params.urlencode(),
         "radius_choices": RADIUS_CHOICES,
         "page_beyond_end": result.total and data["page"] > result.pages,
@@ -113,6 +114,12 @@ def _run_search(request, *, per_page: int):
 
 def search_page(request):
     context, status = _run_search(request, per_page=20)
+    result = context.get("result")
+    if result is not None and result.total == 0 and result.query.page == 1 and not request.user.is_authenticated:
+        # What the public looked for and did not find is demand; the map outline is the area it was in.
+        from kith.enquiries.services import log_unmet_search
+
+        log_unmet_search(words=result.query.words, category=result.query.category, area=context["outline_area"])
     return render(request, "directory/search.html", context, status=status)
 
 

@@ -100,6 +100,7 @@ def ward_profile(request, code):
             }
         )
     from kith.directory.views import _deprivation
+    from kith.enquiries.insight import ward_demand
 
     return render(
         request,
@@ -111,6 +112,7 @@ def ward_profile(request, code):
             "gaps": [c for c in categories if c["shortfall"]],
             "weights": report.weights,
             "trend": _trend(ward.code),
+            "asked": ward_demand(ward.code),
         },
     )
 

@@ -61,8 +61,16 @@ def suggest(person: Person, *, limit: int = 20, now: dt.datetime | None = None) 
     from kith.geo.models import Postcode
 
     home = Postcode.objects.filter(postcode=person.postcode).values_list("lon", "lat").first()
-    needs = needs_of(person)
-    if home is None or not needs.wants:
+    if home is None:
+        return []
+    return suggest_near(home, needs_of(person), limit=limit, now=now)
+
+
+def suggest_near(
+    home: tuple[float, float], needs: Needs, *, limit: int = 20, now: dt.datetime | None = None
+) -> list[Suggestion]:
+    """The best-fitting listings within reach of a point (a home, or a ward's centre for an enquiry)."""
+    if not needs.wants:
         return []
     index = get_index()
     now = now or timezone.now()

@@ -88,6 +88,19 @@ RULES = {
     "oruk:search_csv": ("get", "/search.csv?q=walking", {"none": EVERYONE}),
     "oruk:embed": ("get", "/embed/whats-on/?area=E05011366", {"none": EVERYONE}),
     "oruk:news": ("get", "/news/", {"none": EVERYONE}),
+    # Enquiries: professionals ask; the link workers who cover the ward answer; nobody else sees them.
+    "enquiries:queue": ("get", "/enquiries/", {"none": CARE | {"professional"}}),
+    "enquiries:new": ("get", "/enquiries/new/", {"none": {"professional"}}),
+    "enquiries:detail": (
+        "get",
+        "/enquiries/{enquiry}/",
+        {"own": {"link_worker", "professional", "administrator"}, "other": {"administrator"}},
+    ),
+    "enquiries:answer": (
+        "get",
+        "/enquiries/{enquiry}/answer/",
+        {"own": {"link_worker", "administrator"}, "other": {"administrator"}},
+    ),
     # Import problems and duplicates are for the people who keep the directory.
     "oruk:imports": ("get", "/imports/", {"none": CARE}),
     "oruk:problems": ("get", "/imports/problems/", {"none": CARE}),
@@ -122,10 +135,16 @@ def _objects(world):
     """For each relation, the ids a URL needs."""
     service = Service.objects.filter(is_demo=True).first()
     objects = {}
-    for relation, person, worker in [
-        ("own", world.person, world.link_worker),
-        ("other", world.other_person, world.other_link_worker),
+    from kith.enquiries import services as enquiries
+    from kith.geo.models import Area
+
+    wards = list(Area.objects.filter(level="ward").order_by("code")[:2])
+    for relation, person, worker, asker, ward in [
+        ("own", world.person, world.link_worker, world.professional, wards[0]),
+        ("other", world.other_person, world.other_link_worker, world.other_professional, wards[1]),
     ]:
+        worker.profile.neighbourhoods.add(ward)
+        enquiry = enquiries.ask(user=asker, ward=ward, category=None, need="Likes walking", barriers=[])
         from kith.directory.models import TaxonomyTerm
 
         want = people.add_want(user=worker, person=person, term=TaxonomyTerm.objects.get(code="active"))
@@ -152,6 +171,7 @@ def _objects(world):
             "placement": service.service_at_locations.first().uuid,
             "taxonomy": TaxonomyTerm.objects.first().taxonomy.uuid,
             "term": TaxonomyTerm.objects.first().uuid,
+            "enquiry": enquiry.uuid,
         }
     from kith.directory.models import Organisation
     from kith.feeds.models import PossibleDuplicate

@@ -104,7 +104,7 @@ def kith_server(tmp_path_factory, chromium_path):
             if server.poll() is not None:
                 raise RuntimeError(server.stderr.read().decode()) from None
             time.sleep(0.1)
-    yield SimpleNamespace(url=url, sign_ins=_sign_ins(users.stdout))
+    yield SimpleNamespace(url=url, sign_ins=_sign_ins(users.stdout), mail=var / "mail")
     server.terminate()
     server.wait(timeout=10)
     if drop:
