@@ -187,14 +187,27 @@ def demo_people(seed: int, count: int, insight: int, force: bool) -> None:
 @main.command("demo-locality")
 @click.option("--seed", default=2026, show_default=True, help="The same seed makes the same demo.")
 def demo_locality(seed: int) -> None:
-    """Add demo enquiries from professionals and public searches that found nothing (synthetic)."""
+    """Add demo enquiries, public searches that found nothing, suggestions and a claim (synthetic)."""
     from kith.enquiries.demo import build_demo_enquiries
+    from kith.freshness.demo import build_demo_upkeep
 
+    if build_demo_upkeep():
+        click.echo("Made demo suggestions from the public and a claim waiting for an administrator.")
     made = build_demo_enquiries(seed=seed)
     if made is None:
         click.echo("Demo enquiries are here already; nothing to do.")
     else:
         click.echo(f"Made {made} demo enquiries in the demo team's wards, some open and some answered.")
+
+
+@main.command("remind-editors")
+@click.option("--within", default=14, show_default=True, type=click.IntRange(1, 90), help="Days before stale.")
+def remind_editors(within: int) -> None:
+    """Email organisation editors whose listings go stale soon (run daily; each reminder is sent once)."""
+    from kith.freshness.reminders import send_reminders
+
+    sent = send_reminders(within_days=within)
+    click.echo(f"Sent {sent} reminder email{'s' if sent != 1 else ''}.")
 
 
 @main.command()

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kith.insights",
     "kith.feeds",
     "kith.enquiries",
+    "kith.freshness",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kith.insights.urls")),
     path("", include("kith.feeds.urls")),
     path("enquiries/", include("kith.enquiries.urls")),
+    path("", include("kith.freshness.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

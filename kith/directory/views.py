@@ -129,6 +129,24 @@ def search_print(request):
     return render(request, "directory/search_print.html", context, status=status)
 
 
+def _upkeep(user, service) -> dict:
+    """For the people who keep this listing right: whether they may check and edit it, and its history."""
+    from kith.accounts.roles import profile_of
+    from kith.freshness.views import CARE
+
+    profile = profile_of(user)
+    keeper = profile is not None and (
+        profile.role in CARE
+        or (profile.role == "organisation-editor" and profile.organisation_id == service.organisation_id)
+    )
+    if not keeper:
+        return {"can_keep": False}
+    from kith.freshness.forms import CheckForm
+
+    history = list(service.changes.select_related("changed_by")[:20])
+    return {"can_keep": True, "history": history, "check_form": CheckForm()}
+
+
 def service_detail(request, uuid):
     service = get_object_or_404(
         Service.objects.select_related("organisation").prefetch_related(
@@ -188,6 +206,7 @@ def service_detail(request, uuid):
             "is_active": service.status == ServiceStatus.ACTIVE,
             "ward_name": ward_name,
             "ward_code": first.ward_id if first else None,
+            **_upkeep(request.user, service),
             "map_data": {
                 "markers": [
                     {

@@ -1,28 +1,15 @@
 """Asking and answering enquiries, and logging searches that found nothing. All writes are here."""
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kith.accounts.models import Role
+from kith.core.mail import send_on_commit
 from kith.enquiries.models import Enquiry, UnmetSearch
 from kith.enquiries.privacy import identifying_details
 from kith.enquiries.workdays import add_working_days
-
-logger = logging.getLogger(__name__)
-
-
-def _send(messages) -> None:
-    """Send after the write committed; a mail server that is down is logged, and the in-app queue still holds it."""
-    try:
-        send_mass_mail(messages)
-    except OSError:
-        logger.exception("Could not send %d enquiry email(s)", len(messages))
 
 
 class EnquiryError(ValueError):
@@ -41,11 +28,6 @@ def routed_to(ward) -> list:
         if found:
             return found
     return []
-
-
-def _email(template: str, context: dict, recipients: list[str]):
-    subject, _, body = render_to_string(template, context).strip().partition("\n")
-    return (subject.strip(), body.strip() + "\n", None, recipients)
 
 
 def ask(*, user, ward, category, need: str, barriers: list[str]) -> Enquiry:
@@ -70,8 +52,7 @@ def ask(*, user, ward, category, need: str, barriers: list[str]) -> Enquiry:
         enquiry.routed_to.set(answerers)
         emails = [u.email for u in answerers if u.email]
         if emails:
-            message = _email("enquiries/email_new.txt", {"enquiry": enquiry, "base": settings.KITH_BASE_URL}, emails)
-            transaction.on_commit(lambda: _send([message]))
+            send_on_commit("enquiries/email_new.txt", {"enquiry": enquiry}, emails)
     return enquiry
 
 
@@ -91,12 +72,9 @@ def answer(*, user, enquiry: Enquiry, services: list, note: str, outcome: str) -
         enquiry.save(update_fields=["status", "outcome", "answered_by", "answered_at", "answer"])
         enquiry.listings.set(services)
         if enquiry.asked_by.email:
-            message = _email(
-                "enquiries/email_answered.txt",
-                {"enquiry": enquiry, "listings": services, "base": settings.KITH_BASE_URL},
-                [enquiry.asked_by.email],
+            send_on_commit(
+                "enquiries/email_answered.txt", {"enquiry": enquiry, "listings": services}, [enquiry.asked_by.email]
             )
-            transaction.on_commit(lambda: _send([message]))
     return enquiry
 
 

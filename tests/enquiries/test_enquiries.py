@@ -215,4 +215,8 @@ def test_the_demo_has_enquiries_at_every_stage_and_unmet_searches():
     assert ("answered", "found") in statuses and ("answered", "nothing") in statuses
     assert any(e.late for e in Enquiry.objects.filter(status="open"))
     assert UnmetSearch.objects.count() == 16
+    from kith.freshness.models import Claim, Suggestion
+
+    assert sorted(Suggestion.objects.values_list("kind", flat=True)) == ["change", "closed", "paused"]
+    assert Claim.objects.get().status == "waiting"
     assert "nothing to do" in CliRunner().invoke(main, ["demo-locality"]).output

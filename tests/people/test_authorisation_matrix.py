@@ -88,6 +88,18 @@ RULES = {
     "oruk:search_csv": ("get", "/search.csv?q=walking", {"none": EVERYONE}),
     "oruk:embed": ("get", "/embed/whats-on/?area=E05011366", {"none": EVERYONE}),
     "oruk:news": ("get", "/news/", {"none": EVERYONE}),
+    # Keeping listings right: link workers check, review suggestions and edit; organisations claim and edit theirs.
+    "freshness:review": ("get", "/listings/review/", {"none": CARE}),
+    "freshness:dashboard": ("get", "/listings/freshness/", {"none": EVERYONE}),
+    "freshness:suggestions": ("get", "/listings/suggestions/", {"none": CARE}),
+    "freshness:suggestion": ("get", "/listings/suggestions/{suggestion}/", {"none": CARE}),
+    "freshness:claims": ("get", "/listings/claims/", {"none": {"administrator"}}),
+    "freshness:check": ("post", "/listings/{service}/check/", {"none": CARE}),
+    "freshness:edit": ("get", "/listings/{service}/edit/", {"none": CARE}),
+    "freshness:suggest": ("get", "/services/{service}/suggest/", {"none": EVERYONE}),
+    "freshness:claim": ("get", "/organisations/{organisation}/claim/", {"none": EVERYONE}),
+    "freshness:claim_confirm": ("get", "/claims/{claim_token}/", {"none": EVERYONE}),
+    "freshness:my_listings": ("get", "/organisation/listings/", {"none": {"organisation_editor"}}),
     # Enquiries: professionals ask; the link workers who cover the ward answer; nobody else sees them.
     "enquiries:queue": ("get", "/enquiries/", {"none": CARE | {"professional"}}),
     "enquiries:new": ("get", "/enquiries/new/", {"none": {"professional"}}),
@@ -181,7 +193,15 @@ def _objects(world):
         second=Organisation.objects.create(name="Twin", source="csv:2", source_id="b"),
         reason="Same name",
     )
-    objects["none"] = {**objects["own"], "pair": pair.pk}
+    from django.core import signing
+
+    from kith.freshness import services as upkeep
+    from kith.freshness.models import Claim
+
+    suggestion = upkeep.suggest(service=service, kind="closed", details="")
+    claim = Claim.objects.create(organisation=service.organisation, name="A", email="a@example.org", status="emailed")
+    token = signing.dumps(claim.pk, salt=upkeep.CLAIM_SALT)
+    objects["none"] = {**objects["own"], "pair": pair.pk, "suggestion": suggestion.pk, "claim_token": token}
     return objects
 
 

@@ -1,0 +1,102 @@
+"""Forms for checks, suggestions, claims and listing edits: every field checked, with words."""
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from kith.directory.models import ListingCheck, ServiceStatus
+from kith.freshness.models import Suggestion
+
+CHECK_METHODS = [(v, label.capitalize()) for v, label in ListingCheck.Method.choices if v != "imported"]
+
+
+class CheckForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How did you check it?",
+        choices=CHECK_METHODS,
+        error_messages={"required": "Say how you checked it.", "invalid_choice": "Say how you checked it."},
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+
+
+class SuggestionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What has happened?",
+        choices=Suggestion.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what has happened.", "invalid_choice": "Choose what has happened."},
+    )
+    details = forms.CharField(
+        label="Tell us more",
+        help_text="For example: it now meets on Thursdays; the phone number has changed.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Use at most 2,000 characters."},
+    )
+    reply_to = forms.EmailField(
+        label="Your email address (optional)",
+        help_text="Only if you are happy for us to ask you a question about this. We delete it once we have decided.",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.org, or leave it empty."},
+    )
+    # A field people never see: bots fill it in.
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Suggestion.Kind.CHANGE and not data.get("details", "").strip():
+            self.add_error("details", "Tell us what has changed.")
+        return data
+
+
+class ListingForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=300, error_messages={"required": "Give the listing a name."})
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    url = forms.URLField(
+        label="Website", required=False, max_length=500, error_messages={"invalid": "Enter a web address."}
+    )
+    email = forms.EmailField(label="Email", required=False, error_messages={"invalid": "Enter an email address."})
+    fees_description = forms.CharField(label="Cost", required=False, max_length=500)
+    eligibility_description = forms.CharField(label="Who it is for", required=False, max_length=1000)
+    status = forms.ChoiceField(label="Status", choices=ServiceStatus.choices)
+
+
+class DecisionForm(CheckForm):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")],
+        error_messages={"required": "Accept or reject it.", "invalid_choice": "Accept or reject it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "accept" and not data.get("method"):
+            self.add_error("method", "Say how you checked it before you accept.")
+        return data
+
+
+class ClaimForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200, error_messages={"required": "Enter your name."})
+    email = forms.EmailField(
+        label="Your email address",
+        help_text=(
+            "If it is an address this listing shows, we email you a link to confirm; otherwise an administrator checks."
+        ),
+        error_messages={"required": "Enter your email address.", "invalid": "Enter an email address."},
+    )
+    role_at_organisation = forms.CharField(
+        label="Your role at the organisation (optional)", required=False, max_length=200
+    )
+    website = forms.CharField(required=False, label="Leave this empty")
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(label="Choose a password", widget=forms.PasswordInput, strip=False)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password

@@ -1,0 +1,179 @@
+"""Writes that keep listings right: checks, edits with history, suggestions and claims."""
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from kith.accounts.models import Role, StaffProfile
+from kith.accounts.roles import role_of
+from kith.core.mail import send_on_commit
+from kith.directory import services as directory
+from kith.directory.models import ListingCheck, Organisation, Service, ServiceStatus
+from kith.freshness.models import Claim, ListingChange, Suggestion
+
+EDITABLE = ["name", "description", "url", "email", "fees_description", "eligibility_description", "status"]
+CLAIM_SALT = "kith.freshness.claim"
+CLAIM_DAYS = 3
+
+
+class ListingError(ValueError):
+    """A write that cannot be made; str(error) says why."""
+
+
+def role_label(user) -> str:
+    return {
+        Role.LINK_WORKER: "link worker",
+        Role.LEAD: "neighbourhood lead",
+        Role.ORGANISATION_EDITOR: "organisation",
+        Role.ADMINISTRATOR: "administrator",
+    }.get(role_of(user), "directory editor")
+
+
+def record_check(*, user, service: Service, method: str, note: str = "") -> ListingCheck:
+    if method not in ListingCheck.Method.values or method == ListingCheck.Method.IMPORTED:
+        raise ListingError("Say how you checked it.")
+    with transaction.atomic():
+        check = ListingCheck.objects.create(
+            service=service,
+            checked_at=timezone.now(),
+            checked_by=user,
+            checked_by_role=role_label(user),
+            method=method,
+            note=note.strip()[:500],
+        )
+    directory.services_changed(service_ids=[service.pk])
+    return check
+
+
+def edit_listing(*, user, service: Service, changes: dict, via: str) -> ListingChange | None:
+    """Apply changes to the listing's own fields and keep them in its history; None when nothing changed."""
+    before = {f: getattr(service, f) for f in EDITABLE if f in changes}
+    changed = {f: [before[f], changes[f]] for f in before if changes[f] != before[f]}
+    if not changed:
+        return None
+    if "status" in changed and changes["status"] not in ServiceStatus.values:
+        raise ListingError("Choose a status from the list.")
+    with transaction.atomic():
+        for field, (_, after) in changed.items():
+            setattr(service, field, after)
+        service.save(update_fields=[*changed, "updated_at"])
+        entry = ListingChange.objects.create(
+            service=service, changed_by=user, role=role_label(user), via=via, fields=changed
+        )
+    directory.services_changed(service_ids=[service.pk])
+    return entry
+
+
+# Suggestions from anyone ----------------------------------------------------------------------------
+
+
+def suggest(*, service: Service, kind: str, details: str, reply_to: str = "") -> Suggestion:
+    details = details.strip()
+    if kind not in Suggestion.Kind.values:
+        raise ListingError("Choose what has happened.")
+    if not details and kind == Suggestion.Kind.CHANGE:
+        raise ListingError("Tell us what has changed.")
+    return Suggestion.objects.create(service=service, kind=kind, details=details[:2000], reply_to=reply_to)
+
+
+@transaction.atomic
+def decide_suggestion(
+    *, user, suggestion: Suggestion, accept: bool, changes: dict, method: str = "", note: str = ""
+) -> None:
+    """Accepting applies the changes (a closure sets the status) and records a check; either way it is closed."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != Suggestion.Status.WAITING:
+        raise ListingError("Someone has already decided this suggestion.")
+    if accept:
+        if suggestion.kind == Suggestion.Kind.CLOSED:
+            changes = {**changes, "status": ServiceStatus.DEFUNCT}
+        elif suggestion.kind == Suggestion.Kind.PAUSED:
+            changes = {**changes, "status": ServiceStatus.TEMPORARILY_CLOSED}
+        edit_listing(user=user, service=suggestion.service, changes=changes, via="suggestion")
+        record_check(user=user, service=suggestion.service, method=method, note=note or "After a suggestion")
+    suggestion.status = Suggestion.Status.ACCEPTED if accept else Suggestion.Status.REJECTED
+    suggestion.decided_by, suggestion.decided_at = user, timezone.now()
+    suggestion.decision_note, suggestion.reply_to = note.strip()[:300], ""  # the address was only for questions
+    suggestion.save()
+
+
+# Claims by organisations ----------------------------------------------------------------------------
+
+
+def addresses_on(organisation: Organisation) -> set[str]:
+    """Email addresses the directory shows for the organisation and its listings."""
+    found = {organisation.email} | set(organisation.services.values_list("email", flat=True))
+    return {a.strip().lower() for a in found if a}
+
+
+def claim(*, organisation: Organisation, name: str, email: str, role_at_organisation: str = "") -> Claim:
+    """By email when the address is one the listing shows; otherwise an administrator decides."""
+    email = email.strip().lower()
+    on_listing = email in addresses_on(organisation)
+    with transaction.atomic():
+        made = Claim.objects.create(
+            organisation=organisation,
+            name=name.strip()[:200],
+            email=email,
+            role_at_organisation=role_at_organisation.strip()[:200],
+            status=Claim.Status.EMAILED if on_listing else Claim.Status.WAITING,
+        )
+        if on_listing:
+            _send_confirmation(made)
+    return made
+
+
+def _send_confirmation(claim: Claim) -> None:
+    token = signing.dumps(claim.pk, salt=CLAIM_SALT)
+    send_on_commit("freshness/email_claim.txt", {"claim": claim, "token": token, "days": CLAIM_DAYS}, [claim.email])
+
+
+def claim_from_token(token: str) -> Claim:
+    try:
+        pk = signing.loads(token, salt=CLAIM_SALT, max_age=CLAIM_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise ListingError("This link has expired. Ask again from the organisation's page.") from None
+    except signing.BadSignature:
+        raise ListingError("This link is not one Kith sent.") from None
+    found = Claim.objects.select_related("organisation").filter(pk=pk).first()
+    if found is None or found.status not in (Claim.Status.EMAILED, Claim.Status.CONFIRMED):
+        raise ListingError("This claim is no longer open.")
+    return found
+
+
+@transaction.atomic
+def approve_claim(*, user, claim: Claim, approve: bool) -> None:
+    """An administrator's decision: approving emails the claimant the link to finish."""
+    if claim.status != Claim.Status.WAITING:
+        raise ListingError("This claim has been decided already.")
+    claim.decided_by = user
+    if approve:
+        claim.status = Claim.Status.EMAILED
+        claim.save(update_fields=["status", "decided_by"])
+        _send_confirmation(claim)
+    else:
+        claim.status = Claim.Status.REFUSED
+        claim.save(update_fields=["status", "decided_by"])
+
+
+@transaction.atomic
+def confirm_claim(*, claim: Claim, password: str):
+    """Make (or reuse) the claimant's organisation-editor account for the organisation."""
+    if claim.status == Claim.Status.CONFIRMED:
+        raise ListingError("This claim is confirmed already: sign in instead.")
+    User = get_user_model()
+    user = User.objects.filter(username=claim.email).first()
+    if user is None:
+        user = User.objects.create_user(username=claim.email, email=claim.email, password=password)
+        first, _, last = claim.name.partition(" ")
+        user.first_name, user.last_name = first[:150], last[:150]
+        user.save(update_fields=["first_name", "last_name"])
+    profile, _ = StaffProfile.objects.get_or_create(user=user, defaults={"role": Role.ORGANISATION_EDITOR})
+    if profile.role != Role.ORGANISATION_EDITOR:
+        raise ListingError("This address belongs to a Kith staff account; ask an administrator.")
+    profile.organisation = claim.organisation
+    profile.save(update_fields=["organisation"])
+    claim.status, claim.editor = Claim.Status.CONFIRMED, user
+    claim.save(update_fields=["status", "editor"])
+    return user
