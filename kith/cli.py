@@ -200,6 +200,15 @@ def demo_locality(seed: int) -> None:
         click.echo(f"Made {made} demo enquiries in the demo team's wards, some open and some answered.")
 
 
+@main.command("send-digests")
+def send_digests_command() -> None:
+    """Email each confirmed subscriber what's on in their neighbourhood over the next week (run daily)."""
+    from kith.whatson.services import send_digests
+
+    sent = send_digests()
+    click.echo(f"Sent {sent} digest{'s' if sent != 1 else ''}.")
+
+
 @main.command("remind-editors")
 @click.option("--within", default=14, show_default=True, type=click.IntRange(1, 90), help="Days before stale.")
 def remind_editors(within: int) -> None:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kith.feeds",
     "kith.enquiries",
     "kith.freshness",
+    "kith.whatson",
 ]
 
 MIDDLEWARE = [

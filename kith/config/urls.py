@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("kith.feeds.urls")),
     path("enquiries/", include("kith.enquiries.urls")),
     path("", include("kith.freshness.urls")),
+    path("whats-on/", include("kith.whatson.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

@@ -4,21 +4,9 @@ from django import forms
 
 from kith.directory.models import TaxonomyTerm
 from kith.enquiries.models import Enquiry
+from kith.geo.choices import ward_choices
 from kith.geo.models import Area, AreaLevel
 from kith.people.models import BarrierKind
-
-
-def ward_choices() -> list:
-    """Wards grouped by local authority, for a select with optgroups."""
-    groups: dict[str, list] = {}
-    for code, name, la in (
-        Area.objects.without_geometry()
-        .filter(level=AreaLevel.WARD)
-        .order_by("local_authority__name", "name")
-        .values_list("code", "name", "local_authority__name")
-    ):
-        groups.setdefault(la or "Other", []).append((code, name))
-    return [("", "Choose a ward"), *groups.items()]
 
 
 class EnquiryForm(forms.Form):

@@ -29,7 +29,7 @@ class BadFeedQuery(ValueError):
     pass
 
 
-def _query(request, *, limit: int = FEED_LIMIT) -> SearchQuery:
+def query_from_request(request, *, limit: int = FEED_LIMIT) -> SearchQuery:
     """area= (a code), near= (a postcode or place) and category= for every feed, checked."""
     area = category = place = None
     if code := request.GET.get("area"):
@@ -71,7 +71,7 @@ def _base(request) -> str:
 @cache_control(**CACHE)
 def events_ics(request):
     try:
-        hits = search(_query(request)).hits
+        hits = search(query_from_request(request)).hits
     except BadFeedQuery as error:
         return _bad(error)
     body = syndication.calendar(hits, site=settings.KITH_SITE_NAME, base_url=_base(request), today=timezone.localdate())
@@ -84,7 +84,7 @@ def events_ics(request):
 @cache_control(**CACHE)
 def listings_geojson(request):
     try:
-        hits = search(_query(request, limit=5000)).hits
+        hits = search(query_from_request(request, limit=5000)).hits
     except BadFeedQuery as error:
         return JsonResponse({"error": str(error)}, status=400)
     response = JsonResponse(syndication.geojson(hits, base_url=_base(request)), content_type="application/geo+json")
@@ -119,7 +119,7 @@ class ListingsFeed(Feed):
 
     def get_object(self, request):
         self.request = request
-        return _query(request, limit=50)
+        return query_from_request(request, limit=50)
 
     def link(self):
         return "/search/"
@@ -198,7 +198,7 @@ def news(request):
 def embed(request):
     """What's on near a place, for a GP or library website to show in a frame; no script needed."""
     try:
-        query = _query(request, limit=10)
+        query = query_from_request(request, limit=10)
     except BadFeedQuery as error:
         return _bad(error)
     if query.place is None and query.area is None:

@@ -100,6 +100,12 @@ RULES = {
     "freshness:claim": ("get", "/organisations/{organisation}/claim/", {"none": EVERYONE}),
     "freshness:claim_confirm": ("get", "/claims/{claim_token}/", {"none": EVERYONE}),
     "freshness:my_listings": ("get", "/organisation/listings/", {"none": {"organisation_editor"}}),
+    # What's on is public, and so is the digest: its links carry their own secret token.
+    "whatson:week": ("get", "/whats-on/?area=E05011366", {"none": EVERYONE}),
+    "whatson:newsletter": ("get", "/whats-on/newsletter/?area=E05011366", {"none": EVERYONE}),
+    "whatson:subscribe": ("get", "/whats-on/digest/", {"none": EVERYONE}),
+    "whatson:confirm": ("get", "/whats-on/digest/confirm/{digest_token}/", {"none": EVERYONE}),
+    "whatson:unsubscribe": ("get", "/whats-on/digest/unsubscribe/{digest_token}/", {"none": EVERYONE}),
     # Enquiries: professionals ask; the link workers who cover the ward answer; nobody else sees them.
     "enquiries:queue": ("get", "/enquiries/", {"none": CARE | {"professional"}}),
     "enquiries:new": ("get", "/enquiries/new/", {"none": {"professional"}}),
@@ -201,7 +207,16 @@ def _objects(world):
     suggestion = upkeep.suggest(service=service, kind="closed", details="")
     claim = Claim.objects.create(organisation=service.organisation, name="A", email="a@example.org", status="emailed")
     token = signing.dumps(claim.pk, salt=upkeep.CLAIM_SALT)
-    objects["none"] = {**objects["own"], "pair": pair.pk, "suggestion": suggestion.pk, "claim_token": token}
+    from kith.whatson.models import DigestSubscription
+
+    subscription = DigestSubscription.objects.create(email="d@example.org", ward_id="E05011366")
+    objects["none"] = {
+        **objects["own"],
+        "pair": pair.pk,
+        "suggestion": suggestion.pk,
+        "claim_token": token,
+        "digest_token": subscription.token,
+    }
     return objects
 
 

@@ -76,3 +76,17 @@ def test_news_from_local_newsletters(kith_server, page):
     page.get_by_role("link", name="News from local groups").click()
     assert page.get_by_role("heading", name="Winter warm space at the library").count() == 1
     assert axe_violations(page) == []
+
+
+def test_whats_on_this_week_and_the_printable_newsletter(kith_server, page):
+    page.goto(kith_server.url + "/")
+    page.get_by_role("link", name="What's on").first.click()
+    assert axe_violations(page) == []
+    page.get_by_label("Neighbourhood").first.select_option(label="Harpurhey")
+    page.get_by_role("button", name="Show what's on").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "What's on in Harpurhey"
+    assert page.locator("main h2").count() >= 7
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Printable newsletter for a noticeboard").click()
+    assert "What's on in Harpurhey" in page.content()
+    assert axe_violations(page) == []

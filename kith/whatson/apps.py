@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WhatsOnConfig(AppConfig):
+    name = "kith.whatson"
+    verbose_name = "What's on"

@@ -1,0 +1,70 @@
+"""A week of what's on: the directory's schedules expanded into days, times and places."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kith.directory.presenters import address_text, cost_text
+from kith.whatson.occurrences import dates
+
+
+@dataclass
+class Occurrence:
+    day: dt.date
+    starts: dt.time | None
+    ends: dt.time | None
+    name: str
+    organisation: str
+    uuid: str
+    where: str
+    cost: str
+
+    @property
+    def times(self) -> str:
+        if self.starts is None:
+            return ""
+        text = f"{self.starts:%-I:%M%p}".lower().replace(":00", "")
+        if self.ends:
+            text += f" to {self.ends:%-I:%M%p}".lower().replace(":00", "")
+        return text
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week(hits, first: dt.date, days: int = 7) -> list[tuple[dt.date, list[Occurrence]]]:
+    """Each day from `first`, with what happens on it, earliest first; each listing once per day and time."""
+    last = first + dt.timedelta(days=days - 1)
+    by_day: dict[dt.date, dict[tuple, Occurrence]] = {first + dt.timedelta(days=n): {} for n in range(days)}
+    for hit in hits:
+        service, location = hit.service, hit.location
+        rules = list(service.schedules.all()) or (list(location.schedules.all()) if location else [])
+        for rule in rules:
+            for day in dates(
+                freq=rule.freq,
+                byday=rule.byday,
+                first=first,
+                last=last,
+                interval=rule.interval,
+                dtstart=rule.dtstart,
+                until=rule.until,
+                count=rule.count,
+            ):
+                key = (service.pk, rule.opens_at)
+                by_day[day].setdefault(
+                    key,
+                    Occurrence(
+                        day=day,
+                        starts=rule.opens_at,
+                        ends=rule.closes_at,
+                        name=service.name,
+                        organisation=service.organisation.name,
+                        uuid=str(service.uuid),
+                        where=address_text(location),
+                        cost=cost_text(service),
+                    ),
+                )
+    return [
+        (day, sorted(found.values(), key=lambda o: (o.starts or dt.time(23, 59), o.name)))
+        for day, found in by_day.items()
+    ]

@@ -1,0 +1,32 @@
+"""When a schedule falls, table-driven: weekly, fortnightly, monthly by position, one-off, ended."""
+
+import datetime as dt
+
+import pytest
+
+from kith.whatson.occurrences import dates
+
+D = dt.date
+WEEK = {"first": D(2026, 11, 30), "last": D(2026, 12, 6)}  # Monday to Sunday
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"freq": "WEEKLY", "byday": "TU"}, [D(2026, 12, 1)]),
+        ({"freq": "WEEKLY", "byday": "MO,WE,FR"}, [D(2026, 11, 30), D(2026, 12, 2), D(2026, 12, 4)]),
+        ({"freq": "MONTHLY", "byday": "1TU"}, [D(2026, 12, 1)]),
+        ({"freq": "MONTHLY", "byday": "2TU"}, []),
+        ({"freq": "MONTHLY", "byday": "-1MO"}, [D(2026, 11, 30)]),  # last Monday of November
+        ({"freq": "WEEKLY", "byday": "SA", "dtstart": D(2026, 12, 5), "until": D(2026, 12, 5)}, [D(2026, 12, 5)]),
+        ({"freq": "WEEKLY", "byday": "SA", "dtstart": D(2026, 12, 19), "until": D(2026, 12, 19)}, []),  # later
+        ({"freq": "WEEKLY", "byday": "TU", "until": D(2026, 11, 24)}, []),  # ended
+        ({"freq": "WEEKLY", "byday": "TU", "interval": 2, "dtstart": D(2026, 11, 24)}, []),  # its week off
+        ({"freq": "WEEKLY", "byday": "TU", "interval": 2, "dtstart": D(2026, 11, 17)}, [D(2026, 12, 1)]),
+        ({"freq": "WEEKLY", "byday": "TU", "dtstart": D(2026, 11, 3), "count": 4}, []),  # its 4 were in November
+        ({"freq": "DAILY", "byday": "TU"}, []),  # not a rule Kith places
+        ({"freq": "WEEKLY", "byday": ""}, []),
+    ],
+)
+def test_dates(rule, expected):
+    assert dates(**rule, **WEEK) == expected
