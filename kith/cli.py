@@ -145,14 +145,15 @@ def demo_data(seed: int, generated: int, force: bool, quiet: bool) -> None:
 
 
 @main.command("demo-users")
-def demo_users() -> None:
+@click.option("--codes", default=3, show_default=True, type=click.IntRange(1, 10), help="Recovery codes to print each.")
+def demo_users(codes: int) -> None:
     """Create the demo sign-ins and print them, with their second factors."""
     from kith.core.demo import ensure_demo_users
 
     click.echo("Demo sign-ins (for this demo only; never use them on a real server).")
     click.echo("Sign in at /accounts/sign-in/, then give a recovery code (each works once) or a code from an")
     click.echo("authenticator app set up with the key shown:")
-    for entry in ensure_demo_users(with_second_factor=True):
+    for entry in ensure_demo_users(with_second_factor=True, codes=codes):
         click.echo(f"  {entry['role']:<20} username {entry['username']:<16} password {entry['password']}")
         click.echo(f"  {'':<20} key {entry['authenticator_key']}  codes {' '.join(entry['recovery_codes'])}")
 
@@ -187,17 +188,20 @@ def demo_people(seed: int, count: int, insight: int, force: bool) -> None:
 @main.command("demo-locality")
 @click.option("--seed", default=2026, show_default=True, help="The same seed makes the same demo.")
 def demo_locality(seed: int) -> None:
-    """Add demo enquiries, public searches that found nothing, suggestions and a claim (synthetic)."""
+    """Add demo enquiries, unmet searches, suggestions, a claim and group opportunities (synthetic)."""
     from kith.enquiries.demo import build_demo_enquiries
     from kith.freshness.demo import build_demo_upkeep
+    from kith.together.demo import build_demo_groups
 
-    if build_demo_upkeep():
-        click.echo("Made demo suggestions from the public and a claim waiting for an administrator.")
     made = build_demo_enquiries(seed=seed)
     if made is None:
         click.echo("Demo enquiries are here already; nothing to do.")
     else:
         click.echo(f"Made {made} demo enquiries in the demo team's wards, some open and some answered.")
+    if build_demo_upkeep():
+        click.echo("Made demo suggestions from the public and a claim waiting for an administrator.")
+    if build_demo_groups():
+        click.echo("Made demo group opportunities at every stage, from idea to handed over.")
 
 
 @main.command("send-digests")

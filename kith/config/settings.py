@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kith.enquiries",
     "kith.freshness",
     "kith.whatson",
+    "kith.together",
 ]
 
 MIDDLEWARE = [

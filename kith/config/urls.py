@@ -12,6 +12,7 @@ urlpatterns = [
     path("enquiries/", include("kith.enquiries.urls")),
     path("", include("kith.freshness.urls")),
     path("whats-on/", include("kith.whatson.urls")),
+    path("", include("kith.together.urls")),
     path("", include("kith.geo.urls")),
     path("", include("kith.directory.urls")),
 ]

@@ -39,7 +39,7 @@ def demo_team() -> Team:
 
 
 @transaction.atomic
-def ensure_demo_users(*, with_second_factor: bool = False) -> list[dict]:
+def ensure_demo_users(*, with_second_factor: bool = False, codes: int = 3) -> list[dict]:
     """Create the demo accounts if missing; with a second factor, also an authenticator key and codes."""
     from kith.accounts import twofactor
 
@@ -76,6 +76,6 @@ def ensure_demo_users(*, with_second_factor: bool = False) -> list[dict]:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             entry["authenticator_key"] = twofactor.secret_text(device)
-            entry["recovery_codes"] = twofactor.new_recovery_codes(user)[:3]
+            entry["recovery_codes"] = twofactor.new_recovery_codes(user)[:codes]
         shown.append(entry)
     return shown

@@ -101,6 +101,7 @@ def ward_profile(request, code):
         )
     from kith.directory.views import _deprivation
     from kith.enquiries.insight import ward_demand
+    from kith.together.pools import pools_in
 
     return render(
         request,
@@ -113,6 +114,7 @@ def ward_profile(request, code):
             "weights": report.weights,
             "trend": _trend(ward.code),
             "asked": ward_demand(ward.code),
+            "pools": [(p.category_name, disclosure.count(p.size)) for p in pools_in(ward.code)],
         },
     )
 
@@ -267,3 +269,29 @@ def open_data(request, extension):
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@require_GET
+def measures_page(request):
+    """Connections that last, wellbeing, adequacy, fresh listings, new groups and answered enquiries."""
+    from kith.insights.measures import measures
+
+    code = request.GET.get("la", "E08000003")
+    la = Area.objects.without_geometry().filter(code=code, level=AreaLevel.LOCAL_AUTHORITY).first()
+    if la is None:
+        return HttpResponse(
+            "Unknown local authority: use a code such as E08000003.", status=400, content_type="text/plain"
+        )
+    wards = list(
+        Area.objects.without_geometry()
+        .filter(level=AreaLevel.WARD, local_authority=la)
+        .order_by("name")
+        .values_list("code", "name")
+    )
+    rows, la_row, city = measures(la, wards, city_name="Greater Manchester")
+    authorities = Area.objects.without_geometry().filter(level=AreaLevel.LOCAL_AUTHORITY).order_by("name")
+    return render(
+        request,
+        "insights/measures.html",
+        {"la": la, "authorities": authorities, "rows": rows, "la_row": la_row, "city": city},
+    )

@@ -211,3 +211,101 @@ def insight_demand_counts() -> list[tuple[str, str, int]]:
         .annotate(people=Count("person_id", distinct=True))
         .values_list("person__lsoa_id", "top", "people")
     )
+
+
+def _agreed_to_group_contact() -> Q:
+    return Q(
+        consents__purpose=ConsentPurpose.CONTACT_ABOUT_GROUPS,
+        consents__decision=Consent.Decision.AGREED,
+        consents__withdrawn_at__isnull=True,
+    )
+
+
+def pool_candidates(ward_code: str) -> list[tuple[int, str, str]]:
+    """(person id, LSOA, top-level want) for people in the ward with an open want who agreed to be contacted
+    about groups. Ids only: counts for anyone, names only through access_pool."""
+    from django.db.models.functions import Coalesce
+
+    from kith.people.models import Want, WantStatus
+
+    chain = ["term" + "__parent" * depth + "__code" for depth in range(MAX_TERM_DEPTH, -1, -1)]
+    agreed = Person.objects.filter(_agreed_to_group_contact(), ward_id=ward_code, anonymised_at__isnull=True)
+    return list(
+        Want.objects.filter(status=WantStatus.OPEN, person__in=agreed.values("pk"), person__lsoa__isnull=False)
+        .annotate(top=Coalesce(*chain))
+        .order_by()
+        .values_list("person_id", "person__lsoa_id", "top")
+        .distinct()
+    )
+
+
+def access_pool(user, person_ids, *, purpose: str) -> list[Person]:
+    """The people of a pool this user's team cares for, audited as read; others in the pool stay unnamed."""
+    people = list(
+        caseload_of(user)
+        .filter(pk__in=list(person_ids))
+        .filter(_agreed_to_group_contact())
+        .distinct()
+        .order_by("family_name", "given_name")
+    )
+    audit_caseload_read(user, people, purpose=purpose)
+    return people
+
+
+def access_pool_member(user, person_uuid, *, purpose: str) -> Person:
+    """One person this user may contact about a group: on their team's caseload and agreed to be contacted."""
+    person = caseload_of(user).filter(_agreed_to_group_contact(), uuid=_parse(person_uuid)).distinct().first()
+    if person is None:
+        raise Http404("No such person")
+    audit.record(user=user, action="read", what="person", object_id=person.pk, person=person.uuid, purpose=purpose)
+    return person
+
+
+def outcomes_by_ward(*, now=None) -> dict[str, dict]:
+    """Per home ward, for people counted in insight: people with a connection, people with one still going
+    after 8 weeks, and each person's SWEMWBS change (first baseline to latest follow-up). Unrounded: every
+    figure here is about people, so callers publish it through disclosure control."""
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from kith.matching.models import Connection, ConnectionStatus
+    from kith.people.models import Instrument, Occasion, WellbeingScore
+
+    now = now or timezone.now()
+    counted = counted_in_insight().filter(ward__isnull=False).values("pk")
+    result: dict[str, dict] = {}
+    for ward, connected, sustained in (
+        Connection.objects.filter(person__in=counted)
+        .order_by()
+        .values("person__ward_id")
+        .annotate(
+            connected=Count("person", distinct=True),
+            sustained=Count(
+                "person",
+                distinct=True,
+                filter=Q(status=ConnectionStatus.ATTENDING, status_changed_at__lte=now - dt.timedelta(weeks=8)),
+            ),
+        )
+        .values_list("person__ward_id", "connected", "sustained")
+    ):
+        result[ward] = {"connected": connected, "sustained": sustained, "changes": []}
+    first: dict[int, tuple] = {}
+    latest: dict[int, tuple] = {}
+    wards: dict[int, str] = {}
+    for person, ward, occasion, taken_on, metric in (
+        WellbeingScore.objects.filter(person__in=counted, instrument=Instrument.SWEMWBS, swemwbs_metric__isnull=False)
+        .order_by("taken_on", "id")
+        .values_list("person_id", "person__ward_id", "occasion", "taken_on", "swemwbs_metric")
+    ):
+        wards[person] = ward
+        if occasion == Occasion.BASELINE:
+            first.setdefault(person, (taken_on, float(metric)))
+        else:
+            latest[person] = (taken_on, float(metric))
+    for person, (taken_on, metric) in latest.items():
+        if person in first and taken_on > first[person][0]:
+            entry = result.setdefault(wards[person], {"connected": 0, "sustained": 0, "changes": []})
+            entry["changes"].append(metric - first[person][1])
+    return result

@@ -219,4 +219,9 @@ def test_the_demo_has_enquiries_at_every_stage_and_unmet_searches():
 
     assert sorted(Suggestion.objects.values_list("kind", flat=True)) == ["change", "closed", "paused"]
     assert Claim.objects.get().status == "waiting"
+    from kith.together.models import GroupOpportunity
+
+    stages = set(GroupOpportunity.objects.values_list("stage", flat=True))
+    assert stages == {"idea", "gathering", "first-meeting", "running", "handed-over"}
+    assert GroupOpportunity.objects.filter(listing__isnull=False).count() == 2
     assert "nothing to do" in CliRunner().invoke(main, ["demo-locality"]).output

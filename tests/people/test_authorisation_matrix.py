@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from kith.directory.models import Service
+from kith.directory.models import Service, TaxonomyTerm
 from kith.matching import services as matching
 from kith.people import services as people
 from kith.people.models import Consent
@@ -67,6 +67,7 @@ RULES = {
     "insights:atlas_geojson": ("get", "/insight/map.geojson", {"none": EVERYONE}),
     "insights:ward": ("get", "/insight/wards/E05011366/", {"none": EVERYONE}),
     "insights:funding_case": ("get", "/insight/funding/E08000003/active/", {"none": EVERYONE}),
+    "insights:measures": ("get", "/insight/measures/", {"none": EVERYONE}),
     "insights:open_data": ("get", "/open-data/gaps.json?area=E05011366", {"none": EVERYONE}),
     # The Open Referral UK API is open data about services, never people.
     "oruk:api_details": ("get", "/api/oruk/", {"none": EVERYONE}),
@@ -106,6 +107,19 @@ RULES = {
     "whatson:subscribe": ("get", "/whats-on/digest/", {"none": EVERYONE}),
     "whatson:confirm": ("get", "/whats-on/digest/confirm/{digest_token}/", {"none": EVERYONE}),
     "whatson:unsubscribe": ("get", "/whats-on/digest/unsubscribe/{digest_token}/", {"none": EVERYONE}),
+    # Pools and group opportunities are the care team's: names of their own people, and their team's groups.
+    "together:board": ("get", "/pools/?ward=E05011366", {"none": CARE}),
+    "together:open": ("get", "/pools/E05011366/active/open/", {"none": CARE}),
+    "together:opportunity": (
+        "get",
+        "/groups/{opportunity}/",
+        {"own": {"link_worker", "lead", "administrator"}, "other": {"administrator"}},
+    ),
+    "together:act": (
+        "post",
+        "/groups/{opportunity}/act/",
+        {"own": {"link_worker", "lead", "administrator"}, "other": {"administrator"}},
+    ),
     # Enquiries: professionals ask; the link workers who cover the ward answer; nobody else sees them.
     "enquiries:queue": ("get", "/enquiries/", {"none": CARE | {"professional"}}),
     "enquiries:new": ("get", "/enquiries/new/", {"none": {"professional"}}),
@@ -163,8 +177,11 @@ def _objects(world):
     ]:
         worker.profile.neighbourhoods.add(ward)
         enquiry = enquiries.ask(user=asker, ward=ward, category=None, need="Likes walking", barriers=[])
-        from kith.directory.models import TaxonomyTerm
+        from kith.together import services as groups
 
+        opportunity = groups.open_opportunity(
+            user=worker, ward=ward, category=TaxonomyTerm.objects.get(code="active"), title="Walkers", path="run"
+        )
         want = people.add_want(user=worker, person=person, term=TaxonomyTerm.objects.get(code="active"))
         consent = people.record_consent(
             user=worker,
@@ -190,6 +207,7 @@ def _objects(world):
             "taxonomy": TaxonomyTerm.objects.first().taxonomy.uuid,
             "term": TaxonomyTerm.objects.first().uuid,
             "enquiry": enquiry.uuid,
+            "opportunity": opportunity.uuid,
         }
     from kith.directory.models import Organisation
     from kith.feeds.models import PossibleDuplicate

@@ -86,7 +86,9 @@ def kith_server(tmp_path_factory, chromium_path):
         ["collectstatic"],
     ):
         subprocess.run([*kith, *args], env=env, cwd=REPO, check=True, capture_output=True)
-    users = subprocess.run([*kith, "demo-users"], env=env, cwd=REPO, check=True, capture_output=True, text=True)
+    users = subprocess.run(
+        [*kith, "demo-users", "--codes", "10"], env=env, cwd=REPO, check=True, capture_output=True, text=True
+    )
     port = _free_port()
     server = subprocess.Popen(
         [*kith, "serve", "--port", str(port), "--workers", "2"],

@@ -32,3 +32,14 @@ def test_atlas_ward_profile_and_funding_case(kith_server, page):
     page.emulate_media(media="print")
     assert page.locator("header.nhsuk-header").is_hidden()
     assert page.js_errors == []
+
+
+def test_measures_and_freshness_for_a_borough(kith_server, page):
+    page.goto(kith_server.url + "/insight/?category=social&measure=shortfall")
+    page.get_by_role("link", name="measures that are not referral counts").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Measures that matter in Manchester"
+    assert page.get_by_role("row", name=re.compile("^Greater Manchester")).count() == 1
+    assert axe_violations(page) == []
+    page.goto(kith_server.url + "/listings/freshness/?la=E08000003")
+    assert "How fresh the listings are in Manchester" in page.content()
+    assert axe_violations(page) == []

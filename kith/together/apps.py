@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TogetherConfig(AppConfig):
+    name = "kith.together"
+    verbose_name = "Bringing people together"

@@ -1,0 +1,67 @@
+from django import forms
+
+from kith.directory.schedules import DAY_CODES, DAY_NAMES
+from kith.together.models import Path, PoolContact
+
+DAYS = list(zip(DAY_CODES, DAY_NAMES, strict=True))
+
+
+class OpenForm(forms.Form):
+    title = forms.CharField(
+        label="Working title", max_length=200, error_messages={"required": "Give the group a working title."}
+    )
+    path = forms.ChoiceField(
+        label="How will it run?", choices=Path.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the group will run."},
+    )  # fmt: skip
+    partner = forms.ChoiceField(label="Local organisation (if it runs it with you)", required=False)
+
+    def __init__(self, *args, partners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].choices = [("", "None"), *partners]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("path") == Path.PARTNER and not data.get("partner"):
+            self.add_error("partner", "Choose the local organisation that will run it with you.")
+        return data
+
+
+class ContactForm(forms.Form):
+    method = forms.ChoiceField(label="How", choices=PoolContact.Method.choices)
+    outcome = forms.ChoiceField(label="How it went", choices=PoolContact.Outcome.choices)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+
+class TaskForm(forms.Form):
+    text = forms.CharField(label="Task", max_length=300, error_messages={"required": "Say what needs doing."})
+    due_on = forms.DateField(
+        label="Due (optional)", required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter a date like 14/12/2026."},
+    )  # fmt: skip
+
+
+class ListingForm(forms.Form):
+    name = forms.CharField(label="Name of the group", max_length=300)
+    description = forms.CharField(label="What it is", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    byday = forms.ChoiceField(label="Day it meets", choices=DAYS)
+    opens_at = forms.TimeField(
+        label="Starts", input_formats=["%H:%M"], error_messages={"invalid": "Enter a time like 10:30."}
+    )
+    closes_at = forms.TimeField(
+        label="Ends (optional)",
+        required=False,
+        input_formats=["%H:%M"],
+        error_messages={"invalid": "Enter a time like 12:00."},
+    )
+    venue = forms.CharField(label="Where it meets", max_length=300)
+    postcode = forms.CharField(label="Postcode of the venue", max_length=10)
+    cost = forms.DecimalField(
+        label="Cost per session in pounds (0 if free)", required=False, min_value=0, max_digits=6, decimal_places=2
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "The end must be after the start.")
+        return data
