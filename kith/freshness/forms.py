@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from kith.directory.models import ListingCheck, ServiceStatus
+from kith.directory.schedules import DAY_CODES, DAY_NAMES
 from kith.freshness.models import Suggestion
 
 CHECK_METHODS = [(v, label.capitalize()) for v, label in ListingCheck.Method.choices if v != "imported"]
@@ -59,6 +60,67 @@ class ListingForm(forms.Form):
     fees_description = forms.CharField(label="Cost", required=False, max_length=500)
     eligibility_description = forms.CharField(label="Who it is for", required=False, max_length=1000)
     status = forms.ChoiceField(label="Status", choices=ServiceStatus.choices)
+    days = forms.MultipleChoiceField(
+        label="Days it meets every week",
+        required=False,
+        choices=list(zip(DAY_CODES, DAY_NAMES, strict=True)),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    opens_at = forms.TimeField(
+        label="Starts",
+        required=False,
+        input_formats=["%H:%M", "%H:%M:%S"],
+        error_messages={"invalid": "Enter a time like 10:30."},
+    )
+    closes_at = forms.TimeField(
+        label="Ends",
+        required=False,
+        input_formats=["%H:%M", "%H:%M:%S"],
+        error_messages={"invalid": "Enter a time like 12:00."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("days") and not data.get("opens_at"):
+            self.add_error("opens_at", "Say what time it starts.")
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "The end must be after the start.")
+        return data
+
+
+class EventForm(forms.Form):
+    """A one-off event: a listing that happens on one day."""
+
+    name = forms.CharField(label="Name of the event", max_length=300, error_messages={"required": "Name the event."})
+    description = forms.CharField(label="What it is", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    day = forms.DateField(
+        label="Date", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"required": "Give the date.", "invalid": "Enter a date like 19/12/2026."},
+    )  # fmt: skip
+    opens_at = forms.TimeField(
+        label="Starts", input_formats=["%H:%M"], error_messages={"invalid": "Enter a time like 10:30."}
+    )
+    closes_at = forms.TimeField(
+        label="Ends (optional)",
+        required=False,
+        input_formats=["%H:%M"],
+        error_messages={"invalid": "Enter a time like 12:00."},
+    )
+    place = forms.ChoiceField(label="Where", error_messages={"invalid_choice": "Choose one of your places."})
+
+    def __init__(self, *args, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = list(places)
+
+    def clean(self):
+        import datetime as dt
+
+        data = super().clean()
+        if data.get("day") and data["day"] < dt.date.today():
+            self.add_error("day", "The date has passed.")
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "The end must be after the start.")
+        return data
 
 
 class DecisionForm(CheckForm):

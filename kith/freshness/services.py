@@ -9,7 +9,17 @@ from kith.accounts.models import Role, StaffProfile
 from kith.accounts.roles import role_of
 from kith.core.mail import send_on_commit
 from kith.directory import services as directory
-from kith.directory.models import ListingCheck, Organisation, Service, ServiceStatus
+from kith.directory.models import (
+    Attribute,
+    ListingCheck,
+    Location,
+    Organisation,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+)
+from kith.directory.schedules import DAY_CODES, describe
 from kith.freshness.models import Claim, ListingChange, Suggestion
 
 EDITABLE = ["name", "description", "url", "email", "fees_description", "eligibility_description", "status"]
@@ -46,23 +56,91 @@ def record_check(*, user, service: Service, method: str, note: str = "") -> List
     return check
 
 
+def weekly(service: Service) -> Schedule | None:
+    """The listing's weekly schedule, when it has exactly one that Kith can edit."""
+    rules = [r for r in service.schedules.all() if r.freq in ("", "WEEKLY") and not r.until]
+    return rules[0] if len(rules) == 1 else None
+
+
+def _schedule_text(days, opens_at, closes_at) -> str:
+    return describe("WEEKLY", ",".join(days), opens_at, closes_at) if days else ""
+
+
 def edit_listing(*, user, service: Service, changes: dict, via: str) -> ListingChange | None:
-    """Apply changes to the listing's own fields and keep them in its history; None when nothing changed."""
+    """Apply changes to the listing's own fields and weekly schedule, and keep them in its history.
+
+    None when nothing changed."""
     before = {f: getattr(service, f) for f in EDITABLE if f in changes}
     changed = {f: [before[f], changes[f]] for f in before if changes[f] != before[f]}
+    rule = weekly(service)
+    new_schedule = None
+    if "days" in changes:
+        old_text = _schedule_text(
+            rule.byday.split(",") if rule and rule.byday else [], rule and rule.opens_at, rule and rule.closes_at
+        )
+        new_text = _schedule_text(changes["days"], changes.get("opens_at"), changes.get("closes_at"))
+        if new_text != old_text:
+            changed["schedule"] = [old_text, new_text]
+            new_schedule = (changes["days"], changes.get("opens_at"), changes.get("closes_at"))
     if not changed:
         return None
     if "status" in changed and changes["status"] not in ServiceStatus.values:
         raise ListingError("Choose a status from the list.")
     with transaction.atomic():
-        for field, (_, after) in changed.items():
-            setattr(service, field, after)
-        service.save(update_fields=[*changed, "updated_at"])
+        fields = [f for f in changed if f != "schedule"]
+        for field in fields:
+            setattr(service, field, changed[field][1])
+        service.save(update_fields=[*fields, "updated_at"])
+        if new_schedule is not None:
+            days, opens_at, closes_at = new_schedule
+            if rule is not None:
+                rule.delete()
+            if days:
+                Schedule.objects.create(
+                    service=service, freq="WEEKLY", byday=",".join(days), opens_at=opens_at, closes_at=closes_at
+                )
         entry = ListingChange.objects.create(
             service=service, changed_by=user, role=role_label(user), via=via, fields=changed
         )
     directory.services_changed(service_ids=[service.pk])
     return entry
+
+
+@transaction.atomic
+def add_event(
+    *, user, organisation: Organisation, location: Location, name: str, description: str, day, opens_at, closes_at
+):
+    """A one-off event: a listing of the organisation's on one day, at one of its places, with the organisation's
+    usual categories; it leaves the calendar after the day."""
+    service = Service.objects.create(organisation=organisation, name=name, description=description, source="kith")
+    ServiceAtLocation.objects.create(service=service, location=location)
+    Schedule.objects.create(
+        service=service,
+        freq="WEEKLY",
+        byday=DAY_CODES[day.weekday()],
+        opens_at=opens_at,
+        closes_at=closes_at,
+        dtstart=day,
+        until=day,
+    )
+    terms = set(
+        Attribute.objects.filter(link_entity="service", link_id__in=organisation.services.values("uuid")).values_list(
+            "taxonomy_term_id", flat=True
+        )
+    )
+    Attribute.objects.bulk_create(
+        Attribute(taxonomy_term_id=t, link_entity="service", link_id=service.uuid, link_type="category") for t in terms
+    )
+    ListingChange.objects.create(
+        service=service, changed_by=user, role=role_label(user), via="organisation editor",
+        fields={"event": ["", f"{name} on {day:%-d %B %Y}"]},
+    )  # fmt: skip
+    ListingCheck.objects.create(
+        service=service, checked_at=timezone.now(), checked_by=user, checked_by_role=role_label(user),
+        method=ListingCheck.Method.ORGANISATION_CONFIRMED,
+    )  # fmt: skip
+    directory.services_changed(service_ids=[service.pk])
+    return service
 
 
 # Suggestions from anyone ----------------------------------------------------------------------------

@@ -14,12 +14,20 @@ from django_ratelimit.core import is_ratelimited
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
-from kith.directory.models import ListingCheck, Organisation, Service
+from kith.directory.models import ListingCheck, Location, Organisation, Service
 from kith.directory.presenters import checked_text
 from kith.directory.search.index import get_index
 from kith.enquiries.access import covered_wards
 from kith.freshness import services as upkeep
-from kith.freshness.forms import CheckForm, ClaimForm, DecisionForm, ListingForm, PasswordForm, SuggestionForm
+from kith.freshness.forms import (
+    CheckForm,
+    ClaimForm,
+    DecisionForm,
+    EventForm,
+    ListingForm,
+    PasswordForm,
+    SuggestionForm,
+)
 from kith.freshness.models import DEFAULT_REVIEW_DAYS, Claim, ReviewPeriod, Suggestion
 from kith.freshness.stale import age_days, by_area, per_service, review_days
 from kith.geo.models import Area, AreaLevel
@@ -194,7 +202,15 @@ def suggestions(request):
 
 
 def _listing_initial(service: Service) -> dict:
-    return {f: getattr(service, f) for f in upkeep.EDITABLE}
+    initial = {f: getattr(service, f) for f in upkeep.EDITABLE}
+    rule = upkeep.weekly(service)
+    if rule is not None:
+        initial.update(
+            days=[d for d in rule.byday.split(",") if d],
+            opens_at=f"{rule.opens_at:%H:%M}" if rule.opens_at else "",
+            closes_at=f"{rule.closes_at:%H:%M}" if rule.closes_at else "",
+        )
+    return initial
 
 
 @staff_required(*CARE)
@@ -205,13 +221,14 @@ def suggestion(request, pk):
     decision = DecisionForm(request.POST or None)
     if request.method == "POST":
         accept = request.POST.get("decision") == "accept"
-        if decision.is_valid() and (not accept or listing.is_valid()):
+        edits = accept and found.kind == Suggestion.Kind.CHANGE  # a closure or pause only sets the status
+        if decision.is_valid() and (not edits or listing.is_valid()):
             try:
                 upkeep.decide_suggestion(
                     user=request.user,
                     suggestion=found,
                     accept=accept,
-                    changes=listing.cleaned_data if accept else {},
+                    changes=listing.cleaned_data if edits else {},
                     method=decision.cleaned_data["method"],
                     note=decision.cleaned_data["note"],
                 )
@@ -291,8 +308,41 @@ def my_listings(request):
     services = list(Service.objects.filter(organisation_id=profile.organisation_id).order_by("name"))
     checks = _latest_checks([s.pk for s in services])
     rows = [{"service": s, "checked": _checked(checks.get(s.pk))} for s in services]
-    context = {"organisation": profile.organisation, "rows": rows, "form": CheckForm(), "next": request.get_full_path()}
-    return render(request, "freshness/my_listings.html", context)
+    places = _places(profile.organisation_id)
+    event = EventForm(request.POST or None, places=places)
+    if request.method == "POST" and event.is_valid():
+        data = event.cleaned_data
+        made = upkeep.add_event(
+            user=request.user,
+            organisation=profile.organisation,
+            location=Location.objects.get(pk=data["place"]),
+            name=data["name"],
+            description=data["description"],
+            day=data["day"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+        )
+        messages.success(request, f"Added {made.name} on {data['day']:%-d %B}: it is in what's on and the directory.")
+        return redirect("freshness:my_listings")
+    context = {
+        "organisation": profile.organisation,
+        "rows": rows,
+        "form": CheckForm(),
+        "event": event,
+        "next": request.get_full_path(),
+    }
+    return render(request, "freshness/my_listings.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _places(organisation_id: int) -> list[tuple[str, str]]:
+    """The places the organisation's listings meet at, for its events."""
+    return [
+        (str(pk), name or "A place")
+        for pk, name in Location.objects.filter(service_at_locations__service__organisation_id=organisation_id)
+        .distinct()
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
 
 
 @staff_required(*CARE, Role.ORGANISATION_EDITOR)

@@ -215,3 +215,38 @@ def test_editors_are_reminded_once_before_listings_go_stale(world):
     (email,) = mail.outbox
     assert "Club walk" in email.body and "Club quiz" not in email.body and "stale in 10 days" in email.body
     assert send_reminders(within_days=14, now=now) == 0
+
+
+def test_an_organisation_changes_when_it_meets_and_adds_a_one_off_event(client, world, only_ours):
+    (walk,) = add(listing("Club walk", days="TU"))
+    Service.objects.filter(pk=walk.pk).update(organisation=world.organisation)
+    sign_in(client, world.organisation_editor)
+    form = client.get(f"/listings/{walk.uuid}/edit/").content.decode()
+    assert 'value="TU" checked' in form and 'value="10:00"' in form
+    fields = {f: getattr(walk, f) for f in upkeep.EDITABLE}
+    client.post(f"/listings/{walk.uuid}/edit/", {**fields, "days": ["TH"], "opens_at": "14:00", "closes_at": "15:30"})
+    rule = walk.schedules.get()
+    assert (rule.byday, rule.opens_at) == ("TH", dt.time(14))
+    change = ListingChange.objects.get(service=walk)
+    assert change.fields["schedule"] == ["Tuesdays, 10am to 11:30am", "Thursdays, 2pm to 3:30pm"]
+
+    place = walk.service_at_locations.get().location
+    day = dt.date.today() + dt.timedelta(days=3)
+    past = client.post(
+        "/organisation/listings/", {"name": "Fun day", "day": "01/01/2020", "opens_at": "11:00", "place": place.pk}
+    )
+    assert past.status_code == 400 and "The date has passed." in past.content.decode()
+    client.post(
+        "/organisation/listings/",
+        {
+            "name": "Winter fun day",
+            "day": day.strftime("%d/%m/%Y"),
+            "opens_at": "11:00",
+            "closes_at": "15:00",
+            "place": place.pk,
+        },
+    )
+    event = Service.objects.get(name="Winter fun day")
+    assert event.organisation == world.organisation and event.schedules.get().dtstart == day
+    week = client.get(f"/whats-on/?area={WARD}").content.decode()
+    assert ">Winter fun day</a>" in week and ">Club walk</a>" in week
