@@ -319,7 +319,9 @@ def import_(kind, location, name, quiet) -> None:
     from kith.feeds.importers.run import run_source
     from kith.feeds.models import Source
 
-    source, _ = Source.objects.get_or_create(kind=kind, location=location, defaults={"name": name or location})
+    # A source is named after its file or address unless told; the name field holds 200 characters.
+    default = location.rstrip("/").rsplit("/", 1)[-1] or location
+    source, _ = Source.objects.get_or_create(kind=kind, location=location, defaults={"name": (name or default)[:200]})
     progress = StageProgress(enabled=not quiet)
     run = run_source(source, progress)
     progress.close()

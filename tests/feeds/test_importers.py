@@ -220,3 +220,41 @@ def test_north_lincolnshire_imports_every_service_it_can(reference_dir, tmp_path
     assert not Service.objects.filter(source=source.key, description__contains="<p>").exists()
     again = run_source(source)
     assert again.counts["unchanged"] == run.counts["created"] and again.counts["created"] == 0
+
+
+def v3_with(service_id: str, org_id: str, website: str, phone: str = "", postcode: str = "") -> dict:
+    item = {
+        "id": service_id,
+        "name": f"Lunch club {service_id}",
+        "status": "active",
+        "organization": {"id": org_id, "name": "Moston Lunch Club Ltd", "website": website},
+        "phones": [{"number": phone}] if phone else [],
+    }
+    if postcode:
+        location = {
+            "id": f"loc-{service_id}",
+            "name": "Hall",
+            "addresses": [{"address_1": "1 Road", "postal_code": postcode}],
+        }
+        item["service_at_locations"] = [{"id": f"sal-{service_id}", "location": location}]
+    return {"total_items": 1, "total_pages": 1, "page_number": 1, "size": 1, "first_page": True,
+            "last_page": True, "empty": False, "contents": [item]}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("other", "linked"),
+    [
+        ({"phone": "+44 161 234 5678"}, True),  # the same phone, written another way
+        ({"postcode": "m9 4dh"}, True),  # the same postcode
+        ({"phone": "0161 999 0000", "postcode": "M40 1AA"}, False),  # only the name: a person decides
+    ],
+)
+def test_the_same_organisation_is_recognised_by_phone_or_postcode(tmp_path, other, linked):
+    first = v3_with("a-1", "org-a", "https://moston-lunch.example/", phone="0161 234 5678", postcode="M9 4DH")
+    import_file(tmp_path, first, kind="oruk", name="first.json")
+    second = v3_with("b-1", "org-b", "https://elsewhere.example/", **other)
+    run, source = import_file(tmp_path, second, kind="oruk", name="second.json")
+    assert run.status == "done", run.error
+    assert OrganisationLink.objects.filter(source=source.key, source_id="org-b").exists() == linked
+    assert PossibleDuplicate.objects.filter(second__source_id="org-b").exists() == (not linked)
+    assert Organisation.objects.filter(name="Moston Lunch Club Ltd").count() == (1 if linked else 2)

@@ -109,6 +109,7 @@ def _service(item: dict) -> ServiceRecord:
         if isinstance(term, dict) and term.get("code"):
             categories.append(text(term.get("code")))
     minimum, maximum = _number(item.get("minimum_age")), _number(item.get("maximum_age"))
+    phones = [text(p.get("number"), limit=30) for p in item.get("phones") or [] if isinstance(p, dict)]
     return ServiceRecord(
         source_id=source_id,
         name=required_name(item.get("name"), "service"),
@@ -126,5 +127,6 @@ def _service(item: dict) -> ServiceRecord:
         locations=locations,
         schedules=schedules,
         cost=min(amounts) if amounts else None,
+        phone=next((p for p in phones if p), ""),
         dropped=dropped,
     )

@@ -1,8 +1,8 @@
 """Write imported records into the directory: one transaction a run, provenance on every record.
 
 - A record is found again by (source, source id); an unchanged one (same digest) is not rewritten.
-- An organisation already known from another source with the same name and web address or phone
-  is linked as one; the same name alone goes to a person to decide.
+- An organisation already known from another source with the same name and the same web address,
+  phone number or postcode is linked as one; the same name alone goes to a person to decide.
 - After a complete harvest, services the source no longer lists become inactive.
 """
 
@@ -51,6 +51,19 @@ def _normal(name: str) -> str:
     return " ".join(name.split())
 
 
+def _phone(number: str) -> str:
+    """Digits only, with +44 as 0, so '0161 234 5678' and '+44 161 2345678' match; too short to trust is empty."""
+    digits = re.sub(r"\D", "", number or "")
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return f"tel:{digits}" if len(digits) >= 10 else ""
+
+
+def _postcode(code: str) -> str:
+    code = (code or "").replace(" ", "").upper()
+    return f"pc:{code}" if len(code) >= 5 else ""
+
+
 def _host(address: str) -> str:
     host = urlparse(address).netloc.lower()
     return host[4:] if host.startswith("www.") else host
@@ -80,6 +93,7 @@ class Writer:
         self.pending: list[ServiceRecord] = []
         self.news: list[NewsRecord] = []
         self._elsewhere: dict[str, list[Organisation]] | None = None
+        self._points: dict[int, set[str]] = {}
 
     def quarantine(self, source_id: str, name: str, reason: str, payload=None) -> None:
         Problem.objects.create(
@@ -101,14 +115,32 @@ class Writer:
     # Organisations -------------------------------------------------------------------------------
 
     def _others_by_name(self) -> dict[str, list[Organisation]]:
-        """Organisations from other sources by lower-cased name, read once a run."""
+        """Organisations from other sources by normalised name, read once a run."""
         if self._elsewhere is None:
             self._elsewhere = {}
             for org in Organisation.objects.exclude(source=self.key).only("id", "name", "website", "source"):
-                self._elsewhere.setdefault(org.name.lower(), []).append(org)
+                self._elsewhere.setdefault(_normal(org.name), []).append(org)
         return self._elsewhere
 
-    def _organisations(self, records: list[OrganisationRecord]) -> None:
+    def _contact_points(self, organisation_ids: set[int]) -> dict[int, set[str]]:
+        """Phone numbers and postcodes the directory holds for these organisations, read once each."""
+        wanted = organisation_ids - set(self._points)
+        if wanted:
+            for org_id in wanted:
+                self._points[org_id] = set()
+            for org_id, number in Phone.objects.filter(service__organisation_id__in=wanted).values_list(
+                "service__organisation_id", "number"
+            ):
+                self._points[org_id].add(_phone(number))
+            for org_id, postcode in Address.objects.filter(
+                location__service_at_locations__service__organisation_id__in=wanted
+            ).values_list("location__service_at_locations__service__organisation_id", "postal_code"):
+                self._points[org_id].add(_postcode(postcode))
+            for points in self._points.values():
+                points.discard("")
+        return {org_id: self._points[org_id] for org_id in organisation_ids}
+
+    def _organisations(self, records: list[OrganisationRecord], evidence: dict[str, set[str]]) -> None:
         wanted = {r.source_id: r for r in records if r.source_id not in self.organisations}
         if not wanted:
             return
@@ -122,7 +154,7 @@ class Writer:
         for source_id, record in wanted.items():
             found = self.organisations.get(source_id)
             if found is None:
-                same = self._same_elsewhere(record)
+                same = self._same_elsewhere(record, evidence.get(source_id, set()))
                 if same is not None:
                     links.append(OrganisationLink(organisation=same, source=self.key, source_id=source_id))
                     self.organisations[source_id] = same
@@ -159,14 +191,20 @@ class Writer:
             self.organisations[org.source_id] = org
             self._queue_uncertain(org)
 
-    def _same_elsewhere(self, record: OrganisationRecord) -> Organisation | None:
-        """The same organisation from another source: same name and same web address."""
-        if not record.website:
+    def _same_elsewhere(self, record: OrganisationRecord, points: set[str]) -> Organisation | None:
+        """The same organisation from another source: the same name and the same web address, phone or postcode."""
+        candidates = self._others_by_name().get(_normal(record.name), [])
+        if not candidates:
             return None
-        host = _host(record.website)
-        for candidate in self._others_by_name().get(record.name.lower(), []):
-            if candidate.website and _host(candidate.website) == host:
+        host = _host(record.website) if record.website else ""
+        for candidate in candidates:
+            if host and candidate.website and _host(candidate.website) == host:
                 return candidate
+        if points:
+            known = self._contact_points({c.pk for c in candidates})
+            for candidate in candidates:
+                if known[candidate.pk] & points:
+                    return candidate
         return None
 
     def _queue_uncertain(self, organisation: Organisation) -> None:
@@ -174,8 +212,8 @@ class Writer:
         normal = _normal(organisation.name)
         if not normal:
             return
-        for candidate in self._others_by_name().get(organisation.name.lower(), []):
-            if _normal(candidate.name) == normal:
+        for candidate in self._others_by_name().get(normal, []):
+            if candidate.pk != organisation.pk:
                 PossibleDuplicate.objects.get_or_create(
                     first=candidate,
                     second=organisation,
@@ -213,7 +251,13 @@ class Writer:
             for r, _, _ in todo
             for note in r.dropped
         )
-        self._organisations([r.organisation for r, _, _ in todo])
+        evidence: dict[str, set[str]] = {}
+        for record, _, _ in todo:
+            points = evidence.setdefault(record.organisation.source_id, set())
+            points.update(
+                p for p in [_phone(record.phone), *(_postcode(loc.postcode) for loc in record.locations)] if p
+            )
+        self._organisations([r.organisation for r, _, _ in todo], evidence)
         new, changed = [], []
         for record, found, digest_now in todo:
             fields = self._fields(record, digest_now)
@@ -365,7 +409,8 @@ class Writer:
                     service=s,
                     checked_at=timezone.make_aware(datetime.combine(r.assured_date, time(12))),
                     method="imported",
-                    checked_by_role=f"{self.source.name} (import)",
+                    checked_by_role="import",
+                    note=f"Assured by the source: {self.source.name}",
                 )
                 for r, s in dated
                 if s.pk not in done
