@@ -227,6 +227,26 @@ def import_section() -> list[str]:
     ]
 
 
+def locality_section() -> list[str]:
+    import locality_bench
+
+    result = locality_bench.measure()
+    lines = [
+        f"Locality pages on the same directory and people, each requested {locality_bench.RUNS} times through "
+        f"Django's test client after one warm-up (busiest ward {result['ward']}); no target was set for them, "
+        "the search page's p95 of 50 ms is the yardstick.",
+        "",
+        "| page | p50 ms | p95 ms | max ms | queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, page in result["pages"].items():
+        ms = page["ms"]
+        lines.append(
+            f"| {label} | {percentile(ms, 50):.1f} | {percentile(ms, 95):.1f} | {max(ms):.1f} | {page['queries']} |"
+        )
+    return [*lines, ""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true", help="append the figures to docs/benchmarks.md")
@@ -303,6 +323,7 @@ def main() -> None:
     lines += people_section()
     lines += gaps_section()
     lines += import_section()
+    lines += locality_section()
     report = "\n".join(lines)
     print(report)
     if args.record:

@@ -8,6 +8,7 @@ from django.utils.timesince import timesince
 
 from kith.directory import schedules as schedule_text
 from kith.directory.models import ListingCheck, Location, Schedule, Service
+from kith.directory.prefetch import related
 
 
 def distance_text(metres: float | None) -> str:
@@ -19,7 +20,7 @@ def distance_text(metres: float | None) -> str:
 
 
 def cost_text(service: Service) -> str:
-    amounts = [c.amount for c in service.cost_options.all()]
+    amounts = [c.amount for c in related(service, "cost_options")]
     if not amounts:
         return service.fees_description
     if all(a is not None and a == 0 for a in amounts):
@@ -32,9 +33,9 @@ def cost_text(service: Service) -> str:
 
 
 def when_text(service: Service, location: Location | None) -> list[str]:
-    rules: list[Schedule] = list(service.schedules.all())
+    rules: list[Schedule] = list(related(service, "schedules"))
     if not rules and location is not None:
-        rules = list(location.schedules.all())
+        rules = list(related(location, "schedules"))
     lines = []
     for rule in rules:
         text = schedule_text.describe(rule.freq, rule.byday, rule.opens_at, rule.closes_at, rule.description)
@@ -61,7 +62,7 @@ def checked_text(
 def address_text(location: Location | None) -> str:
     if location is None:
         return ""
-    addresses = list(location.addresses.all())
+    addresses = list(related(location, "addresses"))
     if not addresses:
         return location.name
     a = addresses[0]

@@ -25,19 +25,13 @@ from kith.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from kith.directory.prefetch import prefetch, related
 
 MASKED_DECIMALS = 2  # about a kilometre
-PREFETCHED = "prefetched_"
 
 
 def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if v not in ("", None)}
-
-
-def _related(owner, name: str):
-    """The rows load_services fetched for this relation, or the related manager's rows."""
-    fetched = getattr(owner, PREFETCHED + name, None)
-    return fetched if fetched is not None else getattr(owner, name).all()
 
 
 def _time(value: dt.time | None) -> str | None:
@@ -173,7 +167,7 @@ def location(loc: Location) -> dict:
             "longitude": lon,
             "external_identifier": loc.external_identifier,
             "external_identifier_type": loc.external_identifier_type,
-            "addresses": [address(a, masked=masked) for a in _related(loc, "addresses")],
+            "addresses": [address(a, masked=masked) for a in related(loc, "addresses")],
             "accessibility": [
                 _clean(
                     {
@@ -184,7 +178,7 @@ def location(loc: Location) -> dict:
                         "url": x.url,
                     }
                 )
-                for x in _related(loc, "accessibility")
+                for x in related(loc, "accessibility")
             ],
         }
     )
@@ -227,7 +221,7 @@ def service(s: Service, *, nested_locations: bool = True, attributes: list | Non
         }
     )
     record["organization"] = organization(s.organisation)
-    record["schedules"] = [schedule(x, service_id=sid) for x in _related(s, "schedules")]
+    record["schedules"] = [schedule(x, service_id=sid) for x in related(s, "schedules")]
     record["service_areas"] = [
         _clean(
             {
@@ -240,11 +234,11 @@ def service(s: Service, *, nested_locations: bool = True, attributes: list | Non
                 "uri": a.uri,
             }
         )
-        for a in _related(s, "service_areas")
+        for a in related(s, "service_areas")
     ]
     record["languages"] = [
         _clean({"id": str(x.uuid), "service_id": sid, "name": x.name, "code": x.code, "note": x.note})
-        for x in _related(s, "languages")
+        for x in related(s, "languages")
     ]
     record["cost_options"] = [
         _clean(
@@ -259,7 +253,7 @@ def service(s: Service, *, nested_locations: bool = True, attributes: list | Non
                 "amount_description": c.amount_description,
             }
         )
-        for c in _related(s, "cost_options")
+        for c in related(s, "cost_options")
     ]
     record["contacts"] = [
         _clean(
@@ -272,12 +266,12 @@ def service(s: Service, *, nested_locations: bool = True, attributes: list | Non
                 "email": c.email,
             }
         )
-        for c in _related(s, "contacts")
+        for c in related(s, "contacts")
     ]
     record["funding"] = []
     record["attributes"] = [attribute(a) for a in (attributes or [])]
     if nested_locations:
-        record["service_at_locations"] = [service_at_location(sal) for sal in _related(s, "service_at_locations")]
+        record["service_at_locations"] = [service_at_location(sal) for sal in related(s, "service_at_locations")]
     return record
 
 
@@ -289,7 +283,7 @@ def load_services(ids) -> list[Service]:
     """
 
     def into_list(lookup: str, queryset=None) -> Prefetch:
-        return Prefetch(lookup, queryset=queryset, to_attr=PREFETCHED + lookup.rpartition("__")[2])
+        return prefetch(lookup, queryset)
 
     services = (
         Service.objects.filter(id__in=list(ids))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
+from kith.directory.prefetch import related
 from kith.directory.presenters import address_text, cost_text, distance_text, when_text
 from kith.directory.schedules import parse_byday
 
@@ -40,7 +41,7 @@ def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
     cal.add("x-wr-timezone", "Europe/London")
     for hit in hits:
         service, location = hit.service, hit.location
-        rules = list(service.schedules.all()) or (list(location.schedules.all()) if location else [])
+        rules = list(related(service, "schedules")) or (list(related(location, "schedules")) if location else [])
         for rule in rules:
             if not (rule.opens_at and rule.closes_at and rule.byday and rule.freq in ("WEEKLY", "MONTHLY")):
                 continue

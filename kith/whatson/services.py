@@ -51,7 +51,7 @@ def unsubscribe(token: str) -> DigestSubscription | None:
 
 
 def ward_week(ward, first: dt.date, category: str = ""):
-    hits = search(SearchQuery(area=ward, category=category, per_page=WARD_LIMIT)).hits
+    hits = search(SearchQuery(area=ward, category=category, scheduled=True, per_page=WARD_LIMIT)).hits
     return week(hits, first)
 
 

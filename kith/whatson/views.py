@@ -1,10 +1,12 @@
 """What's on: a week of activities by area and category, a printable newsletter, and the email digest."""
 
 import datetime as dt
+from dataclasses import replace
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import is_ratelimited
 
@@ -48,13 +50,14 @@ def _categories():
     return list(TaxonomyTerm.objects.what_matters().values_list("code", "name"))
 
 
+@cache_control(public=True, max_age=600)
 def whats_on(request):
     wards = ward_choices()
     if not (request.GET.get("area") or request.GET.get("near")):
         form = SubscribeForm()
         return render(request, "whatson/week.html", {"wards": wards, "categories": _categories(), "subscribe": form})
     try:
-        query = query_from_request(request, limit=WEEK_LIMIT)
+        query = replace(query_from_request(request, limit=WEEK_LIMIT), scheduled=True)
         first = _first_day(request)
     except BadFeedQuery as error:
         return _bad(request, error)
@@ -81,10 +84,11 @@ def whats_on(request):
     )
 
 
+@cache_control(public=True, max_age=600)
 def newsletter(request):
     """A printable A4 page for noticeboards: the week, news from local groups, new listings."""
     try:
-        query = query_from_request(request, limit=WEEK_LIMIT)
+        query = replace(query_from_request(request, limit=WEEK_LIMIT), scheduled=True)
         first = _first_day(request)
     except BadFeedQuery as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from kith.directory.prefetch import related
 from kith.directory.presenters import address_text, cost_text
 from kith.whatson.occurrences import dates
 
@@ -38,7 +39,7 @@ def week(hits, first: dt.date, days: int = 7) -> list[tuple[dt.date, list[Occurr
     by_day: dict[dt.date, dict[tuple, Occurrence]] = {first + dt.timedelta(days=n): {} for n in range(days)}
     for hit in hits:
         service, location = hit.service, hit.location
-        rules = list(service.schedules.all()) or (list(location.schedules.all()) if location else [])
+        rules = list(related(service, "schedules")) or (list(related(location, "schedules")) if location else [])
         for rule in rules:
             for day in dates(
                 freq=rule.freq,

@@ -24,6 +24,13 @@ WEEK = {"first": D(2026, 11, 30), "last": D(2026, 12, 6)}  # Monday to Sunday
         ({"freq": "WEEKLY", "byday": "TU", "interval": 2, "dtstart": D(2026, 11, 24)}, []),  # its week off
         ({"freq": "WEEKLY", "byday": "TU", "interval": 2, "dtstart": D(2026, 11, 17)}, [D(2026, 12, 1)]),
         ({"freq": "WEEKLY", "byday": "TU", "dtstart": D(2026, 11, 3), "count": 4}, []),  # its 4 were in November
+        # Rules that began long ago give the same days as if expanded from their start.
+        ({"freq": "WEEKLY", "byday": "TU", "interval": 2, "dtstart": D(2019, 11, 19)}, []),  # 367 weeks before
+        ({"freq": "WEEKLY", "byday": "TU", "interval": 2, "dtstart": D(2019, 11, 26)}, [D(2026, 12, 1)]),  # 366
+        ({"freq": "WEEKLY", "byday": "WE,FR", "dtstart": D(2001, 5, 17)}, [D(2026, 12, 2), D(2026, 12, 4)]),
+        ({"freq": "MONTHLY", "byday": "1TU", "interval": 2, "dtstart": D(2020, 12, 1)}, [D(2026, 12, 1)]),
+        ({"freq": "MONTHLY", "byday": "1TU", "interval": 2, "dtstart": D(2021, 1, 5)}, []),
+        ({"freq": "WEEKLY", "byday": "TU", "dtstart": D(2026, 11, 3), "count": 5}, [D(2026, 12, 1)]),  # its 5th
         ({"freq": "DAILY", "byday": "TU"}, []),  # not a rule Kith places
         ({"freq": "WEEKLY", "byday": ""}, []),
     ],

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from kith.directory.models import Address, Location, Service
+from kith.directory.models import Address, CostOption, Location, Schedule, Service
+from kith.directory.prefetch import prefetch
 from kith.directory.search import fulltext, ranking
 from kith.directory.search.index import SearchIndex, get_index
 from kith.geo.distance import bounding_box, haversine_m
@@ -34,6 +34,7 @@ class SearchQuery:
     age: int | None = None
     step_free: bool = False
     area: Area | None = None  # only listings inside this area
+    scheduled: bool = False  # only listings that meet on some day of the week (what's on)
     sort: str = "relevance"  # or "distance"
     page: int = 1
     per_page: int = PER_PAGE
@@ -79,6 +80,8 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
             mask &= (index.categories & (1 << bit)) != 0
     if query.day is not None:
         mask &= (index.days & (1 << query.day)) != 0
+    if query.scheduled:
+        mask &= index.days != 0
     if query.open_now:
         local = now.astimezone(LONDON)
         minute = local.hour * 60 + local.minute
@@ -140,21 +143,39 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
     return rows[best], distance, score[best]
 
 
+SCHEDULE_FIELDS = (
+    "id", "uuid", "freq", "byday", "interval", "dtstart", "until", "count", "opens_at", "closes_at", "description",
+)  # fmt: skip
+
+
+ADDRESS_FIELDS = ("id", "location_id", "address_1", "city", "postal_code")
+
+
 def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
     """The page's services and places, in three queries plus their prefetches."""
     if len(rows) == 0:
         return []
     service_ids = [int(index.service_id[r]) for r in rows]
     location_ids = [int(index.location_id[r]) for r in rows if index.location_id[r] >= 0]
+    # Only the columns result pages, feeds and what's on read: these rows are most of a page's cost.
     services = (
         Service.objects.select_related("organisation")
         .only("id", "uuid", "name", "description", "fees_description", "organisation__name")
-        .prefetch_related("schedules", "cost_options")
+        .prefetch_related(
+            prefetch("schedules", Schedule.objects.only(*SCHEDULE_FIELDS, "service_id")),
+            prefetch("cost_options", CostOption.objects.only("id", "service_id", "amount")),
+        )
         .in_bulk(service_ids)
     )
     locations = (
         Location.objects.only("id", "name", "latitude", "longitude")
-        .prefetch_related(Prefetch("addresses", queryset=Address.objects.order_by("id")), "schedules")
+        .prefetch_related(
+            prefetch(
+                "addresses",
+                Address.objects.only("id", "location_id", "address_1", "city", "postal_code").order_by("id"),
+            ),
+            prefetch("schedules", Schedule.objects.only(*SCHEDULE_FIELDS, "location_id")),
+        )
         .in_bulk(location_ids)
     )
     hits = []
