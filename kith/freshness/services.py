@@ -41,19 +41,17 @@ def role_label(user) -> str:
 
 
 def record_check(*, user, service: Service, method: str, note: str = "") -> ListingCheck:
+    """A person confirmed the listing: by the directory's own record of checks, with the person's role."""
     if method not in ListingCheck.Method.values or method == ListingCheck.Method.IMPORTED:
         raise ListingError("Say how you checked it.")
-    with transaction.atomic():
-        check = ListingCheck.objects.create(
-            service=service,
-            checked_at=timezone.now(),
-            checked_by=user,
-            checked_by_role=role_label(user),
-            method=method,
-            note=note.strip()[:500],
-        )
-    directory.services_changed(service_ids=[service.pk])
-    return check
+    return directory.record_check(
+        service=service,
+        checked_at=timezone.now(),
+        method=method,
+        role=role_label(user),
+        user=user,
+        note=note.strip()[:500],
+    )
 
 
 def weekly(service: Service) -> Schedule | None:

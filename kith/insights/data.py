@@ -1,5 +1,7 @@
 """Read what the gap method needs from the database into plain arrays (the only ORM in insights)."""
 
+import datetime as dt
+
 import numpy as np
 
 from kith.directory.search.index import get_index
@@ -47,7 +49,8 @@ def load_areas() -> tuple[Areas, dict]:
 def load_supply() -> dict[str, Supply]:
     """Active listings with a place, per top-level want: each service at a place counts 1."""
     index = get_index()
-    placed = ~np.isnan(index.lon)
+    # Placed, and still happening: a one-off event after its day is no longer supply.
+    placed = ~np.isnan(index.lon) & (index.ends_on >= dt.date.today().toordinal())
     supply = {}
     for code, bit in index.category_bit.items():
         rows = placed & ((index.categories & (1 << bit)) != 0)

@@ -122,3 +122,13 @@ def test_the_digest_form_refuses_bad_input_traps_bots_and_slows_floods(client):
 
 def test_send_digests_command():
     assert CliRunner().invoke(main, ["send-digests"]).output == "Sent 0 digests.\n"
+
+
+def test_a_one_off_event_leaves_the_directory_after_its_day(client, harpurhey):
+    _, carols, saturday = harpurhey
+    assert ">Carols on the green<" in client.get("/search/?q=carols&near=M9+4DH").content.decode()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Schedule.objects.filter(service=carols).update(dtstart=yesterday, until=yesterday)
+    directory.services_changed(service_ids=[carols.id])
+    assert ">Carols on the green<" not in client.get("/search/?q=carols&near=M9+4DH").content.decode()
+    assert saturday > yesterday

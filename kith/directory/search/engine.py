@@ -71,7 +71,8 @@ def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchResul
 
 def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
     """Row numbers of the best row per service, best first; with distances (or None) and scores."""
-    mask = np.ones(len(index), dtype=bool)
+    # Listings whose every schedule has ended (a one-off event after its day) are no longer offered.
+    mask = index.ends_on >= now.astimezone(LONDON).date().toordinal()
     if query.category:
         bit = index.category_bit.get(query.category)
         if bit is None:

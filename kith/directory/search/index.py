@@ -43,6 +43,10 @@ class SearchIndex:
     lat: np.ndarray
     categories: np.ndarray  # bit i set: the row offers want number i
     days: np.ndarray  # bit d set: runs on weekday d (0=Monday)
+    # The day (ordinal) after which the row no longer happens: every schedule of it has ended; +inf when
+    # open-ended or unscheduled. Compared with today at query time, so a one-off event drops out after
+    # its day without the index being rebuilt.
+    ends_on: np.ndarray
     free: np.ndarray
     step_free: np.ndarray
     min_age: np.ndarray
@@ -156,12 +160,20 @@ def build_index(token: str) -> SearchIndex:
 
     today = dt.date.today()
     by_sal, by_service, by_location = defaultdict(list), defaultdict(list), defaultdict(list)
-    for sal_id, sid, lid, freq, byday, opens, closes, valid_to in Schedule.objects.values_list(
-        "service_at_location_id", "service_id", "location_id", "freq", "byday", "opens_at", "closes_at", "valid_to"
+    for sal_id, sid, lid, freq, byday, opens, closes, valid_to, until in Schedule.objects.values_list(
+        "service_at_location_id",
+        "service_id",
+        "location_id",
+        "freq",
+        "byday",
+        "opens_at",
+        "closes_at",
+        "valid_to",
+        "until",
     ):
         if valid_to and valid_to < today:
             continue
-        rule = (weekdays(freq, byday), minutes(opens), minutes(closes))
+        rule = (weekdays(freq, byday), minutes(opens), minutes(closes), until.toordinal() if until else np.inf)
         if sal_id:
             by_sal[sal_id].append(rule)
         elif sid:
@@ -205,6 +217,7 @@ def build_index(token: str) -> SearchIndex:
     lat = np.full(n, np.nan)
     categories = np.zeros(n, dtype=np.int64)
     days = np.zeros(n, dtype=np.int16)
+    ends_on = np.full(n, np.inf)
     free = np.zeros(n, dtype=bool)
     step_free = np.zeros(n, dtype=bool)
     min_age = np.full(n, np.nan)
@@ -226,7 +239,9 @@ def build_index(token: str) -> SearchIndex:
         categories[i] = service_mask.get(sid, 0)
         rules = by_sal.get(sal_id) or by_service.get(sid) or by_location.get(lid) or []
         mask = part_mask = 0
-        for weekday_set, start, end in rules:
+        if rules:
+            ends_on[i] = max(rule[3] for rule in rules)
+        for weekday_set, start, end, _ in rules:
             if start is not None and end is not None and end > start:
                 part_mask |= sum(PART_BIT[p] for p in parts_of_day(start, end))
             for d in weekday_set:
@@ -260,6 +275,7 @@ def build_index(token: str) -> SearchIndex:
         lat=lat,
         categories=categories,
         days=days,
+        ends_on=ends_on,
         free=free,
         step_free=step_free,
         min_age=min_age,
