@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from kith.accounts.models import StaffProfile
+from kith.core import audit
 from kith.directory import services as directory
 from kith.directory.models import Contact, Location, Phone, Service
 from kith.feeds.models import OrganisationLink, PossibleDuplicate
@@ -14,7 +15,7 @@ class DecisionError(ValueError):
 
 
 @transaction.atomic
-def decide_duplicate(pair: PossibleDuplicate, decision: str) -> None:
+def decide_duplicate(pair: PossibleDuplicate, decision: str, *, user=None) -> None:
     """`same` folds the second organisation into the first and links its source id; `different` keeps both."""
     if pair.decided:
         raise DecisionError("Someone has already decided this pair.")
@@ -27,6 +28,13 @@ def decide_duplicate(pair: PossibleDuplicate, decision: str) -> None:
     keep, fold = pair.first, pair.second
     moved = list(Service.objects.filter(organisation=fold).values_list("id", flat=True))
     Service.objects.filter(id__in=moved).update(organisation=keep)
+    # Consents to share with the folded organisation now name the kept one: a change to people's
+    # records, so each is audited.
+    for consent in Consent.objects.filter(organisation=fold).select_related("person"):
+        audit.record(
+            user=user, action="update", what="consent", object_id=consent.pk, person=consent.person.uuid,
+            change=f"organisation {fold.pk} folded into {keep.pk}",
+        )  # fmt: skip
     for model in (Location, Contact, Phone, OrganisationLink, StaffProfile, Consent):
         model.objects.filter(organisation=fold).update(organisation=keep)
     if fold.source and fold.source_id:  # the next harvest of that source finds the kept organisation

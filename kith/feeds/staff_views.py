@@ -76,7 +76,7 @@ def duplicates(request):
 def decide(request, pair_id):
     pair = get_object_or_404(PossibleDuplicate.objects.select_related("first", "second"), pk=pair_id)
     try:
-        services.decide_duplicate(pair, request.POST.get("decision", ""))
+        services.decide_duplicate(pair, request.POST.get("decision", ""), user=request.user)
     except services.DecisionError as error:
         messages.error(request, str(error))
     else:

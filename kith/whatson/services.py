@@ -43,11 +43,18 @@ def confirm(token: str) -> DigestSubscription | None:
 
 
 def unsubscribe(token: str) -> DigestSubscription | None:
+    """Stop the digest and forget the address: the row is deleted, and the page is shown from the copy."""
     subscription = DigestSubscription.objects.select_related("ward").filter(token=token).first()
-    if subscription is not None and subscription.unsubscribed_at is None:
+    if subscription is not None:
         subscription.unsubscribed_at = timezone.now()
-        subscription.save(update_fields=["unsubscribed_at"])
+        DigestSubscription.objects.filter(pk=subscription.pk).delete()
     return subscription
+
+
+def forget_unconfirmed(*, days: int = 7) -> int:
+    """Addresses whose owner never opened the confirmation link are not kept."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    return DigestSubscription.objects.filter(confirmed_at__isnull=True, asked_at__lt=cutoff).delete()[0]
 
 
 def ward_week(ward, first: dt.date, category: str = ""):
@@ -58,6 +65,7 @@ def ward_week(ward, first: dt.date, category: str = ""):
 def send_digests(*, today: dt.date | None = None) -> int:
     """Email each confirmed subscriber the next seven days in their ward, once a week at most."""
     today = today or timezone.localdate()
+    forget_unconfirmed()
     due = (
         DigestSubscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
         .exclude(last_sent_on__gt=today - dt.timedelta(days=7))

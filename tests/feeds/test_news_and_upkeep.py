@@ -141,3 +141,23 @@ def test_deciding_different_keeps_both_and_the_queue_empties(tmp_path, client, w
     client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "different"})
     assert Organisation.objects.filter(name="Org 1").count() == 2
     assert "Nothing to decide" in client.get("/imports/duplicates/").content.decode()
+
+
+def test_folding_moves_consents_to_the_kept_organisation_and_audits_each(tmp_path, client, world):
+    from kith.core.models import AuditEvent
+    from kith.people import services as people
+
+    import_file(tmp_path, [v1_service(1)], name="first.json")
+    org = {"id": "org-x", "name": "Org 1", "url": "https://elsewhere.example/"}
+    import_file(tmp_path, [v1_service(7, organization=org)], name="third.json")
+    pair = PossibleDuplicate.objects.get()
+    consent = people.record_consent(
+        user=world.link_worker, person=world.person, purpose="share-with-organisation", decision="agreed",
+        method="phone", wording="May we tell Org 1 you are coming?", organisation=pair.second,
+    )  # fmt: skip
+    sign_in(client, world.link_worker)
+    client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"})
+    consent.refresh_from_db()
+    assert consent.organisation == pair.first
+    event = AuditEvent.objects.get(what="consent", action="update")
+    assert event.person == world.person.uuid and event.username == world.link_worker.username

@@ -104,8 +104,10 @@ def test_the_digest_is_double_opt_in_weekly_and_one_click_to_stop(
     path = unsubscribe.split("127.0.0.1:8000")[-1]
     assert "Stop sending" in client.get(path).content.decode()  # a GET changes nothing
     assert DigestSubscription.objects.get().active
-    assert "Unsubscribed" in client.post(path).content.decode()  # one POST, no CSRF token: what mail clients send
-    assert not DigestSubscription.objects.get().active
+    done = client.post(path).content.decode()  # one POST, no CSRF token: what mail clients send
+    assert "Unsubscribed" in done and "deleted the address" in done
+    assert not DigestSubscription.objects.exists()  # the address is not kept
+    assert client.post(path).status_code == 404
     assert digest.send_digests(today=timezone.localdate() + dt.timedelta(days=8)) == 0
 
 
@@ -132,3 +134,11 @@ def test_a_one_off_event_leaves_the_directory_after_its_day(client, harpurhey):
     directory.services_changed(service_ids=[carols.id])
     assert ">Carols on the green<" not in client.get("/search/?q=carols&near=M9+4DH").content.decode()
     assert saturday > yesterday
+
+
+def test_addresses_never_confirmed_are_forgotten_after_a_week():
+    old = DigestSubscription.objects.create(email="old@example.org", ward_id=WARD)
+    DigestSubscription.objects.filter(pk=old.pk).update(asked_at=timezone.now() - dt.timedelta(days=8))
+    DigestSubscription.objects.create(email="new@example.org", ward_id=WARD)
+    digest.send_digests()
+    assert list(DigestSubscription.objects.values_list("email", flat=True)) == ["new@example.org"]
