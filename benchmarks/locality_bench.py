@@ -20,21 +20,13 @@ def busiest_ward() -> str:
 
 
 def measure() -> dict:
-    from django.contrib.auth import get_user_model
+    import people_bench
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     ward = busiest_ward()
-    worker = get_user_model().objects.get(username="bench-worker-0")
-    TOTPDevice.objects.get_or_create(user=worker, confirmed=True, defaults={"name": "bench app"})
-    device, _ = StaticDevice.objects.get_or_create(user=worker, name="bench")
-    device.token_set.create(token="localitycode")
-    staff = Client(HTTP_HOST="localhost")
-    staff.force_login(worker)
-    staff.post("/accounts/sign-in/two-factor/", {"token": "localitycode"})
+    staff = people_bench.signed_in_client("bench-worker-0")
     public = Client(HTTP_HOST="localhost")
     pages = [
         ("what's on in the busiest ward, 7 days", public, f"/whats-on/?area={ward}"),

@@ -65,13 +65,29 @@ def build_people(seed: int) -> None:
     print(f"people built in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def measure(seed: int) -> dict[str, list[float]]:
+def signed_in_client(username: str):
+    """A test client signed in as this bench user, second factor given (a one-time recovery code)."""
+    import secrets
+
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "bench app"})
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench")
+    code = secrets.token_hex(4)
+    device.token_set.create(token=code)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    client.post("/accounts/sign-in/two-factor/", {"token": code})
+    return client
+
+
+def measure(seed: int) -> dict[str, list[float]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from kith.matching.suggest import suggest
     from kith.people.models import Person
@@ -85,13 +101,7 @@ def measure(seed: int) -> dict[str, list[float]]:
         found.append(len(suggest(person)))
         suggestion_ms.append((time.perf_counter() - t0) * 1000)
 
-    worker = get_user_model().objects.get(username="bench-worker-0")
-    TOTPDevice.objects.get_or_create(user=worker, confirmed=True, defaults={"name": "bench app"})
-    device, _ = StaticDevice.objects.get_or_create(user=worker, name="bench")
-    device.token_set.create(token="benchcode")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(worker)
-    client.post("/accounts/sign-in/two-factor/", {"token": "benchcode"})
+    client = signed_in_client("bench-worker-0")
     caseload_ms, queries = [], []
     for _ in range(CASELOAD_RUNS):
         with CaptureQueriesContext(connection) as captured:

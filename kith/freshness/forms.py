@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from kith.core.forms import SessionTimesMixin, time_field
 from kith.directory.models import ListingCheck, ServiceStatus
 from kith.directory.schedules import DAY_CODES, DAY_NAMES
 from kith.freshness.models import Suggestion
@@ -50,7 +51,7 @@ class SuggestionForm(forms.Form):
         return data
 
 
-class ListingForm(forms.Form):
+class ListingForm(SessionTimesMixin, forms.Form):
     name = forms.CharField(label="Name", max_length=300, error_messages={"required": "Give the listing a name."})
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     url = forms.URLField(
@@ -66,29 +67,17 @@ class ListingForm(forms.Form):
         choices=list(zip(DAY_CODES, DAY_NAMES, strict=True)),
         widget=forms.CheckboxSelectMultiple,
     )
-    opens_at = forms.TimeField(
-        label="Starts",
-        required=False,
-        input_formats=["%H:%M", "%H:%M:%S"],
-        error_messages={"invalid": "Enter a time like 10:30."},
-    )
-    closes_at = forms.TimeField(
-        label="Ends",
-        required=False,
-        input_formats=["%H:%M", "%H:%M:%S"],
-        error_messages={"invalid": "Enter a time like 12:00."},
-    )
+    opens_at = time_field("Starts", required=False)
+    closes_at = time_field("Ends", required=False, example="12:00")
 
     def clean(self):
         data = super().clean()
         if data.get("days") and not data.get("opens_at"):
             self.add_error("opens_at", "Say what time it starts.")
-        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
-            self.add_error("closes_at", "The end must be after the start.")
         return data
 
 
-class EventForm(forms.Form):
+class EventForm(SessionTimesMixin, forms.Form):
     """A one-off event: a listing that happens on one day."""
 
     name = forms.CharField(label="Name of the event", max_length=300, error_messages={"required": "Name the event."})
@@ -97,15 +86,8 @@ class EventForm(forms.Form):
         label="Date", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"required": "Give the date.", "invalid": "Enter a date like 19/12/2026."},
     )  # fmt: skip
-    opens_at = forms.TimeField(
-        label="Starts", input_formats=["%H:%M"], error_messages={"invalid": "Enter a time like 10:30."}
-    )
-    closes_at = forms.TimeField(
-        label="Ends (optional)",
-        required=False,
-        input_formats=["%H:%M"],
-        error_messages={"invalid": "Enter a time like 12:00."},
-    )
+    opens_at = time_field("Starts")
+    closes_at = time_field("Ends (optional)", required=False, example="12:00")
     place = forms.ChoiceField(label="Where", error_messages={"invalid_choice": "Choose one of your places."})
 
     def __init__(self, *args, places=(), **kwargs):
@@ -118,8 +100,6 @@ class EventForm(forms.Form):
         data = super().clean()
         if data.get("day") and data["day"] < dt.date.today():
             self.add_error("day", "The date has passed.")
-        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
-            self.add_error("closes_at", "The end must be after the start.")
         return data
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from kith.core.forms import SessionTimesMixin, time_field
 from kith.directory.schedules import DAY_CODES, DAY_NAMES
 from kith.together.models import Path, PoolContact
 
@@ -41,27 +42,14 @@ class TaskForm(forms.Form):
     )  # fmt: skip
 
 
-class ListingForm(forms.Form):
+class ListingForm(SessionTimesMixin, forms.Form):
     name = forms.CharField(label="Name of the group", max_length=300)
     description = forms.CharField(label="What it is", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     byday = forms.ChoiceField(label="Day it meets", choices=DAYS)
-    opens_at = forms.TimeField(
-        label="Starts", input_formats=["%H:%M"], error_messages={"invalid": "Enter a time like 10:30."}
-    )
-    closes_at = forms.TimeField(
-        label="Ends (optional)",
-        required=False,
-        input_formats=["%H:%M"],
-        error_messages={"invalid": "Enter a time like 12:00."},
-    )
+    opens_at = time_field("Starts")
+    closes_at = time_field("Ends (optional)", required=False, example="12:00")
     venue = forms.CharField(label="Where it meets", max_length=300)
     postcode = forms.CharField(label="Postcode of the venue", max_length=10)
     cost = forms.DecimalField(
         label="Cost per session in pounds (0 if free)", required=False, min_value=0, max_digits=6, decimal_places=2
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
-            self.add_error("closes_at", "The end must be after the start.")
-        return data
