@@ -29,11 +29,16 @@ def qr_data_uri(device: TOTPDevice) -> str:
 
 
 def new_recovery_codes(user) -> list[str]:
+    """Ten new codes; every code made before stops working."""
+    StaticToken.objects.filter(device__user=user).delete()
     device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
-    device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
 
 
 def verify(user, token: str):

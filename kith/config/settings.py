@@ -150,8 +150,17 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("KITH_BEHIND_PROXY", False):
+KITH_BEHIND_PROXY = env_bool("KITH_BEHIND_PROXY", False)
+if KITH_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Which header names the client behind the proxy, and how many of our own proxies append to it.
+KITH_CLIENT_IP_HEADER = env_str("KITH_CLIENT_IP_HEADER", "")
+KITH_TRUSTED_PROXY_HOPS = env_int("KITH_TRUSTED_PROXY_HOPS", 1, minimum=1, maximum=10)
+if KITH_CLIENT_IP_HEADER and not KITH_BEHIND_PROXY:
+    # Without a proxy in front, anyone could write the header and pick their own address.
+    raise ImproperlyConfigured("KITH_CLIENT_IP_HEADER needs KITH_BEHIND_PROXY=1: only a proxy may set that header.")
+# Rate limits and the audit trail see the client's address, not the proxy's.
+RATELIMIT_IP_META_KEY = "kith.core.client.client_ip"
 
 # Long query strings are refused by the search form with words, not by a crash.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200

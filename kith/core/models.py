@@ -13,6 +13,10 @@ class AuditEvent(models.Model):
         EXPORT = "export", "export"
         ERASE = "erase", "erase"
         SHARE = "share", "share"
+        SIGN_IN = "sign-in", "signed in"
+        SIGN_IN_FAILED = "sign-in-failed", "sign-in refused"
+        REFUSED = "refused", "refused read"
+        SECURITY = "security", "sign-in settings changed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -21,7 +25,7 @@ class AuditEvent(models.Model):
     # Kept as text too, so the trail still says who after an account is deleted.
     username = models.CharField(max_length=150)
     role = models.CharField(max_length=20, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     what = models.CharField(max_length=60, help_text="e.g. person, wellbeing, consent, note")
     object_id = models.CharField(max_length=64, blank=True)
     person = models.UUIDField(null=True, blank=True, db_index=True, help_text="The person whose data it was")
@@ -29,7 +33,7 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["person", "-at"])]
+        indexes = [models.Index(fields=["person", "-at"]), models.Index(fields=["action", "username", "at"])]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what} {self.object_id}"

@@ -30,6 +30,12 @@ RULES = {
     "accounts:two_factor": ("get", "/accounts/sign-in/two-factor/", {"none": EVERYONE}),
     "accounts:two_factor_setup": ("get", "/accounts/sign-in/two-factor/setup/", {"none": EVERYONE}),
     "accounts:logout": ("post", "/accounts/sign-out/", {"none": EVERYONE}),
+    # Every signed-in account manages how it signs in; changes first ask for the password and a code.
+    "accounts:security": ("get", "/accounts/security/", {"none": STAFF}),
+    "accounts:confirm": ("get", "/accounts/security/confirm/", {"none": STAFF}),
+    "accounts:change_password": ("get", "/accounts/security/password/", {"none": STAFF}),
+    "accounts:replace_authenticator": ("get", "/accounts/security/authenticator/", {"none": STAFF}),
+    "accounts:recovery_codes": ("get", "/accounts/security/recovery-codes/", {"none": STAFF}),
     "people:home": ("get", "/workspace/", {"none": STAFF}),
     "people:caseload": ("get", "/people/", {"none": CARE}),
     "people:new": ("get", "/people/new/", {"none": CARE}),
