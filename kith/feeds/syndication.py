@@ -1,12 +1,11 @@
 """Directory listings in the formats other sites already read: iCalendar, RSS/Atom, GeoJSON, CSV."""
 
-import csv
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
+from kith.core.spreadsheet import csv_text
 from kith.directory.prefetch import related
 from kith.directory.presenters import address_text, cost_text, distance_text, when_text
 from kith.directory.schedules import parse_byday
@@ -98,11 +97,9 @@ CSV_COLUMNS = ["name", "organisation", "address", "distance", "when", "cost", "l
 
 
 def search_csv(hits, *, base_url: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for hit in hits:
-        writer.writerow(
+    return csv_text(
+        CSV_COLUMNS,
+        (
             [
                 hit.service.name,
                 hit.service.organisation.name,
@@ -113,5 +110,6 @@ def search_csv(hits, *, base_url: str) -> str:
                 hit.last_checked.date().isoformat() if hit.last_checked else "",
                 f"{base_url}/services/{hit.service.uuid}/",
             ]
-        )
-    return out.getvalue()
+            for hit in hits
+        ),
+    )

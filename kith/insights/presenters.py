@@ -1,12 +1,12 @@
 """Gap results as published: disclosure-controlled tables, map features, downloads and narrative."""
 
-import csv
 import io
 import json
 
 import numpy as np
 
 from kith.core import disclosure
+from kith.core.spreadsheet import csv_text, xlsx_sheet_rows
 from kith.insights.engine import Report, Row
 
 MEASURES = {
@@ -95,12 +95,7 @@ def feature_collection(rows: list[Row], geometries: dict[str, str], measure: str
 
 
 def to_csv(rows: list[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row.published())
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ([row.published()[c] for c in CSV_COLUMNS] for row in rows))
 
 
 def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str]) -> bytes:
@@ -109,13 +104,8 @@ def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str]) -> bytes:
     book = Workbook()
     data = book.active
     data.title = sheet[:31]
-    data.append(CSV_COLUMNS)
-    for row in rows:
-        published = row.published()
-        data.append([published[c] for c in CSV_COLUMNS])
-    about = book.create_sheet("About")
-    for line in notes:
-        about.append([line])
+    xlsx_sheet_rows(data, [CSV_COLUMNS, *([row.published()[c] for c in CSV_COLUMNS] for row in rows)])
+    xlsx_sheet_rows(book.create_sheet("About"), ([line] for line in notes))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
