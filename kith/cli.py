@@ -326,13 +326,16 @@ def import_(kind, location, name, quiet) -> None:
     run = run_source(source, progress)
     progress.close()
     _report_run(run)
-    if run.status == "failed":
+    if run.status in ("failed", "skipped"):
         raise SystemExit(1)
 
 
 def _report_run(run) -> None:
     if run.status == "failed":
         click.echo(f"{run.source.name}: failed, nothing changed. {run.error}", err=True)
+        return
+    if run.status == "skipped":
+        click.echo(f"{run.source.name}: not started. {run.error}", err=True)
         return
     c = run.counts
     click.echo(
@@ -359,9 +362,10 @@ def harvest(quiet) -> None:
 
     from django.utils import timezone
 
-    from kith.feeds.importers.run import run_source
-    from kith.feeds.models import Source
+    from kith.feeds.importers.run import expire_overdue_runs, reason_for, run_source
+    from kith.feeds.models import ImportRun, Source
 
+    expire_overdue_runs()
     # A source that failed last time is tried again on the next harvest, whatever its schedule.
     due = [
         s
@@ -373,18 +377,24 @@ def harvest(quiet) -> None:
     if not due:
         click.echo("No source is due.")
         return
-    failed, totals = 0, {}
+    failed, skipped, totals = 0, 0, {}
     for source in due:
         progress = StageProgress(enabled=not quiet)
-        run = run_source(source, progress)
+        try:
+            run = run_source(source, progress)
+        except Exception as error:  # run_source records its own failures; this is the last guard
+            run = ImportRun(source=source, status="failed", error=reason_for(error))
         progress.close()
         _report_run(run)
         failed += run.status == "failed"
+        skipped += run.status == "skipped"
         for key, value in run.counts.items():
             totals[key] = totals.get(key, 0) + value
+    done = len(due) - failed - skipped
     click.echo(
-        f"Harvested {len(due)} source{'s' if len(due) != 1 else ''}: {len(due) - failed} done, {failed} failed; "
-        f"{totals.get('created', 0):,} new, {totals.get('updated', 0):,} changed, "
+        f"Harvested {len(due)} source{'s' if len(due) != 1 else ''}: {done} done, {failed} failed"
+        + (f", {skipped} already running" if skipped else "")
+        + f"; {totals.get('created', 0):,} new, {totals.get('updated', 0):,} changed, "
         f"{totals.get('inactivated', 0):,} made inactive, {totals.get('quarantined', 0):,} not imported."
     )
     if failed:

@@ -197,6 +197,11 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Enquiries to the locality's link workers are answered within this many working days.
 KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, maximum=20)
+# Imports: where file sources may live, which internal hosts feeds may come from, and time limits.
+KITH_IMPORT_DIR = Path(env_str("KITH_IMPORT_DIR", str(VAR_DIR / "imports")))
+KITH_IMPORT_ALLOWED_HOSTS = env_list("KITH_IMPORT_ALLOWED_HOSTS")
+KITH_FETCH_DEADLINE_SECONDS = env_int("KITH_FETCH_DEADLINE_SECONDS", 120, minimum=5, maximum=3600)
+KITH_IMPORT_DEADLINE_MINUTES = env_int("KITH_IMPORT_DEADLINE_MINUTES", 60, minimum=1, maximum=24 * 60)
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")
 

@@ -1,12 +1,31 @@
+from django import forms
 from django.contrib import admin
 
+from kith.feeds.locations import check_location
 from kith.feeds.models import ImportRun, NewsItem, OrganisationLink, PossibleDuplicate, Problem, Source
+
+
+class SourceForm(forms.ModelForm):
+    user = None  # set per request by SourceAdmin.get_form
+
+    class Meta:
+        model = Source
+        fields = ["name", "kind", "location", "every_hours"]
+
+    def clean_location(self):
+        return check_location(self.cleaned_data["location"], user=self.user)
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
     list_display = ["name", "kind", "location", "every_hours", "last_run_at", "last_status"]
     list_filter = ["kind", "last_status"]
+    readonly_fields = ["last_run_at", "last_status", "locked_until"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type("SourceFormFor", (form,), {"user": request.user})
 
 
 class ProblemInline(admin.TabularInline):
@@ -19,9 +38,9 @@ class ProblemInline(admin.TabularInline):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["source", "started_at", "finished_at", "status", "counts"]
+    list_display = ["source", "started_at", "finished_at", "shown_status", "counts"]
     list_filter = ["status", "source"]
-    readonly_fields = ["source", "started_at", "finished_at", "status", "error", "counts"]
+    readonly_fields = ["source", "started_at", "finished_at", "deadline_at", "shown_status", "shown_error", "counts"]
     inlines = [ProblemInline]
 
 

@@ -15,10 +15,17 @@ class Source(models.Model):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    location = models.CharField(max_length=1000, help_text="URL or file path")
+    location = models.CharField(
+        max_length=1000,
+        help_text="An http(s) address; or, set by an administrator, a file in the import folder, or "
+        "packaged:<path> for a data file Kith ships",
+    )
     every_hours = models.PositiveIntegerField(default=24, help_text="How often `kith harvest` runs it")
     last_run_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=20, blank=True)
+    # Held while a run of this source is going, so two harvests never run it at once; it expires, so a
+    # run that was killed does not block the next one for ever.
+    locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "location"], name="one_source_per_location")]
@@ -39,12 +46,31 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=20, default="running", help_text="running, done, failed")
     error = models.TextField(blank=True)
     counts = models.JSONField(default=dict, blank=True)
+    # A run still "running" after this was stopped part-way (killed, or the machine restarted).
+    deadline_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.shown_status}"
+
+    OVERDUE = (
+        "It did not finish by its deadline, so it was probably stopped part-way. Nothing it had not finished was kept."
+    )
+
+    @property
+    def shown_status(self) -> str:
+        """The status as people should read it: a run past its deadline has failed, whatever the row says."""
+        from django.utils import timezone
+
+        if self.status == "running" and self.deadline_at and self.deadline_at < timezone.now():
+            return "failed"
+        return self.status
+
+    @property
+    def shown_error(self) -> str:
+        return self.OVERDUE if self.shown_status != self.status else self.error
 
 
 class Problem(models.Model):

@@ -29,10 +29,12 @@ class Feed(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def feed_server():
+def feed_server(settings):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # Loopback is internal, so the importer refuses it unless the allow-list names this server.
+    settings.KITH_IMPORT_ALLOWED_HOSTS = [f"127.0.0.1:{server.server_port}"]
     yield server, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     Feed.pages, Feed.delay = {}, 0.0

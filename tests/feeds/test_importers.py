@@ -190,7 +190,7 @@ def test_an_oruk_api_is_followed_to_the_last_page(feed_server):
     assert run.status == "done" and run.counts["created"] == 4
 
 
-def test_an_unreachable_or_hanging_or_huge_feed_is_reported(feed_server, monkeypatch):
+def test_an_unreachable_or_hanging_or_huge_feed_is_reported(feed_server, monkeypatch, settings):
     _, base = feed_server
     monkeypatch.setattr(fetch, "TIMEOUT_S", 0.5)
     monkeypatch.setattr(fetch, "BACKOFF_S", 0.0)
@@ -204,6 +204,7 @@ def test_an_unreachable_or_hanging_or_huge_feed_is_reported(feed_server, monkeyp
     Feed.pages = {"/huge": b"[" + b" " * 5000 + b"]"}
     huge = run_source(Source.objects.create(kind="oruk", location=f"{base}/huge", name="Huge"))
     assert (huge.status == "failed" and "larger than" in huge.error) or "more than" in huge.error
+    settings.KITH_IMPORT_ALLOWED_HOSTS = ["127.0.0.1:9"]
     closed = run_source(Source.objects.create(kind="oruk", location="http://127.0.0.1:9/", name="Closed"))
     assert closed.status == "failed" and "could not be reached" in closed.error
 

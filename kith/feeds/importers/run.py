@@ -1,9 +1,13 @@
 """Run one source: fetch, parse, write. Every failure is reported on the run, never a crash."""
 
+import datetime as dt
 import json
+import logging
 from pathlib import Path
 from urllib.parse import urljoin
 
+from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kith.feeds.fetch import FetchError, read
@@ -12,6 +16,7 @@ from kith.feeds.importers.writer import run_import
 from kith.feeds.models import ImportRun, Source
 
 MAX_PAGES = 2000
+logger = logging.getLogger(__name__)
 
 
 def _json(raw: bytes, location: str):
@@ -77,12 +82,61 @@ PARSERS = {
 INCREMENTAL = {Source.Kind.OPENACTIVE}
 
 
+def reason_for(error: BaseException) -> str:
+    """Why a run failed, in words for the import report, whatever went wrong."""
+    if isinstance(error, FetchError):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "The feed is nested too deeply to read (more than about a thousand levels of brackets or tags)."
+    if isinstance(error, MemoryError):
+        return "The feed is too large to read into memory."
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text[:500]}" if text else type(error).__name__
+
+
+def expire_overdue_runs() -> int:
+    """Runs still marked running after their deadline were stopped part-way: record them as failed."""
+    now = timezone.now()
+    overdue = ImportRun.objects.filter(status="running", deadline_at__lt=now)
+    sources = list(overdue.values_list("source_id", flat=True))
+    count = overdue.update(status="failed", error=ImportRun.OVERDUE, finished_at=F("deadline_at"))
+    Source.objects.filter(pk__in=sources).exclude(last_status="done", last_run_at__gt=now).update(last_status="failed")
+    return count
+
+
+def _take_lock(source: Source, until) -> bool:
+    """Hold the source until `until`, unless another run holds it; the lock lapses if its run dies."""
+    now = timezone.now()
+    free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    return Source.objects.filter(free, pk=source.pk).update(locked_until=until) == 1
+
+
 def run_source(source: Source, progress=None) -> ImportRun:
+    """One run of one source: whatever goes wrong is recorded on the run with a reason, never raised."""
+    expire_overdue_runs()
+    deadline = timezone.now() + dt.timedelta(minutes=settings.KITH_IMPORT_DEADLINE_MINUTES)
+    if not _take_lock(source, deadline):
+        source.refresh_from_db(fields=["locked_until"])
+        held = timezone.localtime(source.locked_until)
+        # Not saved: nothing ran, and the run that holds the source will report for itself.
+        return ImportRun(
+            source=source,
+            status="skipped",
+            error=f"Another import of this source is still running (it may run until {held:%H:%M on %-d %B}); "
+            "this one did not start.",
+        )
+    run = ImportRun.objects.create(source=source, deadline_at=deadline)
     try:
-        records = PARSERS[source.kind](source, progress)
-    except FetchError as error:
-        run = ImportRun.objects.create(source=source, status="failed", error=str(error), finished_at=timezone.now())
-        source.last_run_at, source.last_status = run.finished_at, "failed"
-        source.save(update_fields=["last_run_at", "last_status"])
-        return run
-    return run_import(source, records, complete=source.kind not in INCREMENTAL, progress=progress)
+        try:
+            records = PARSERS[source.kind](source, progress)
+        except Exception as error:
+            run.status, run.error, run.finished_at = "failed", reason_for(error), timezone.now()
+            # The reason goes on the run; the traceback only to a debug log, never to the person importing.
+            logger.debug("Reading %s failed", source, exc_info=not isinstance(error, FetchError))
+            run.save(update_fields=["status", "error", "finished_at"])
+            source.last_run_at, source.last_status = run.finished_at, "failed"
+            source.save(update_fields=["last_run_at", "last_status"])
+            return run
+        return run_import(source, records, complete=source.kind not in INCREMENTAL, progress=progress, run=run)
+    finally:
+        Source.objects.filter(pk=source.pk).update(locked_until=None)

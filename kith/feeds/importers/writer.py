@@ -479,10 +479,15 @@ class Writer:
 
 
 def run_import(
-    source: Source, records, *, complete: bool = True, progress: Callable[[str, int, int], None] | None = None
+    source: Source,
+    records,
+    *,
+    complete: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Import an iterable of ServiceRecord (or Quarantine instances for records that failed to parse)."""
-    run = ImportRun.objects.create(source=source)
+    run = run or ImportRun.objects.create(source=source)
     try:
         with transaction.atomic():
             writer = Writer(source, run)
@@ -507,8 +512,11 @@ def run_import(
             run.counts = writer.counts
             run.status = "done"
     except Exception as error:  # the batch rolled back: keep the run and say why
-        logger.exception("Import of %s failed", source)
-        run.status, run.error = "failed", f"{type(error).__name__}: {error}"
+        from kith.feeds.importers.run import reason_for
+
+        run.status, run.error = "failed", reason_for(error)
+        logger.warning("Import of %s failed: %s", source, run.error)
+        logger.debug("Import of %s failed", source, exc_info=True)
         source.last_status = "failed"
     else:
         source.last_status = "done"
