@@ -232,6 +232,8 @@ class Note(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     text = models.TextField()
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking, as for the person: an edit names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]

@@ -266,15 +266,27 @@ def add_note(*, user, person: Person, text: str) -> Note:
     return note
 
 
+STALE_NOTE = (
+    "Someone else saved this note after you opened it, so your changes were not saved. Their version is shown "
+    "below; your text is still in the box. Copy what you need into it, then save again."
+)
+
+
 @transaction.atomic
-def edit_note(*, user, note: Note, text: str) -> Note:
-    """Change a note, keeping what it said before."""
+def edit_note(*, user, note: Note, text: str, version: int) -> Note:
+    """Change a note, keeping what it said before, if nobody has saved it since `version`."""
     if not text.strip():
         raise RecordError("The note is empty.")
-    NoteRevision.objects.create(note=note, text=note.text, replaced_by=user)
-    note.text, note.edited_at = text.strip(), timezone.now()
-    note.save(update_fields=["text", "edited_at"])
+    # Read the text being replaced inside the write, so the revision keeps exactly what was there.
+    current = Note.objects.select_for_update().filter(pk=note.pk).values_list("text", "version").first()
+    if current is None or current[1] != version:
+        raise StaleRecord(STALE_NOTE)
+    NoteRevision.objects.create(note=note, text=current[0], replaced_by=user)
+    Note.objects.filter(pk=note.pk, version=version).update(
+        text=text.strip(), edited_at=timezone.now(), version=F("version") + 1
+    )
     audit.record(user=user, action="update", what="note", object_id=note.pk, person=note.person.uuid)
+    note.refresh_from_db()
     return note
 
 

@@ -318,11 +318,35 @@ def note_edit(request, uuid, note_id):
     person = access.access_person(request.user, uuid, purpose="edit note")
     note = get_object_or_404(person.notes, pk=note_id)
     form = NoteForm(request.POST or None, initial={"text": note.text})
-    if request.method == "POST" and form.is_valid():
-        people.edit_note(user=request.user, note=note, text=form.cleaned_data["text"])
-        return _back(person, "#notes")
+    version = VersionForm(request.POST or None, initial={"version": note.version})
+    if request.method == "POST" and form.is_valid() and version.is_valid():
+        try:
+            people.edit_note(
+                user=request.user, note=note, text=form.cleaned_data["text"], version=version.cleaned_data["version"]
+            )
+        except people.StaleRecord as error:
+            form.add_error(None, str(error))
+            # The next save is against the version now shown; the person's own text stays in the box.
+            note.refresh_from_db()
+            version = VersionForm(initial={"version": note.version})
+            return render(
+                request,
+                "people/note_form.html",
+                {"form": form, "person": person, "note": note, "version": version, "theirs": note.text},
+                status=409,
+            )
+        except people.RecordError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, "Note saved.")
+            return _back(person, "#notes")
     status = 400 if request.method == "POST" else 200
-    return render(request, "people/note_form.html", {"form": form, "person": person, "note": note}, status=status)
+    return render(
+        request,
+        "people/note_form.html",
+        {"form": form, "person": person, "note": note, "version": version},
+        status=status,
+    )
 
 
 @staff_required(*CARE)

@@ -203,7 +203,7 @@ def test_wants_barriers_strengths_and_wellbeing(world):
 
 def test_note_edits_keep_the_earlier_text(world):
     note = people.add_note(user=world.link_worker, person=world.person, text="Met at the library.")
-    people.edit_note(user=world.lead, note=note, text="Met at Harpurhey library.")
+    people.edit_note(user=world.lead, note=note, text="Met at Harpurhey library.", version=note.version)
     assert note.text == "Met at Harpurhey library." and note.edited_at
     assert list(note.revisions.values_list("text", flat=True)) == ["Met at the library."]
 

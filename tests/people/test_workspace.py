@@ -311,6 +311,37 @@ def test_production_hashes_passwords_with_argon2():
 
 def test_note_history_is_shown_on_the_record(world, worker):
     note = people.add_note(user=world.link_worker, person=world.person, text="First words.")
-    people.edit_note(user=world.link_worker, note=note, text="Second words.")
+    people.edit_note(user=world.link_worker, note=note, text="Second words.", version=note.version)
     html = worker.get(f"/people/{world.person.uuid}/").content.decode()
     assert "Second words." in html and "Earlier versions" in html and "First words." in html
+
+
+def test_two_people_saving_one_note_lose_nothing(world, client):
+    from django.test import Client
+
+    note = people.add_note(user=world.link_worker, person=world.person, text="Original.")
+    first, second = client, Client()
+    sign_in(first, world.link_worker)
+    sign_in(second, world.lead)
+    url = f"/people/{world.person.uuid}/notes/{note.pk}/"
+    for reader in (first, second):  # both open the note before either saves
+        assert 'name="version" value="1"' in reader.get(url).content.decode()
+    assert first.post(url, {"text": "First person's words.", "version": 1}).status_code == 302
+    clash = second.post(url, {"text": "Second person's words.", "version": 1})
+    page = clash.content.decode()
+    assert clash.status_code == 409 and "your changes were not saved" in page
+    assert "Second person&#x27;s words." in page and "First person&#x27;s words." in page  # theirs and yours
+    assert 'name="version" value="2"' in page
+    note.refresh_from_db()
+    assert note.text == "First person's words." and list(note.revisions.values_list("text", flat=True)) == ["Original."]
+    assert second.post(url, {"text": "Both people's words.", "version": 2}).status_code == 302
+    note.refresh_from_db()
+    assert note.text == "Both people's words."
+    assert sorted(note.revisions.values_list("text", flat=True)) == ["First person's words.", "Original."]
+
+
+def test_a_stale_note_edit_through_the_service_is_refused(world):
+    note = people.add_note(user=world.link_worker, person=world.person, text="One.")
+    people.edit_note(user=world.link_worker, note=note, text="Two.", version=1)
+    with pytest.raises(people.StaleRecord):
+        people.edit_note(user=world.lead, note=note, text="Three.", version=1)
