@@ -1,4 +1,4 @@
-"""Form pieces several capabilities share: a session's start and end times, checked with words."""
+"""Form pieces several capabilities share: paragraphs of text, and a session's start and end times."""
 
 from django import forms
 
@@ -22,3 +22,14 @@ class SessionTimesMixin:
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", "The end must be after the start.")
         return data
+
+
+class ParagraphsField(forms.CharField):
+    """Text in a box of several lines. Browsers send line ends as CRLF; they are kept as LF, so a form
+    saved unchanged saves the text unchanged."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from kith.core.forms import ParagraphsField
 from kith.directory.models import TaxonomyTerm
 from kith.enquiries.models import Enquiry
 from kith.geo.choices import ward_choices
@@ -20,7 +21,7 @@ class EnquiryForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose one of the listed kinds of activity."},
     )
-    need = forms.CharField(
+    need = ParagraphsField(
         label="What are they looking for?",
         help_text=(
             "Describe the need, not the person: for example 'wants to walk, anxious in big groups, no car'. "
@@ -62,7 +63,7 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether you found something suitable."},
     )
-    note = forms.CharField(
+    note = ParagraphsField(
         label="Your note to the professional",
         required=False,
         max_length=3000,

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from kith.core.forms import SessionTimesMixin, time_field
+from kith.core.forms import ParagraphsField, SessionTimesMixin, time_field
 from kith.directory.models import ListingCheck, ServiceStatus
 from kith.directory.schedules import DAY_CODES, DAY_NAMES
 from kith.freshness.models import Suggestion
@@ -27,7 +27,7 @@ class SuggestionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what has happened.", "invalid_choice": "Choose what has happened."},
     )
-    details = forms.CharField(
+    details = ParagraphsField(
         label="Tell us more",
         help_text="For example: it now meets on Thursdays; the phone number has changed.",
         required=False,
@@ -53,7 +53,7 @@ class SuggestionForm(forms.Form):
 
 class ListingForm(SessionTimesMixin, forms.Form):
     name = forms.CharField(label="Name", max_length=300, error_messages={"required": "Give the listing a name."})
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description = ParagraphsField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     url = forms.URLField(
         label="Website", required=False, max_length=500, error_messages={"invalid": "Enter a web address."}
     )
@@ -81,7 +81,7 @@ class EventForm(SessionTimesMixin, forms.Form):
     """A one-off event: a listing that happens on one day."""
 
     name = forms.CharField(label="Name of the event", max_length=300, error_messages={"required": "Name the event."})
-    description = forms.CharField(label="What it is", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = ParagraphsField(label="What it is", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     day = forms.DateField(
         label="Date", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"required": "Give the date.", "invalid": "Enter a date like 19/12/2026."},

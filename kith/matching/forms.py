@@ -1,14 +1,13 @@
 from django import forms
 
+from kith.core.forms import ParagraphsField
 from kith.matching.models import ConnectionStatus
 
 
 class ConnectionForm(forms.Form):
     status = forms.ChoiceField(label="Stage", choices=ConnectionStatus.choices)
     reason = forms.CharField(label="Why it stopped or did not suit", required=False, max_length=300)
-    persons_words = forms.CharField(
-        label="How it went, in their words", required=False, widget=forms.Textarea, max_length=2000
-    )
+    persons_words = ParagraphsField(label="How it went, in their words", required=False, max_length=2000)
     follow_up_on = forms.DateField(
         label="Follow up on",
         required=False,
@@ -29,7 +28,7 @@ class ReferralForm(forms.Form):
     )
     postcode = forms.CharField(label="Postcode", max_length=10)
     phone = forms.CharField(label="Phone", max_length=30, required=False)
-    reason = forms.CharField(label="What you are asking for", widget=forms.Textarea, max_length=2000)
+    reason = ParagraphsField(label="What you are asking for", max_length=2000)
     agreed = forms.BooleanField(
         label="The person agreed to this referral",
         required=True,

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from kith.core.forms import ParagraphsField
 from kith.people.models import (
     BarrierKind,
     Consent,
@@ -53,15 +54,13 @@ class PersonForm(forms.Form):
         label="When they can go", required=False, choices=TIMES, widget=forms.CheckboxSelectMultiple
     )
     referral_source = forms.ChoiceField(label="Referred by", choices=ReferralSource.choices)
-    referral_reason = forms.CharField(
-        label="Reason for referral (the referrer sees this)", required=False, widget=forms.Textarea, max_length=2000
+    referral_reason = ParagraphsField(
+        label="Reason for referral (the referrer sees this)", required=False, max_length=2000
     )
     snomed_code = forms.ChoiceField(
         label="Clinical code (SNOMED CT)", required=False, choices=[("", "None"), *SnomedCode.choices]
     )
-    what_matters = forms.CharField(
-        label="What matters to them, in their words", required=False, widget=forms.Textarea, max_length=5000
-    )
+    what_matters = ParagraphsField(label="What matters to them, in their words", required=False, max_length=5000)
 
     def clean_date_of_birth(self):
         value = _not_future(self.cleaned_data.get("date_of_birth"))
@@ -143,12 +142,12 @@ class ConsentForm(forms.Form):
         help_text="The organisation's directory id; needed when sharing",
     )
     method = forms.ChoiceField(label="How it was recorded", choices=Consent.Method.choices)
-    wording = forms.CharField(label="The words shown or read to them", widget=forms.Textarea, max_length=2000)
+    wording = ParagraphsField(label="The words shown or read to them", max_length=2000)
     scope = forms.CharField(label="Scope (optional)", required=False, max_length=300)
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Note", widget=forms.Textarea, max_length=10_000)
+    text = ParagraphsField(label="Note", max_length=10_000)
 
 
 class VersionForm(forms.Form):

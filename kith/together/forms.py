@@ -1,6 +1,6 @@
 from django import forms
 
-from kith.core.forms import SessionTimesMixin, time_field
+from kith.core.forms import ParagraphsField, SessionTimesMixin, time_field
 from kith.directory.schedules import DAY_CODES, DAY_NAMES
 from kith.together.models import Path, PoolContact
 
@@ -44,7 +44,7 @@ class TaskForm(forms.Form):
 
 class ListingForm(SessionTimesMixin, forms.Form):
     name = forms.CharField(label="Name of the group", max_length=300)
-    description = forms.CharField(label="What it is", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    description = ParagraphsField(label="What it is", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     byday = forms.ChoiceField(label="Day it meets", choices=DAYS)
     opens_at = time_field("Starts")
     closes_at = time_field("Ends (optional)", required=False, example="12:00")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_available_times'),
+        ("people", "0002_available_times"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='note',
-            name='version',
+            model_name="note",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]
