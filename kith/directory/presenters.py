@@ -9,6 +9,7 @@ from django.utils.timesince import timesince
 from kith.directory import schedules as schedule_text
 from kith.directory.models import ListingCheck, Location, Schedule, Service
 from kith.directory.prefetch import related
+from kith.directory.public import public_place
 
 
 def distance_text(metres: float | None) -> str:
@@ -60,19 +61,16 @@ def checked_text(
 
 
 def address_text(location: Location | None) -> str:
-    if location is None:
-        return ""
-    addresses = list(related(location, "addresses"))
-    if not addresses:
-        return location.name
-    a = addresses[0]
-    parts = [
-        location.name if location.name and location.name != a.address_1 else "",
-        a.address_1,
-        a.city,
-        a.postal_code,
-    ]
-    return ", ".join(p for p in parts if p)
+    """The place on one line, as far as it may be published (see kith.directory.public)."""
+    place = public_place(location)
+    return place.text if place else ""
+
+
+def public_distance_text(metres: float | None, location: Location | None) -> str:
+    """A distance to a withheld address is given to the kilometre, so searches cannot pinpoint it."""
+    if metres is not None and location is not None and location.is_sensitive:
+        return f"about {max(1, round(metres / 1000))} km"
+    return distance_text(metres)
 
 
 @dataclass
@@ -98,11 +96,13 @@ def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
     when = when_text(service, location)
     cost = cost_text(service)
     checked = checked_text(hit.last_checked, now=now)
+    place = public_place(location)
+    distance = public_distance_text(hit.distance_m, location)
     reasons = [
         r
         for r in [
             cost if cost == "Free" else "",
-            distance_text(hit.distance_m),
+            distance,
             when[0] if when else "",
             checked.replace("Checked ", "checked "),
         ]
@@ -116,12 +116,12 @@ def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
         name=service.name,
         organisation=service.organisation.name,
         description=description,
-        where=address_text(location),
-        distance=distance_text(hit.distance_m),
+        where=place.text if place else "",
+        distance=distance,
         when=when,
         cost=cost,
         checked=checked,
         reasons=reasons,
-        lon=location.longitude if location else None,
-        lat=location.latitude if location else None,
+        lon=place.longitude if place else None,
+        lat=place.latitude if place else None,
     )

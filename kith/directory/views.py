@@ -20,6 +20,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.directory.presenters import checked_text, cost_text, result_row, when_text
+from kith.directory.public import public_places
 from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
 from kith.geo.lookup import PlaceNotFound, find_place
 from kith.geo.models import Area, AreaLevel
@@ -179,7 +180,7 @@ def service_detail(request, uuid):
         places.append(
             {
                 "location": location,
-                "addresses": list(location.addresses.all()),
+                "public": public_places(location),
                 "accessibility": list(location.accessibility.all()),
                 "when": when_text(service, location),
             }
@@ -210,13 +211,13 @@ def service_detail(request, uuid):
             "map_data": {
                 "markers": [
                     {
-                        "name": p["location"].name or service.name,
-                        "lon": p["location"].longitude,
-                        "lat": p["location"].latitude,
+                        "name": p["public"][0].name or service.name,
+                        "lon": p["public"][0].longitude,
+                        "lat": p["public"][0].latitude,
                         "url": "",
                     }
                     for p in places
-                    if p["location"].latitude
+                    if p["public"][0].latitude is not None
                 ],
                 "centre": None,
                 "radius_m": None,

@@ -26,8 +26,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.directory.prefetch import prefetch, related
-
-MASKED_DECIMALS = 2  # about a kilometre
+from kith.directory.public import WITHHELD, public_place
 
 
 def _clean(record: dict) -> dict:
@@ -125,7 +124,7 @@ def address(a: Address, *, masked: bool) -> dict:
             {
                 "id": str(a.uuid),
                 "location_id": str(a.location.uuid),
-                "address_1": "Address withheld",
+                "address_1": WITHHELD,
                 "city": a.city or "Withheld",
                 "state_province": a.state_province or "Greater Manchester",
                 "postal_code": (a.postal_code or "").split(" ")[0] or "Withheld",
@@ -151,10 +150,8 @@ def address(a: Address, *, masked: bool) -> dict:
 
 
 def location(loc: Location) -> dict:
-    masked = loc.is_sensitive
-    lat, lon = loc.latitude, loc.longitude
-    if masked and lat is not None and lon is not None:
-        lat, lon = round(lat, MASKED_DECIMALS), round(lon, MASKED_DECIMALS)
+    place = public_place(loc)
+    masked, lat, lon = place.masked, place.latitude, place.longitude
     return _clean(
         {
             "id": str(loc.uuid),
@@ -162,7 +159,7 @@ def location(loc: Location) -> dict:
             "url": loc.url,
             "name": loc.name,
             "description": loc.description,
-            "transportation": None if masked else loc.transportation,
+            "transportation": place.transportation or None,
             "latitude": lat,
             "longitude": lon,
             "external_identifier": loc.external_identifier,

@@ -7,7 +7,8 @@ from icalendar import Calendar, Event, vRecur
 
 from kith.core.spreadsheet import csv_text
 from kith.directory.prefetch import related
-from kith.directory.presenters import address_text, cost_text, distance_text, when_text
+from kith.directory.presenters import address_text, cost_text, public_distance_text, when_text
+from kith.directory.public import public_place
 from kith.directory.schedules import parse_byday
 
 LONDON = ZoneInfo("Europe/London")
@@ -70,11 +71,10 @@ def geojson(hits, *, base_url: str) -> dict:
     features = []
     for hit in hits:
         location = hit.location
-        if location is None or location.latitude is None:
+        place = public_place(location)
+        if place is None or place.latitude is None:
             continue
-        lat, lon = location.latitude, location.longitude
-        if location.is_sensitive:
-            lat, lon = round(lat, 2), round(lon, 2)
+        lat, lon = place.latitude, place.longitude
         features.append(
             {
                 "type": "Feature",
@@ -103,8 +103,8 @@ def search_csv(hits, *, base_url: str) -> str:
             [
                 hit.service.name,
                 hit.service.organisation.name,
-                "" if hit.location is not None and hit.location.is_sensitive else address_text(hit.location),
-                distance_text(hit.distance_m),
+                address_text(hit.location),
+                public_distance_text(hit.distance_m, hit.location),
                 "; ".join(when_text(hit.service, hit.location)),
                 cost_text(hit.service),
                 hit.last_checked.date().isoformat() if hit.last_checked else "",

@@ -10,7 +10,8 @@ from kith.accounts.decorators import staff_required
 from kith.accounts.models import Profession, Role, Team
 from kith.accounts.roles import profile_of
 from kith.directory.models import Service
-from kith.directory.presenters import address_text, cost_text, when_text
+from kith.directory.presenters import cost_text, when_text
+from kith.directory.public import public_place
 from kith.matching import access as matching_access
 from kith.matching import services as matching
 from kith.matching.forms import ConnectionForm, ReferralForm
@@ -76,13 +77,14 @@ def shared_list(request, token):
         service = item.service
         placements = list(service.service_at_locations.all())
         location = placements[0].location if placements else None
+        place = public_place(location)
         items.append(
             {
                 "service": service,
-                "where": address_text(location),
+                "where": place.text if place else "",
                 "when": when_text(service, location),
                 "cost": cost_text(service),
-                "transport": location.transportation if location else "",
+                "transport": place.transportation if place else "",
                 "phones": list(service.phones.all()),
             }
         )

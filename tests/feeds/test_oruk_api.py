@@ -164,7 +164,7 @@ def test_a_sensitive_location_is_masked(client, rich_service):
     Location.objects.filter(service_at_locations__service=rich_service).update(is_sensitive=True)
     location = client.get(f"/api/oruk/services/{rich_service.uuid}").json()["service_at_locations"][0]["location"]
     address = location["addresses"][0]
-    assert address["address_1"] == "Address withheld" and " " not in address["postal_code"]
+    assert address["address_1"].startswith("Address withheld") and " " not in address["postal_code"]
     assert location["latitude"] == round(location["latitude"], 2)
     assert errors(client.get(f"/api/oruk/services/{rich_service.uuid}").json(), "service") == []
 

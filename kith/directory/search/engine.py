@@ -169,11 +169,13 @@ def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
         .in_bulk(service_ids)
     )
     locations = (
-        Location.objects.only("id", "name", "latitude", "longitude")
+        Location.objects.only("id", "name", "latitude", "longitude", "is_sensitive", "transportation")
         .prefetch_related(
             prefetch(
                 "addresses",
-                Address.objects.only("id", "location_id", "address_1", "city", "postal_code").order_by("id"),
+                Address.objects.only("id", "location_id", "address_1", "address_2", "city", "postal_code").order_by(
+                    "id"
+                ),
             ),
             prefetch("schedules", Schedule.objects.only(*SCHEDULE_FIELDS, "location_id")),
         )
