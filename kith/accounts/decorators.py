@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from kith.accounts.roles import role_of
+from kith.core import audit
 
 
 def _gate(request, view, args, kwargs, roles):
@@ -21,6 +22,7 @@ def _gate(request, view, args, kwargs, roles):
     if not user.is_verified():
         return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
     if roles is not None and role_of(user) not in roles:
+        audit.record(user=user, action="refused", what="page", object_id=request.path[:64])
         raise Http404("No such page")
     response = view(request, *args, **kwargs)
     add_never_cache_headers(response)

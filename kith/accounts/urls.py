@@ -13,4 +13,5 @@ urlpatterns = [
     path("security/password/", views.change_password, name="change_password"),
     path("security/authenticator/", views.replace_authenticator, name="replace_authenticator"),
     path("security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("audit/", views.audit_trail, name="audit"),
 ]

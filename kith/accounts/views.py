@@ -1,10 +1,13 @@
 """Sign in with a password and a second factor; set up an authenticator; change how you sign in; sign out."""
 
 import time
+from urllib.parse import urlencode
 
 import django_otp
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, password_validation
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kith.accounts import limits, services, twofactor
-from kith.accounts.decorators import signed_in_required
+from kith.accounts.decorators import signed_in_required, staff_required
 from kith.accounts.middleware import SIGNED_IN_AT
+from kith.accounts.models import Role
+from kith.core import auditing
+from kith.core.models import AuditEvent
 
 # Changing a factor or the password needs the password and a current code given this recently.
 FRESH_SECONDS = 5 * 60
@@ -261,3 +267,31 @@ def change_password(request):
 def sign_out(request):
     logout(request)
     return redirect("accounts:login")
+
+
+@staff_required(Role.ADMINISTRATOR)
+def audit_trail(request):
+    """Who did what: sign-ins, refused reads, changes to sign-in, reads and exports of records."""
+    events = AuditEvent.objects.order_by("-at", "-id")
+    action = request.GET.get("action", "")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    username = request.GET.get("username", "").strip()[:150]
+    if username:
+        events = events.filter(username=username)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    params = urlencode({k: v for k, v in {"action": action, "username": username}.items() if v})
+    return render(
+        request,
+        "accounts/audit.html",
+        {
+            "page": page,
+            "flags": auditing.refused_bursts(),
+            "actions": AuditEvent.Action.choices,
+            "action": action,
+            "username": username,
+            "params": f"{params}&" if params else "",
+            "threshold": settings.KITH_AUDIT_REFUSED_ALERT,
+            "minutes": settings.KITH_AUDIT_REFUSED_MINUTES,
+        },
+    )

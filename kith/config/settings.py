@@ -197,6 +197,9 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Enquiries to the locality's link workers are answered within this many working days.
 KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, maximum=20)
+# An account refused this many reads within this many minutes is flagged on the audit page.
+KITH_AUDIT_REFUSED_ALERT = env_int("KITH_AUDIT_REFUSED_ALERT", 20, minimum=2, maximum=10_000)
+KITH_AUDIT_REFUSED_MINUTES = env_int("KITH_AUDIT_REFUSED_MINUTES", 10, minimum=1, maximum=24 * 60)
 # Imports: where file sources may live, which internal hosts feeds may come from, and time limits.
 KITH_IMPORT_DIR = Path(env_str("KITH_IMPORT_DIR", str(VAR_DIR / "imports")))
 KITH_IMPORT_ALLOWED_HOSTS = env_list("KITH_IMPORT_ALLOWED_HOSTS")

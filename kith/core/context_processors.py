@@ -8,7 +8,9 @@ ENQUIRY_ROLES = {"professional", "link-worker", "lead", "administrator"}
 
 def site(request):
     user = getattr(request, "user", None)
+    role = role_of(user) if user is not None and user.is_authenticated else None
     return {
         "site_name": settings.KITH_SITE_NAME,
-        "uses_enquiries": bool(user and user.is_authenticated and role_of(user) in ENQUIRY_ROLES),
+        "uses_enquiries": role in ENQUIRY_ROLES,
+        "is_administrator": role == "administrator",
     }

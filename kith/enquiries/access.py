@@ -3,11 +3,11 @@
 import uuid as uuid_module
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
 from kith.enquiries.models import Enquiry
+from kith.people.access import refuse
 
 ANSWERERS = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 
@@ -42,9 +42,9 @@ def access_enquiry(user, enquiry_uuid, *, to_answer: bool = False) -> Enquiry:
     try:
         key = uuid_module.UUID(str(enquiry_uuid))
     except ValueError:
-        raise Http404("No such enquiry") from None
+        refuse(user, "enquiry", enquiry_uuid)
     scope = answerable_by(user) if to_answer else visible_to(user)
     enquiry = scope.select_related("ward", "category", "asked_by", "answered_by").filter(uuid=key).first()
     if enquiry is None:
-        raise Http404("No such enquiry")
+        refuse(user, "enquiry", enquiry_uuid)
     return enquiry

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from kith.core import disclosure
+from kith.core import audit, disclosure
 from kith.directory.search.engine import area_category_counts
 from kith.geo.models import Area, AreaLevel
 from kith.insights import charts, engine, presenters
@@ -156,16 +156,16 @@ def funding_case(request, code, category):
     fmt = request.GET.get("format")
     notes = _method_notes(report, category)
     if fmt == "csv":
-        return _download(presenters.to_csv([la_row, *wards]), "text/csv; charset=utf-8", la, category, "csv")
+        return _download(request, presenters.to_csv([la_row, *wards]), "text/csv; charset=utf-8", la, category, "csv")
     if fmt == "xlsx":
         content = presenters.to_xlsx([la_row, *wards], sheet=f"{la.name} {category}", notes=notes)
         return _download(
-            content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", la, category, "xlsx"
+            request, content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", la, category, "xlsx"
         )
     if fmt == "geojson":
         geometries = dict(Area.objects.filter(code__in=[w.area_code for w in wards]).values_list("code", "geometry"))
         collection = presenters.feature_collection(wards, geometries, "shortfall")
-        return _download(json.dumps(collection), "application/geo+json", la, category, "geojson")
+        return _download(request, json.dumps(collection), "application/geo+json", la, category, "geojson")
     if fmt is not None:
         raise Http404("No such format")
     la_totals = {c: engine.area_row(report, la.code, c) for c in report.results}
@@ -215,7 +215,11 @@ def _plain(people: float) -> float:
     return 0.0 if shown == disclosure.SUPPRESSED else float(shown)
 
 
-def _download(content, content_type, la, category, extension):
+def _download(request, content, content_type, la, category, extension):
+    if request.user.is_authenticated:  # staff downloads are in the audit trail; the public's are open data
+        audit.record(
+            user=request.user, action="export", what="gap download", object_id=f"{la.code}/{category}.{extension}"
+        )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="kith-gaps-{la.code}-{category}.{extension}"'
     return response

@@ -8,7 +8,7 @@ from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
 from kith.core import audit
 from kith.matching.models import Connection, ShareableList
-from kith.people.access import sharing_agreed_with
+from kith.people.access import refuse, sharing_agreed_with
 
 
 def access_shared_list(token: str) -> ShareableList:
@@ -52,5 +52,5 @@ def access_connection(user, person, connection_id: int) -> Connection:
     """A connection of a person the user has already been allowed to open."""
     connection = person.connections.select_related("service").filter(pk=connection_id).first()
     if connection is None:
-        raise Http404("No such connection")
+        refuse(user, "connection", connection_id)
     return connection

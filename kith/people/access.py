@@ -4,6 +4,7 @@
 """
 
 from dataclasses import dataclass
+from typing import NoReturn
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -29,20 +30,29 @@ def caseload_of(user) -> QuerySet[Person]:
     return people.none()
 
 
-def _parse(person_uuid) -> UUID:
+def refuse(user, what: str, asked_for, *, purpose: str = "") -> NoReturn:
+    """Audit a refused read, then answer exactly as for a record that does not exist."""
+    audit.record(user=user, action="refused", what=what, object_id=str(asked_for)[:64], purpose=purpose)
+    raise Http404("No such person" if what == "person" else "No such page")
+
+
+def _parse(user, person_uuid, what: str = "person") -> UUID:
     try:
         return person_uuid if isinstance(person_uuid, UUID) else UUID(str(person_uuid))
     except ValueError:
-        raise Http404("No such person") from None
+        refuse(user, what, person_uuid)
 
 
 def access_person(user, person_uuid, *, purpose: str = "view record") -> Person:
-    """The person's record, if this user may see it; audited as a read."""
+    """The person's record, if this user may see it; audited as a read, or as a refusal."""
     person = (
-        caseload_of(user).select_related("team", "lsoa", "ward", "link_worker").filter(uuid=_parse(person_uuid)).first()
+        caseload_of(user)
+        .select_related("team", "lsoa", "ward", "link_worker")
+        .filter(uuid=_parse(user, person_uuid))
+        .first()
     )
     if person is None:
-        raise Http404("No such person")
+        refuse(user, "person", person_uuid, purpose=purpose)
     audit.record(user=user, action="read", what="person", object_id=person.pk, person=person.uuid, purpose=purpose)
     return person
 
@@ -86,9 +96,9 @@ def referrals_of(user) -> QuerySet[Person]:
 
 
 def access_referral(user, person_uuid) -> ReferralSummary:
-    person = referrals_of(user).filter(uuid=_parse(person_uuid)).first()
+    person = referrals_of(user).filter(uuid=_parse(user, person_uuid, "referral")).first()
     if person is None:
-        raise Http404("No such referral")
+        refuse(user, "referral", person_uuid)
     audit.record(user=user, action="read", what="referral", object_id=person.pk, person=person.uuid)
     return ReferralSummary(
         uuid=person.uuid,
@@ -164,11 +174,11 @@ def access_audit_trail(user, person_uuid) -> tuple[Person | None, list]:
     from kith.core.models import AuditEvent
 
     if role_of(user) != Role.ADMINISTRATOR:
-        raise Http404("No such page")
-    uuid = _parse(person_uuid)
+        refuse(user, "audit trail", person_uuid)
+    uuid = _parse(user, person_uuid, "audit trail")
     events = list(AuditEvent.objects.filter(person=uuid).order_by("-at", "-id")[:1000])
     if not events:
-        raise Http404("No such person")
+        refuse(user, "audit trail", person_uuid)
     audit.record(user=user, action="read", what="audit trail", object_id=str(uuid), person=uuid)
     return Person.objects.filter(uuid=uuid).first(), events
 
@@ -254,9 +264,9 @@ def access_pool(user, person_ids, *, purpose: str) -> list[Person]:
 
 def access_pool_member(user, person_uuid, *, purpose: str) -> Person:
     """One person this user may contact about a group: on their team's caseload and agreed to be contacted."""
-    person = caseload_of(user).filter(_agreed_to_group_contact(), uuid=_parse(person_uuid)).distinct().first()
+    person = caseload_of(user).filter(_agreed_to_group_contact(), uuid=_parse(user, person_uuid)).distinct().first()
     if person is None:
-        raise Http404("No such person")
+        refuse(user, "person", person_uuid, purpose=purpose)
     audit.record(user=user, action="read", what="person", object_id=person.pk, person=person.uuid, purpose=purpose)
     return person
 

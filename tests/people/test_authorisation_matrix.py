@@ -36,6 +36,7 @@ RULES = {
     "accounts:change_password": ("get", "/accounts/security/password/", {"none": STAFF}),
     "accounts:replace_authenticator": ("get", "/accounts/security/authenticator/", {"none": STAFF}),
     "accounts:recovery_codes": ("get", "/accounts/security/recovery-codes/", {"none": STAFF}),
+    "accounts:audit": ("get", "/accounts/audit/", {"none": {"administrator"}}),
     "people:home": ("get", "/workspace/", {"none": STAFF}),
     "people:caseload": ("get", "/people/", {"none": CARE}),
     "people:new": ("get", "/people/new/", {"none": CARE}),
