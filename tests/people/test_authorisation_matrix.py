@@ -304,3 +304,31 @@ def test_an_organisation_sees_connections_only_with_the_persons_agreement(client
     people.withdraw_consent(user=world.link_worker, consent=consent)
     assert "Alex" not in client.get("/organisation/connections/").content.decode()
     assert Consent.objects.filter(person=world.person, withdrawn_at__isnull=False).exists()
+
+
+# Pages anyone may open that still show something of one person: the list a link worker shared with them.
+PUBLIC_BUT_PERSONAL = {"matching:shared_list"}
+
+
+@pytest.mark.parametrize("persona", ["administrator", "link_worker", "professional", "organisation_editor"])
+def test_every_page_that_may_show_a_person_is_never_stored(client, persona):
+    """Staff pages and personal links answer `Cache-Control: no-store`, so no browser or proxy keeps them."""
+    world = build_world()
+    objects = _objects(world)
+    sign_in(client, getattr(world, persona))
+    checked, failures = 0, []
+    for name, (method, template, allowed_by_relation) in RULES.items():
+        if method != "get" or name == "accounts:logout":
+            continue
+        for relation, allowed in allowed_by_relation.items():
+            if persona not in allowed or (allowed == EVERYONE and name not in PUBLIC_BUT_PERSONAL):
+                continue
+            path = template.format(**objects[relation])
+            response = client.get(path)
+            if response.status_code != 200:
+                continue
+            checked += 1
+            if "no-store" not in response.get("Cache-Control", ""):
+                failures.append(f"{path} ({name}): Cache-Control {response.get('Cache-Control')!r}")
+    assert failures == []
+    assert checked >= 3
