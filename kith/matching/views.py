@@ -63,6 +63,20 @@ def connection_update(request, uuid, connection_id):
     return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
 
 
+@require_POST
+@staff_required(*CARE)
+def revoke_list(request, uuid, list_id):
+    """Stop a shared list's link working at once (a link sent to the wrong person, or no longer wanted)."""
+    person = access.access_person(request.user, uuid, purpose="revoke shared list")
+    shared = person.shared_lists.filter(pk=list_id, revoked_at__isnull=True).first()
+    if shared is None:
+        messages.error(request, "That list's link has already stopped working.")
+    else:
+        matching.revoke_list(user=request.user, shared=shared)
+        messages.success(request, "The list's link no longer works. Anyone who opens it is told it has ended.")
+    return redirect(reverse("people:person", args=[person.uuid]) + "#lists")
+
+
 def shared_list(request, token):
     """Public: anyone with the link. It shows the chosen activities and nothing about the person."""
     shared = matching_access.access_shared_list(token)

@@ -169,6 +169,18 @@ def access_caseload(user, *, purpose: str = "caseload"):
     return people, wellbeing_rows, connection_rows
 
 
+def access_closed(user) -> list[Person]:
+    """Closed records this user's team may still open (not yet anonymised), newest first; audited."""
+    people = list(
+        caseload_of(user)
+        .filter(closed_at__isnull=False)
+        .only("id", "uuid", "given_name", "family_name", "preferred_name", "closed_at")
+        .order_by("-closed_at")[:500]
+    )
+    audit_caseload_read(user, people, purpose="closed records")
+    return people
+
+
 def access_audit_trail(user, person_uuid) -> tuple[Person | None, list]:
     """An administrator reads who did what to a person's record, including after erasure."""
     from kith.core.models import AuditEvent

@@ -290,14 +290,42 @@ def edit_note(*, user, note: Note, text: str, version: int) -> Note:
     return note
 
 
+CLOSE_REASONS = [
+    ("goals-met", "What mattered to them is in place"),
+    ("no-longer-wanted", "They no longer want support"),
+    ("no-contact", "We could not reach them"),
+    ("moved-away", "They moved away"),
+    ("died", "They died"),
+    ("other", "Another reason"),
+]
+
+
 @transaction.atomic
-def close_person(*, user, person: Person, version: int) -> Person:
+def close_person(*, user, person: Person, version: int, reason: str = "other") -> Person:
+    """Close a record: it leaves the caseload, and `kith retention` anonymises it after the retention period."""
+    if reason not in dict(CLOSE_REASONS):
+        raise RecordError("Choose why the record is being closed.")
     changed = Person.objects.filter(pk=person.pk, version=version, closed_at__isnull=True).update(
         closed_at=timezone.now(), version=F("version") + 1
     )
     if not changed:
         raise StaleRecord("The record changed or was closed after you opened it; open it again.")
-    audit.record(user=user, action="update", what="person", object_id=person.pk, person=person.uuid, closed=True)
+    audit.record(
+        user=user, action="update", what="person", object_id=person.pk, person=person.uuid, closed=True, reason=reason
+    )
+    person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def reopen_person(*, user, person: Person, version: int) -> Person:
+    """Bring a closed record back onto the caseload (before it is anonymised)."""
+    changed = Person.objects.filter(
+        pk=person.pk, version=version, closed_at__isnull=False, anonymised_at__isnull=True
+    ).update(closed_at=None, version=F("version") + 1)
+    if not changed:
+        raise StaleRecord("The record changed after you opened it; open it again.")
+    audit.record(user=user, action="update", what="person", object_id=person.pk, person=person.uuid, reopened=True)
     person.refresh_from_db()
     return person
 

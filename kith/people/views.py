@@ -1,5 +1,6 @@
 """The link worker's workspace: caseload, a person's record, and the parts of it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -378,3 +379,56 @@ def erase(request, uuid):
 def audit_trail(request, uuid):
     person, events = access.access_audit_trail(request.user, uuid)
     return render(request, "people/audit.html", {"person": person, "events": events, "uuid": uuid})
+
+
+@staff_required(*CARE)
+def person_close(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="close record")
+    if person.closed_at:
+        return _back(person)
+    version = VersionForm(request.POST or None, initial={"version": person.version})
+    error = ""
+    if request.method == "POST" and version.is_valid():
+        try:
+            people.close_person(
+                user=request.user,
+                person=person,
+                version=version.cleaned_data["version"],
+                reason=request.POST.get("reason", ""),
+            )
+        except people.RecordError as failure:
+            error = str(failure)
+        else:
+            messages.success(
+                request,
+                f"Record closed. It is kept for {settings.KITH_RETENTION_YEARS} years, then anonymised; "
+                "until then you can reopen it here.",
+            )
+            return _back(person)
+    return render(
+        request,
+        "people/close.html",
+        {"person": person, "version": version, "reasons": people.CLOSE_REASONS, "error": error,
+         "years": settings.KITH_RETENTION_YEARS},
+        status=400 if request.method == "POST" else 200,
+    )  # fmt: skip
+
+
+@require_POST
+@staff_required(*CARE)
+def person_reopen(request, uuid):
+    person = access.access_person(request.user, uuid, purpose="reopen record")
+    version = VersionForm(request.POST)
+    try:
+        if not version.is_valid():
+            raise people.StaleRecord("Open the record again, then reopen it.")
+        people.reopen_person(user=request.user, person=person, version=version.cleaned_data["version"])
+    except people.RecordError as error:
+        return _refuse(request, person, str(error), "")
+    messages.success(request, "Record reopened: it is back on the caseload.")
+    return _back(person)
+
+
+@staff_required(*CARE)
+def closed_records(request):
+    return render(request, "people/closed.html", {"people": access.access_closed(request.user)})

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kith.core.models import AuditEvent
-from kith.directory.models import TaxonomyTerm
+from kith.directory.models import Service, TaxonomyTerm
 from kith.matching import services as matching
 from kith.matching.models import Connection, ShareableList
 from kith.matching.suggest import suggest
@@ -345,3 +345,61 @@ def test_a_stale_note_edit_through_the_service_is_refused(world):
     people.edit_note(user=world.link_worker, note=note, text="Two.", version=1)
     with pytest.raises(people.StaleRecord):
         people.edit_note(user=world.lead, note=note, text="Three.", version=1)
+
+
+def test_a_link_worker_stops_a_shared_list_working(world, worker):
+    service = Service.objects.filter(is_demo=True).first()
+    shared = matching.share_list(user=world.link_worker, person=world.person, services=[service])
+    assert worker.get(f"/lists/{shared.token}/").status_code == 200
+    page = worker.get(f"/people/{world.person.uuid}/").content.decode()
+    assert f"/people/{world.person.uuid}/lists/{shared.pk}/revoke/" in page
+    response = worker.post(f"/people/{world.person.uuid}/lists/{shared.pk}/revoke/")
+    assert response.status_code == 302 and response["Location"].endswith("#lists")
+    assert worker.get(f"/lists/{shared.token}/").status_code == 404
+    assert AuditEvent.objects.filter(what="shared list", detail__revoked=True).count() == 1
+    again = worker.post(f"/people/{world.person.uuid}/lists/{shared.pk}/revoke/", follow=True)
+    assert "already stopped working" in again.content.decode()
+
+
+def test_another_team_cannot_stop_a_list(world, client):
+    service = Service.objects.filter(is_demo=True).first()
+    shared = matching.share_list(user=world.link_worker, person=world.person, services=[service])
+    sign_in(client, world.other_link_worker)
+    assert client.post(f"/people/{world.person.uuid}/lists/{shared.pk}/revoke/").status_code == 404
+    shared.refresh_from_db()
+    assert shared.revoked_at is None
+
+
+def test_closing_and_reopening_a_record_through_its_page(world, worker):
+    url = f"/people/{world.person.uuid}/"
+    assert "Close the record" in worker.get(url).content.decode()
+    form = worker.get(f"{url}close/")
+    assert form.status_code == 200 and "Why is it being closed?" in form.content.decode()
+    refused = worker.post(f"{url}close/", {"version": world.person.version})
+    assert refused.status_code == 400 and "Choose why" in refused.content.decode()
+    done = worker.post(f"{url}close/", {"version": world.person.version, "reason": "goals-met"})
+    assert done.status_code == 302
+    world.person.refresh_from_db()
+    assert world.person.closed_at is not None
+    assert "Alex" not in worker.get("/people/").content.decode()
+    assert "Alex" in worker.get("/people/closed/").content.decode()
+    assert AuditEvent.objects.filter(person=world.person.uuid, detail__reason="goals-met").exists()
+    assert worker.post(f"{url}reopen/", {"version": world.person.version}).status_code == 302
+    world.person.refresh_from_db()
+    assert world.person.closed_at is None
+    assert "Alex" in worker.get("/people/").content.decode()
+
+
+def test_retention_anonymises_a_record_closed_through_its_page_once_it_is_old_enough(world, worker):
+    from click.testing import CliRunner
+
+    from kith.cli import main
+
+    worker.post(f"/people/{world.person.uuid}/close/", {"version": world.person.version, "reason": "moved-away"})
+    result = CliRunner().invoke(main, ["retention"])
+    assert "0 records" in result.output  # closed today: kept
+    Person.objects.filter(pk=world.person.pk).update(closed_at=timezone.now() - dt.timedelta(days=365 * 8 + 3))
+    result = CliRunner().invoke(main, ["retention"])
+    assert result.exit_code == 0 and "1 record closed over 8 years ago were anonymised" in result.output
+    world.person.refresh_from_db()
+    assert world.person.anonymised_at is not None and world.person.family_name == "(erased)"
