@@ -119,8 +119,12 @@ def search_page(request):
     if result is not None and result.total == 0 and result.query.page == 1 and not request.user.is_authenticated:
         # What the public looked for and did not find is demand; the map outline is the area it was in.
         from kith.enquiries.services import log_unmet_search
+        from kith.enquiries.unmet import counts_as_demand
 
-        log_unmet_search(words=result.query.words, category=result.query.category, area=context["outline_area"])
+        area = context["outline_area"]
+        words, category = result.query.words, result.query.category
+        if counts_as_demand(request, words=words, category=category, area_code=getattr(area, "code", "")):
+            log_unmet_search(words=words, category=category, area=area)
     return render(request, "directory/search.html", context, status=status)
 
 

@@ -39,3 +39,11 @@ def ward_demand(ward_code: str, *, days: int = 365) -> list[dict]:
         }
         for code, row in sorted(rows.items(), key=lambda item: -(item[1]["asked"] + item[1]["searches"]))
     ]
+
+
+def unmet_search_dates(ward_code: str, *, days: int = 400) -> list:
+    """The day of each public search in the ward that found nothing, for a trend of its own."""
+    since = timezone.localdate() - dt.timedelta(days=days)
+    return list(
+        UnmetSearch.objects.filter(area_id=ward_code, searched_on__gte=since).values_list("searched_on", flat=True)
+    )

@@ -120,7 +120,9 @@ def ward_profile(request, code):
 
 
 def _trend(ward_code: str) -> list[dict]:
-    """Wants recorded per quarter in the ward over the last year, under disclosure control."""
+    """Per quarter over the last year in the ward: wants recorded, and public searches that found nothing,
+    as two separate series (a search is not a person), each under disclosure control."""
+    from kith.enquiries.insight import unmet_search_dates
     from kith.people.access import want_dates_for_insight
 
     today = timezone.localdate()
@@ -130,17 +132,20 @@ def _trend(ward_code: str) -> list[dict]:
         year = today.year + (month - 1) // 12
         month = (month - 1) % 12 + 1
         quarters.append((year, month))
-    counts = {q: 0 for q in quarters}
-    for created in want_dates_for_insight(ward_code):
-        key = (created.year, (created.month - 1) // 3 * 3 + 1)
-        if key in counts:
-            counts[key] += 1
+    wants = {q: 0 for q in quarters}
+    searches = {q: 0 for q in quarters}
+    for dates, counts in ((want_dates_for_insight(ward_code), wants), (unmet_search_dates(ward_code), searches)):
+        for day in dates:
+            key = (day.year, (day.month - 1) // 3 * 3 + 1)
+            if key in counts:
+                counts[key] += 1
     return [
         {
             "label": f"{['Jan', 'Apr', 'Jul', 'Oct'][(m - 1) // 3]}–{['Mar', 'Jun', 'Sep', 'Dec'][(m - 1) // 3]} {y}",
-            "wants": disclosure.count(n),
+            "wants": disclosure.count(wants[(y, m)]),
+            "searches": disclosure.count(searches[(y, m)]),
         }
-        for (y, m), n in counts.items()
+        for (y, m) in quarters
     ]
 
 

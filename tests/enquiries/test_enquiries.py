@@ -174,14 +174,15 @@ def test_the_queue_does_not_grow_queries_with_enquiries(client, world):
 
 def test_an_anonymous_search_that_found_nothing_is_kept_without_who(client, world):
     add(listing("Harpurhey Health Walk", at=point_north(M9_4DH, 200)))
-    client.get("/search/?q=underwater+basket+weaving&near=M9+4DH")
-    client.get("/search/?q=walking&near=M9+4DH")  # found something: not kept
+    browser = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+    client.get("/search/?q=underwater+basket+weaving&near=M9+4DH", **browser)
+    client.get("/search/?q=walking&near=M9+4DH", **browser)  # found something: not kept
     (unmet,) = UnmetSearch.objects.all()
     assert unmet.words == "underwater basket weaving" and unmet.area_id == WARD
     assert unmet.searched_on == timezone.localdate()
     assert {f.name for f in UnmetSearch._meta.get_fields()} == {"id", "searched_on", "words", "category", "area"}
     sign_in(client, world.link_worker)
-    client.get("/search/?q=underwater+basket+weaving&near=M9+4DH")  # staff searches are not the public's demand
+    client.get("/search/?q=underwater+basket+weaving&near=M9+4DH", **browser)  # staff searches: not demand
     assert UnmetSearch.objects.count() == 1
 
 
@@ -225,3 +226,44 @@ def test_the_demo_has_enquiries_at_every_stage_and_unmet_searches():
     assert stages == {"idea", "gathering", "first-meeting", "running", "handed-over"}
     assert GroupOpportunity.objects.filter(listing__isnull=False).count() == 2
     assert "nothing to do" in CliRunner().invoke(main, ["demo-locality"]).output
+
+
+@pytest.mark.parametrize(
+    ("agent", "counted"),
+    [
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/140.0 Safari/537.36", True),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148 Safari/604.1", True),
+        ("", False),
+        ("   ", False),
+        ("Googlebot/2.1 (+http://www.google.com/bot.html)", False),
+        ("python-requests/2.32", False),
+        ("curl/8.5.0", False),
+        ("Mozilla/5.0 HeadlessChrome/140.0", False),
+    ],
+)
+def test_searches_by_robots_are_not_demand(client, world, agent, counted):
+    client.get("/search/?q=underwater+basket+weaving&near=M9+4DH", HTTP_USER_AGENT=agent)
+    assert UnmetSearch.objects.count() == int(counted)
+
+
+def test_identical_repeats_count_once_and_one_address_is_limited(client, world):
+    browser = {"HTTP_USER_AGENT": "Mozilla/5.0 Firefox/140.0"}
+    for _ in range(5):
+        client.get("/search/?q=underwater+basket+weaving&near=M9+4DH", **browser)
+    client.get("/search/?q=Underwater++Basket+weaving&near=M9+4DH", **browser)  # the same words, typed again
+    assert UnmetSearch.objects.count() == 1
+    for n in range(30):
+        client.get(f"/search/?q=zzyzx+{n}&near=M9+4DH", **browser)
+    assert UnmetSearch.objects.count() == 10  # 10 an hour from one address
+    other = {**browser, "REMOTE_ADDR": "198.51.100.9"}
+    client.get("/search/?q=zzyzx+elsewhere&near=M9+4DH", **other)
+    assert UnmetSearch.objects.count() == 11
+
+
+def test_the_ward_trend_shows_searches_as_their_own_series(client, world):
+    ward = Area.objects.get(code=WARD)
+    for n in range(12):
+        enquiries.log_unmet_search(words=f"canoeing {n}", category="active", area=ward)
+    page = client.get(f"/insight/wards/{WARD}/").content.decode()
+    trend = page[page.index("Public searches that found nothing") :]
+    assert '<td class="nhsuk-table__cell--numeric">10</td></tr>' in trend  # 12, rounded to the nearest 5

@@ -85,7 +85,7 @@ def test_ward_profile(client):
     response = client.get("/insight/wards/E05011366/")
     html = response.content.decode()
     assert response.status_code == 200 and "Harpurhey: what exists, what people want, and the gaps" in html
-    assert "Wants recorded over the last year" in html and "Deprivation" in html
+    assert "Wants and searches that found nothing, over the last year" in html and "Deprivation" in html
     assert client.get("/insight/wards/E08000003/").status_code == 404
 
 
