@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "kith.core"
     label = "core"
     verbose_name = "Kith core"
+
+    def ready(self):
+        from kith.core import converters
+
+        converters.register()

@@ -28,3 +28,33 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class RequestLineLimitMiddleware:
+    """Addresses longer than Kith reads get a page that says so, not a server's bare 414.
+
+    `kith serve` lifts gunicorn's own limit (which cannot exceed 8,190 bytes) so that this one applies.
+    """
+
+    LIMIT = 16 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.META.get("PATH_INFO", "")
+        query = request.META.get("QUERY_STRING", "")
+        if len(path) + len(query) + 1 > self.LIMIT:
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "core/error.html",
+                {
+                    "title": "That address is too long",
+                    "message": f"Kith reads addresses of up to {self.LIMIT // 1024} kB. Shorten the search or "
+                    "the link, then try again.",
+                },
+                status=414,
+            )
+        return self.get_response(request)

@@ -26,5 +26,5 @@ urlpatterns = [
     path("imports/", staff_views.imports, name="imports"),
     path("imports/problems/", staff_views.problems, name="problems"),
     path("imports/duplicates/", staff_views.duplicates, name="duplicates"),
-    path("imports/duplicates/<int:pair_id>/", staff_views.decide, name="decide"),
+    path("imports/duplicates/<id:pair_id>/", staff_views.decide, name="decide"),
 ]

@@ -1,5 +1,7 @@
 """Suggestions, connections, shared lists, referrals, and what organisations see."""
 
+import uuid as uuid_module
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,11 +25,22 @@ CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 REFERRAL_SOURCE = {Profession.GP: "gp", Profession.PHYSIO: "physio", Profession.SOCIAL_WORKER: "social-worker"}
 
 
+def _uuids(values) -> list[uuid_module.UUID]:
+    """The values that are ids; anything else a form was made to send is ignored."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid_module.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
 @staff_required(*CARE)
 def suggestions(request, uuid):
     person = access.access_person(request.user, uuid, purpose="suggestions")
     if request.method == "POST":
-        chosen = list(Service.objects.filter(uuid__in=request.POST.getlist("service")[:50]))
+        chosen = list(Service.objects.filter(uuid__in=_uuids(request.POST.getlist("service")[:50])))
         if not chosen:
             messages.error(request, "Choose at least one suggestion first.")
             return redirect("matching:suggestions", person.uuid)
