@@ -3,11 +3,10 @@
 from django.db import transaction
 
 from kith.accounts.models import StaffProfile
-from kith.core import audit
 from kith.directory import services as directory
 from kith.directory.models import Contact, Location, Phone, Service
 from kith.feeds.models import OrganisationLink, PossibleDuplicate
-from kith.people.models import Consent
+from kith.people import services as people
 
 
 class DecisionError(ValueError):
@@ -28,14 +27,9 @@ def decide_duplicate(pair: PossibleDuplicate, decision: str, *, user=None) -> No
     keep, fold = pair.first, pair.second
     moved = list(Service.objects.filter(organisation=fold).values_list("id", flat=True))
     Service.objects.filter(id__in=moved).update(organisation=keep)
-    # Consents to share with the folded organisation now name the kept one: a change to people's
-    # records, so each is audited.
-    for consent in Consent.objects.filter(organisation=fold).select_related("person"):
-        audit.record(
-            user=user, action="update", what="consent", object_id=consent.pk, person=consent.person.uuid,
-            change=f"organisation {fold.pk} folded into {keep.pk}",
-        )  # fmt: skip
-    for model in (Location, Contact, Phone, OrganisationLink, StaffProfile, Consent):
+    # Consents to share with the folded organisation now name the kept one, audited one by one.
+    people.move_organisation_consents(user=user, from_organisation=fold, to_organisation=keep)
+    for model in (Location, Contact, Phone, OrganisationLink, StaffProfile):
         model.objects.filter(organisation=fold).update(organisation=keep)
     if fold.source and fold.source_id:  # the next harvest of that source finds the kept organisation
         OrganisationLink.objects.get_or_create(

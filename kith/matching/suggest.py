@@ -13,7 +13,7 @@ from kith.directory.search.index import get_index
 from kith.directory.search.ranking import best_per_group
 from kith.geo.distance import bounding_box, haversine_m
 from kith.matching.scoring import Needs, reach_m, score_many
-from kith.people.models import Person, WantStatus
+from kith.people.access import matching_needs
 
 LANGUAGE_NAMES = {
     "ur": "Urdu",
@@ -38,23 +38,18 @@ class Suggestion:
     reasons: list[str]
 
 
-def needs_of(person: Person) -> Needs:
+def needs_of(person) -> Needs:
     """What the person wants (by top-level want, highest priority) and what gets in their way."""
-    wants: dict[str, int] = {}
-    for want in person.wants.filter(status=WantStatus.OPEN).select_related("term__parent__parent__parent"):
-        term = want.term
-        while term.parent_id is not None:
-            term = term.parent
-        wants[term.code] = min(want.priority, wants.get(term.code, 3))
+    found = matching_needs(person)
     return Needs(
-        wants=wants,
-        barriers=frozenset(person.barriers.values_list("kind", flat=True)),
-        languages=frozenset(c.strip().lower() for c in person.languages.split(",") if c.strip()),
-        parts_of_day=frozenset(p.strip() for p in person.available_times.split(",") if p.strip()),
+        wants=found.wants,
+        barriers=found.barriers,
+        languages=found.languages,
+        parts_of_day=found.parts_of_day,
     )
 
 
-def suggest(person: Person, *, limit: int = 20, now: dt.datetime | None = None) -> list[Suggestion]:
+def suggest(person, *, limit: int = 20, now: dt.datetime | None = None) -> list[Suggestion]:
     """The best-fitting listings within reach of where the person lives, best first."""
     if person.lsoa_id is None or not person.postcode:
         return []

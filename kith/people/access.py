@@ -331,3 +331,31 @@ def outcomes_by_ward(*, now=None) -> dict[str, dict]:
             entry = result.setdefault(wards[person], {"connected": 0, "sustained": 0, "changes": []})
             entry["changes"].append(metric - first[person][1])
     return result
+
+
+@dataclass(frozen=True)
+class MatchingNeeds:
+    """What matching reads of a person it has already been allowed to open: plain values, nothing more."""
+
+    wants: dict  # top-level want code → highest priority (1 high … 3 low)
+    barriers: frozenset
+    languages: frozenset
+    parts_of_day: frozenset
+
+
+def matching_needs(person: Person) -> MatchingNeeds:
+    """For a person returned by access_person: their open wants, barriers, languages and free times."""
+    from kith.people.models import WantStatus
+
+    wants: dict[str, int] = {}
+    for want in person.wants.filter(status=WantStatus.OPEN).select_related("term__parent__parent__parent"):
+        term = want.term
+        while term.parent_id is not None:
+            term = term.parent
+        wants[term.code] = min(want.priority, wants.get(term.code, 3))
+    return MatchingNeeds(
+        wants=wants,
+        barriers=frozenset(person.barriers.values_list("kind", flat=True)),
+        languages=frozenset(c.strip().lower() for c in person.languages.split(",") if c.strip()),
+        parts_of_day=frozenset(p.strip() for p in person.available_times.split(",") if p.strip()),
+    )

@@ -454,3 +454,18 @@ def apply_retention(*, years: int, now=None, dry_run: bool = False) -> int:
                 reason=f"retention: closed over {years} years",
             )
     return len(due)
+
+
+@transaction.atomic
+def move_organisation_consents(*, user, from_organisation, to_organisation) -> list[int]:
+    """Consents to share with one organisation now name another (the two were found to be one); each
+    is a change to someone's record, so each is audited. Returns the consents moved."""
+    moved = []
+    for consent in Consent.objects.filter(organisation=from_organisation).select_related("person"):
+        audit.record(
+            user=user, action="update", what="consent", object_id=consent.pk, person=consent.person.uuid,
+            change=f"organisation {from_organisation.pk} folded into {to_organisation.pk}",
+        )  # fmt: skip
+        moved.append(consent.pk)
+    Consent.objects.filter(pk__in=moved).update(organisation=to_organisation)
+    return moved

@@ -25,50 +25,59 @@ def world():
     return build_world()
 
 
-def test_no_view_reads_person_models_directly():
-    """Views and APIs reach people only through kith.people.access (and services for writes)."""
+PERSON_MODELS = {
+    "Person", "Want", "Barrier", "Strength", "WellbeingScore", "Consent", "Note", "NoteRevision", "Connection",
+    "ConnectionUpdate", "ShareableList", "ShareableListItem",
+}  # fmt: skip
+# ADR 0007: only these read or write person models directly; everything else goes through their functions.
+SANCTIONED = {"kith/matching/access.py", "kith/matching/services.py", "kith/matching/models.py"}
+
+
+def _sanctioned(relative: str) -> bool:
+    return relative.startswith("kith/people/") or "/migrations/" in relative or relative in SANCTIONED
+
+
+def person_model_uses(source: str) -> list[str]:
+    """What in this module reaches person models directly: imports of them, and `<Model>.objects`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module in PERSON_MODULES:
+            # Choice lists (TextChoices) and CONSTANTS describe fields; they hold no one's data.
+            data = sorted(n.name for n in node.names if n.name in PERSON_MODELS)
+            if data:
+                found.append(f"imports {data} from {node.module}")
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "objects"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in PERSON_MODELS
+        ):
+            found.append(f"uses {node.value.id}.objects")
+    return found
+
+
+def test_nothing_outside_people_reads_person_models_directly():
+    """All of kith/ reaches people only through kith.people.access and services (ADR 0007)."""
     offenders = []
-    for path in (
-        list(REPO.glob("kith/**/views*.py"))
-        + list(REPO.glob("kith/**/views/*.py"))
-        + list(REPO.glob("kith/**/api*.py"))
-    ):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module in PERSON_MODULES:
-                names = {a.name for a in node.names}
-                # Choice lists (TextChoices) and CONSTANTS describe fields; they hold no one's data.
-                data = {
-                    n
-                    for n in names
-                    if not n.isupper()
-                    and not n.endswith(
-                        ("Kind", "Status", "Source", "Method", "Purpose", "Instrument", "Occasion", "Code", "Decision")
-                    )
-                }
-                if data:
-                    offenders.append(f"{path.relative_to(REPO)} imports {sorted(data)} from {node.module}")
-            if (
-                isinstance(node, ast.Attribute)
-                and node.attr == "objects"
-                and isinstance(node.value, ast.Name)
-                and (
-                    node.value.id
-                    in {
-                        "Person",
-                        "Want",
-                        "Barrier",
-                        "Strength",
-                        "WellbeingScore",
-                        "Consent",
-                        "Note",
-                        "Connection",
-                        "ShareableList",
-                    }
-                )
-            ):
-                offenders.append(f"{path.relative_to(REPO)} uses {node.value.id}.objects")
+    for path in sorted(REPO.glob("kith/**/*.py")):
+        relative = str(path.relative_to(REPO))
+        if not _sanctioned(relative):
+            offenders += [f"{relative} {use}" for use in person_model_uses(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("source", "caught"),
+    [
+        ("from kith.people.models import Person", True),
+        ("def f():\n    from kith.matching.models import Connection", True),
+        ("Consent.objects.filter(organisation=1)", True),
+        ("from kith.people.models import BarrierKind, WantStatus", False),
+        ("from kith.people import access\naccess.access_person(user, uuid)", False),
+    ],
+)
+def test_the_person_model_lint_catches_direct_reads(source, caught):
+    assert bool(person_model_uses(source)) is caught
 
 
 @pytest.mark.parametrize(
