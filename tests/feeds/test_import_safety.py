@@ -1,9 +1,7 @@
 """Hostile feeds: deep nesting, redirects inward, trickling, internal addresses, file paths, killed runs."""
 
 import datetime as dt
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -15,57 +13,15 @@ from kith.feeds.importers import run as runner
 from kith.feeds.importers.run import run_source
 from kith.feeds.locations import check_location
 from kith.feeds.models import ImportRun, Source
+from tests.hostile import NESTED, Hostile, serve
 from tests.personas import build_world
 
 pytestmark = pytest.mark.django_db
 
-NESTED = b"[" * 200_000 + b"]" * 200_000
-
-
-class Hostile(BaseHTTPRequestHandler):
-    """Answers as a hostile feed would: the path says how."""
-
-    def do_GET(self):
-        if self.path.startswith("/redirect?to="):
-            self.send_response(302)
-            self.send_header("Location", self.path.split("=", 1)[1])
-            self.end_headers()
-        elif self.path == "/nested":
-            self._send(NESTED)
-        elif self.path == "/trickle":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            try:
-                for _ in range(100):
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(0.3)
-            except OSError:
-                pass
-        else:
-            self._send(b'{"items": [], "total_pages": 1, "page": 1}')
-
-    def _send(self, body):
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-def _serve(handler):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
 
 @pytest.fixture
 def hostile(settings):
-    server = _serve(Hostile)
+    server = serve(Hostile)
     settings.KITH_IMPORT_ALLOWED_HOSTS = [f"127.0.0.1:{server.server_port}"]
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -74,7 +30,7 @@ def hostile(settings):
 @pytest.fixture
 def inside():
     """A second server on loopback that the allow-list does not name: what a redirect must not reach."""
-    server = _serve(Hostile)
+    server = serve(Hostile)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
 
