@@ -15,3 +15,9 @@ class IdConverter:
 
 def register() -> None:
     register_converter(IdConverter, "id")
+
+
+def as_id(value) -> int | None:
+    """A database id from a form or query value, or None for anything that cannot be one."""
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
+from kith.core.converters import as_id
 from kith.feeds import services
 from kith.feeds.models import ImportRun, PossibleDuplicate, Problem, Source
 
@@ -40,8 +41,8 @@ def problems(request):
     latest = Source.objects.annotate(latest_run=Subquery(_latest_runs())).values("latest_run")
     found = Problem.objects.filter(run__in=latest).select_related("run__source").order_by("run__source__name", "id")
     source = request.GET.get("source", "")
-    if source.isdigit():
-        found = found.filter(run__source_id=int(source))
+    if as_id(source) is not None:
+        found = found.filter(run__source_id=as_id(source))
     severity = request.GET.get("severity", "")
     if severity in Problem.Severity.values:
         found = found.filter(severity=severity)

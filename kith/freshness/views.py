@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
+from kith.core.converters import as_id
 from kith.directory.models import ListingCheck, Location, Organisation, Service
 from kith.directory.presenters import checked_text
 from kith.directory.search.index import get_index
@@ -285,7 +286,9 @@ def claim_confirm(request, token):
 @staff_required(Role.ADMINISTRATOR)
 def claims(request):
     if request.method == "POST":
-        found = get_object_or_404(Claim.objects.select_related("organisation"), pk=request.POST.get("claim") or 0)
+        found = get_object_or_404(
+            Claim.objects.select_related("organisation"), pk=as_id(request.POST.get("claim")) or 0
+        )
         try:
             upkeep.approve_claim(user=request.user, claim=found, approve=request.POST.get("decision") == "approve")
         except upkeep.ListingError as error:

@@ -9,6 +9,7 @@ from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
 from kith.core import disclosure
+from kith.core.converters import as_id
 from kith.directory.models import Organisation, TaxonomyTerm
 from kith.enquiries.access import covered_wards
 from kith.geo.models import Area, AreaLevel
@@ -142,7 +143,7 @@ def act(request, uuid):
                 raise groups.GroupError(" ".join(e for errors in form.errors.values() for e in errors))
             groups.add_task(user=request.user, opportunity=found, **form.cleaned_data)
         elif action == "done":
-            task = Task.objects.filter(opportunity=found, pk=request.POST.get("task") or 0).first()
+            task = Task.objects.filter(opportunity=found, pk=as_id(request.POST.get("task")) or 0).first()
             if task is None:
                 raise groups.GroupError("No such task.")
             groups.complete_task(user=request.user, task=task)
