@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import reverse
 
 
@@ -14,3 +15,7 @@ class KithAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("accounts:login"))
+
+    def password_change(self, request, extra_context=None):
+        """Kith's own page, which asks for the password and a current code, audits and emails the holder."""
+        return redirect("accounts:change_password")

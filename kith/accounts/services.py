@@ -3,6 +3,7 @@
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kith.accounts import twofactor
@@ -11,6 +12,7 @@ from kith.core.client import client_ip
 from kith.core.mail import send_on_commit
 
 WHAT = {
+    "reset": "Your two-factor sign-in was reset by an administrator",
     "turned on": "Two-factor sign-in was turned on for your account",
     "authenticator": "Your authenticator app was replaced",
     "recovery codes": "New recovery codes were made, and the old ones no longer work",
@@ -81,3 +83,15 @@ def change_password(request, *, password: str) -> None:
     update_session_auth_hash(request, user)  # this session stays signed in; others end
     audit.record(user=user, action="security", what="password", object_id=user.pk, address=client_ip(request))
     _tell_holder(request, user, "password")
+
+
+@transaction.atomic
+def reset_two_factor(request, *, user) -> None:
+    """An administrator removes someone's second factors (a lost phone); they enrol again at next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticToken.objects.filter(device__user=user).delete()
+    audit.record(
+        user=request.user, action="security", what="reset two-factor", object_id=user.pk, username="",
+        address=client_ip(request), account=user.username,
+    )  # fmt: skip
+    _tell_holder(request, user, "reset")

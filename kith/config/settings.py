@@ -64,7 +64,8 @@ WSGI_APPLICATION = "kith.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of Django's own templates (the admin's header links to Kith's staff pages).
+        "DIRS": [BASE_DIR / "kith" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

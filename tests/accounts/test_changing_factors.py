@@ -138,3 +138,24 @@ def test_first_set_up_is_audited_and_emailed_once(client, world, send):
     assert response.status_code == 200 and len(response.context["codes"]) == 10
     assert AuditEvent.objects.filter(action="security", what="turned on", username="planner").count() == 1
     assert len(mail.outbox) == 1 and "turned on" in mail.outbox[0].subject
+
+
+def test_the_admin_shows_no_recovery_codes_and_resets_a_lost_phone_with_an_audit(client, world, send):
+    from django.contrib.auth import get_user_model
+
+    world.administrator.is_staff = world.administrator.is_superuser = True
+    world.administrator.save()
+    sign_in(client, world.administrator)
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 404
+    TOTPDevice.objects.get_or_create(user=world.link_worker, confirmed=True, defaults={"name": "App"})
+    lost = get_user_model().objects.get(pk=world.link_worker.pk)
+    response = send(
+        client, "/admin/auth/user/", {"action": "reset_two_factor", "_selected_action": [lost.pk], "index": 0}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=lost).exists()
+    assert not StaticToken.objects.filter(device__user=lost).exists()
+    event = AuditEvent.objects.get(action="security", what="reset two-factor")
+    assert event.username == "admin-test" and event.detail["account"] == "lw-north"
+    assert "reset by an administrator" in mail.outbox[0].subject and mail.outbox[0].to == ["lw@example.org"]

@@ -76,3 +76,19 @@ def test_staff_downloads_of_gap_data_are_audited(client, world):
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="export", username="planner")
     assert event.what == "gap download" and event.object_id == "E08000003/active.csv"
+
+
+def test_the_admin_links_administrators_to_the_audit_trail(client, world):
+    world.administrator.is_staff = world.administrator.is_superuser = True
+    world.administrator.save()
+    sign_in(client, world.administrator)
+    page = client.get("/admin/").content.decode()
+    assert 'href="/accounts/audit/">Audit trail</a>' in page and 'href="/accounts/security/"' in page
+
+
+def test_the_admins_own_password_change_goes_through_kiths_checks(client, world):
+    world.administrator.is_staff = world.administrator.is_superuser = True
+    world.administrator.save()
+    sign_in(client, world.administrator)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/security/password/"
