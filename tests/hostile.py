@@ -7,7 +7,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 NESTED = b"[" * 200_000 + b"]" * 200_000
 
 
-class Hostile(BaseHTTPRequestHandler):
+class JsonFeed(BaseHTTPRequestHandler):
+    """A loopback server's handler that answers JSON and keeps quiet."""
+
+    def _send(self, body, status=200):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Hostile(JsonFeed):
     """Answers as a hostile feed would: the path says how."""
 
     def do_GET(self):
@@ -30,16 +44,6 @@ class Hostile(BaseHTTPRequestHandler):
                 pass
         else:
             self._send(b'{"items": [], "total_pages": 1, "page": 1}')
-
-    def _send(self, body):
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def serve(handler):

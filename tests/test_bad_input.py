@@ -133,3 +133,17 @@ def test_an_address_over_16_kb_gets_a_page_with_words(client):
     response = client.get("/search/?q=" + "walking+" * 2100)
     assert response.status_code == 414 and "That address is too long" in response.content.decode()
     assert client.get("/search/?q=" + "walking+" * 1500).status_code in (200, 400)  # 12 kB: read
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/lists/%00/", {}),
+        ("get", "/search/", {"q": "walk\x00ing"}),
+        ("get", "/insight/measures/", {"ward\x00": "x"}),
+        ("post", "/whats-on/digest/", {"email": "a\x00@example.org"}),
+    ],
+)
+def test_a_null_character_is_refused_with_words_on_every_database(client, method, path, data):
+    response = getattr(client, method)(path, data)
+    assert response.status_code == 400 and "null character" in response.content.decode()

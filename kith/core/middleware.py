@@ -58,3 +58,36 @@ class RequestLineLimitMiddleware:
                 status=414,
             )
         return self.get_response(request)
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character has no place in anything people type, and PostgreSQL cannot store one: refuse it
+    with words before it reaches a query, rather than fail in the database with a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _has_nul(query_dict) -> bool:
+        return any("\x00" in key or any("\x00" in v for v in values) for key, values in query_dict.lists())
+
+    def __call__(self, request):
+        form = request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+        if (
+            "\x00" in request.path
+            or self._has_nul(request.GET)
+            or (request.method == "POST" and form and self._has_nul(request.POST))
+        ):
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "core/error.html",
+                {
+                    "title": "Bad request",
+                    "message": "The address or form contained a character that cannot be stored (a null "
+                    "character). Remove it, then try again.",
+                },
+                status=400,
+            )
+        return self.get_response(request)

@@ -32,7 +32,8 @@ def caseload_of(user) -> QuerySet[Person]:
 
 def refuse(user, what: str, asked_for, *, purpose: str = "") -> NoReturn:
     """Audit a refused read, then answer exactly as for a record that does not exist."""
-    audit.record(user=user, action="refused", what=what, object_id=str(asked_for)[:64], purpose=purpose)
+    asked = str(asked_for).replace("\x00", "")[:64]  # the database cannot store a NUL
+    audit.record(user=user, action="refused", what=what, object_id=asked, purpose=purpose)
     raise Http404("No such person" if what == "person" else "No such page")
 
 
