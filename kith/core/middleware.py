@@ -30,6 +30,20 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+API_PATHS = ("/api/", "/open-data/")
+
+
+def bad_request_page(request, message: str, *, status: int = 400, title: str = "Your request could not be read"):
+    """Words for a request refused before any view: JSON for the APIs, a page with an error summary for people."""
+    if request.path.startswith(API_PATHS):
+        from django.http import JsonResponse
+
+        return JsonResponse({"error": message}, status=status)
+    from django.shortcuts import render
+
+    return render(request, "core/error.html", {"title": title, "message": message, "summary": True}, status=status)
+
+
 class RequestLineLimitMiddleware:
     """Addresses longer than Kith reads get a page that says so, not a server's bare 414.
 
@@ -45,17 +59,12 @@ class RequestLineLimitMiddleware:
         path = request.META.get("PATH_INFO", "")
         query = request.META.get("QUERY_STRING", "")
         if len(path) + len(query) + 1 > self.LIMIT:
-            from django.shortcuts import render
-
-            return render(
+            return bad_request_page(
                 request,
-                "core/error.html",
-                {
-                    "title": "That address is too long",
-                    "message": f"Kith reads addresses of up to {self.LIMIT // 1024} kB. Shorten the search or "
-                    "the link, then try again.",
-                },
+                f"Kith reads addresses of up to {self.LIMIT // 1024} kB. Shorten the search or the link, "
+                "then try again.",
                 status=414,
+                title="That address is too long",
             )
         return self.get_response(request)
 
@@ -78,16 +87,9 @@ class RefuseNullCharactersMiddleware:
             or self._has_nul(request.GET)
             or (request.method == "POST" and form and self._has_nul(request.POST))
         ):
-            from django.shortcuts import render
-
-            return render(
+            return bad_request_page(
                 request,
-                "core/error.html",
-                {
-                    "title": "Bad request",
-                    "message": "The address or form contained a character that cannot be stored (a null "
-                    "character). Remove it, then try again.",
-                },
-                status=400,
+                "The address or form contained a character that cannot be stored (a null character). "
+                "Remove it, then try again.",
             )
         return self.get_response(request)
