@@ -103,10 +103,18 @@ def place_locations(locations: list[Location]) -> None:
 
 @transaction.atomic
 def record_check(
-    *, service: Service, checked_at: dt.datetime, method: str, role: str, user=None, note: str = ""
+    *,
+    service: Service,
+    checked_at: dt.datetime,
+    method: str,
+    role: str,
+    user=None,
+    note: str = "",
+    public_note: str = "",
 ) -> ListingCheck:
     check = ListingCheck.objects.create(
-        service=service, checked_at=checked_at, method=method, checked_by_role=role, checked_by=user, note=note
-    )
+        service=service, checked_at=checked_at, method=method, checked_by_role=role, checked_by=user, note=note,
+        public_note=public_note,
+    )  # fmt: skip
     mark_changed()
     return check

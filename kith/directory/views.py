@@ -149,7 +149,8 @@ def _upkeep(user, service) -> dict:
     from kith.freshness.forms import CheckForm
 
     history = list(service.changes.select_related("changed_by")[:20])
-    return {"can_keep": True, "history": history, "check_form": CheckForm()}
+    checks = list(ListingCheck.objects.filter(service=service).order_by("-checked_at")[:10])
+    return {"can_keep": True, "history": history, "checks": checks, "check_form": CheckForm()}
 
 
 def service_detail(request, uuid):

@@ -17,7 +17,15 @@ class CheckForm(forms.Form):
         choices=CHECK_METHODS,
         error_messages={"required": "Say how you checked it.", "invalid_choice": "Say how you checked it."},
     )
-    note = forms.CharField(label="Note (optional)", required=False, max_length=500)
+    note = forms.CharField(
+        label="Note for staff (optional)", required=False, max_length=500, help_text="Only staff see this."
+    )
+    public_note = forms.CharField(
+        label="Note for the public (optional)",
+        required=False,
+        max_length=300,
+        help_text="Shown on the listing to everyone, e.g. 'Now meets in the back room'.",
+    )
 
 
 class SuggestionForm(forms.Form):

@@ -40,8 +40,9 @@ def role_label(user) -> str:
     }.get(role_of(user), "directory editor")
 
 
-def record_check(*, user, service: Service, method: str, note: str = "") -> ListingCheck:
-    """A person confirmed the listing: by the directory's own record of checks, with the person's role."""
+def record_check(*, user, service: Service, method: str, note: str = "", public_note: str = "") -> ListingCheck:
+    """A person confirmed the listing: by the directory's own record of checks, with the person's role.
+    `note` stays with staff; only `public_note`, which the person chose to write for everyone, is published."""
     if method not in ListingCheck.Method.values or method == ListingCheck.Method.IMPORTED:
         raise ListingError("Say how you checked it.")
     return directory.record_check(
@@ -51,6 +52,7 @@ def record_check(*, user, service: Service, method: str, note: str = "") -> List
         role=role_label(user),
         user=user,
         note=note.strip()[:500],
+        public_note=public_note.strip()[:300],
     )
 
 

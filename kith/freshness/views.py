@@ -127,7 +127,11 @@ def record_check(request, uuid):
     form = CheckForm(request.POST)
     if form.is_valid():
         upkeep.record_check(
-            user=request.user, service=service, method=form.cleaned_data["method"], note=form.cleaned_data["note"]
+            user=request.user,
+            service=service,
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+            public_note=form.cleaned_data["public_note"],
         )
         messages.success(request, f"Recorded a check of {service.name}.")
     else:

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail, signing
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kith.accounts.models import Role, StaffProfile
@@ -250,3 +251,23 @@ def test_an_organisation_changes_when_it_meets_and_adds_a_one_off_event(client, 
     assert event.organisation == world.organisation and event.schedules.get().dtstart == day
     week = client.get(f"/whats-on/?area={WARD}").content.decode()
     assert ">Winter fun day</a>" in week and ">Club walk</a>" in week
+
+
+def test_a_staff_note_on_a_check_is_never_published_unless_written_for_the_public(client, world):
+    service = Service.objects.filter(is_demo=True).first()
+    sign_in(client, world.lead)
+    page = client.get(f"/services/{service.uuid}/").content.decode()
+    assert "Note for staff (optional)" in page and "Note for the public (optional)" in page
+    client.post(
+        f"/listings/{service.uuid}/check/",
+        {"method": "phoned", "note": "Spoke to the pharmacist, Mrs Patel, about her son", "public_note": ""},
+    )
+    public = Client().get(f"/services/{service.uuid}/").content.decode()
+    assert "Checked" in public and "pharmacist" not in public and "Patel" not in public
+    assert "Spoke to the pharmacist" in client.get(f"/services/{service.uuid}/").content.decode()  # staff see it
+    client.post(
+        f"/listings/{service.uuid}/check/",
+        {"method": "visited", "note": "Private words", "public_note": "Now meets in the back room"},
+    )
+    public = Client().get(f"/services/{service.uuid}/").content.decode()
+    assert "Now meets in the back room" in public and "Private words" not in public

@@ -311,7 +311,10 @@ class ListingCheck(models.Model):
     )
     checked_by_role = models.CharField(max_length=60, help_text="e.g. link worker, organisation, import")
     method = models.CharField(max_length=30, choices=Method.choices)
+    # For staff only: what the person checking found. Never shown to the public.
     note = models.TextField(blank=True)
+    # Shown on the public listing, only when the person checking chose to write one.
+    public_note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-checked_at"]
