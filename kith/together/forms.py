@@ -30,7 +30,12 @@ class OpenForm(forms.Form):
 
 class ContactForm(forms.Form):
     method = forms.ChoiceField(label="How", choices=PoolContact.Method.choices)
-    outcome = forms.ChoiceField(label="How it went", choices=PoolContact.Outcome.choices)
+    # No default: one careless click must not record someone as interested (which later makes a connection).
+    outcome = forms.ChoiceField(
+        label="How it went",
+        choices=[("", "Choose their answer"), *PoolContact.Outcome.choices],
+        error_messages={"required": "Choose how it went: their answer, in their words."},
+    )
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
 
 

@@ -153,7 +153,7 @@ def act(request, uuid):
             )
             form = ContactForm(request.POST)
             if not form.is_valid():
-                raise groups.GroupError("Say how you contacted them and how it went.")
+                raise groups.GroupError(" ".join(e for errors in form.errors.values() for e in errors))
             groups.record_contact(user=request.user, opportunity=found, person=person, **form.cleaned_data)
         elif action == "listing":
             groups.check_can_list(found)

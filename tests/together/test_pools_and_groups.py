@@ -97,6 +97,9 @@ def test_a_pool_becomes_a_group_then_a_running_group_then_a_listing(client, worl
     page = client.get(opened["Location"]).content.decode()
     assert "Alex Testperson" in page and "Othersteam" not in page
 
+    assert '<option value="">Choose their answer</option>' in page  # no answer is chosen for them
+    unanswered = client.post(act, {"action": "contact", "person": world.person.uuid, "method": "phone"}, follow=True)
+    assert "Choose how it went" in unanswered.content.decode() and not PoolContact.objects.exists()
     client.post(act, {"action": "contact", "person": world.person.uuid, "method": "phone", "outcome": "interested"})
     assert PoolContact.objects.get().outcome == "interested"
     assert (
