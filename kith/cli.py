@@ -146,14 +146,15 @@ def demo_data(seed: int, generated: int, force: bool, quiet: bool) -> None:
 
 @main.command("demo-users")
 @click.option("--codes", default=3, show_default=True, type=click.IntRange(1, 10), help="Recovery codes to print each.")
-def demo_users(codes: int) -> None:
+@click.option("--new-codes", is_flag=True, help="Make new recovery codes; the ones printed before stop working.")
+def demo_users(codes: int, new_codes: bool) -> None:
     """Create the demo sign-ins and print them, with their second factors."""
     from kith.core.demo import ensure_demo_users
 
     click.echo("Demo sign-ins (for this demo only; never use them on a real server).")
     click.echo("Sign in at /accounts/sign-in/, then give a recovery code (each works once) or a code from an")
-    click.echo("authenticator app set up with the key shown:")
-    for entry in ensure_demo_users(with_second_factor=True, codes=codes):
+    click.echo("authenticator app set up with the key shown. The same codes are printed each time until used:")
+    for entry in ensure_demo_users(with_second_factor=True, codes=codes, new_codes=new_codes):
         click.echo(f"  {entry['role']:<20} username {entry['username']:<16} password {entry['password']}")
         click.echo(f"  {'':<20} key {entry['authenticator_key']}  codes {' '.join(entry['recovery_codes'])}")
 

@@ -41,6 +41,18 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user).count()
 
 
+def unused_recovery_codes(user) -> list[str]:
+    """The codes not yet used, oldest first (django-otp deletes a code when it is used)."""
+    return list(StaticToken.objects.filter(device__user=user).order_by("id").values_list("token", flat=True))
+
+
+def wrong_code_message(token: str) -> str:
+    """Why a code was refused, in words that fit what was typed: an app's six digits, or a recovery code."""
+    if token.replace(" ", "").isdigit():
+        return "That code is not right. Codes change every 30 seconds: enter the one your app shows now."
+    return "That recovery code is not right, or it has been used already. Each recovery code works once."
+
+
 def verify(user, token: str):
     """The device the token belongs to, or None. Recovery codes work once."""
     token = token.replace(" ", "").strip()

@@ -132,7 +132,7 @@ def two_factor(request):
             return response
         limits.code_failed(request)
         services.record_refused_sign_in(request, username=request.user.username, step="two-factor", reason="wrong code")
-        form.add_error("token", "That code is not right. Codes change every 30 seconds.")
+        form.add_error("token", twofactor.wrong_code_message(form.cleaned_data["token"]))
     return render(request, "accounts/two_factor.html", context, status=400)
 
 

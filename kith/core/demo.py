@@ -39,7 +39,7 @@ def demo_team() -> Team:
 
 
 @transaction.atomic
-def ensure_demo_users(*, with_second_factor: bool = False, codes: int = 3) -> list[dict]:
+def ensure_demo_users(*, with_second_factor: bool = False, codes: int = 3, new_codes: bool = False) -> list[dict]:
     """Create the demo accounts if missing; with a second factor, also an authenticator key and codes."""
     from kith.accounts import twofactor
 
@@ -76,6 +76,10 @@ def ensure_demo_users(*, with_second_factor: bool = False, codes: int = 3) -> li
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             entry["authenticator_key"] = twofactor.secret_text(device)
-            entry["recovery_codes"] = twofactor.new_recovery_codes(user)[:codes]
+            # The codes printed last time stay good: new ones only when asked for, or when too few are left.
+            left = twofactor.unused_recovery_codes(user)
+            if new_codes or len(left) < codes:
+                left = twofactor.new_recovery_codes(user)
+            entry["recovery_codes"] = left[:codes]
         shown.append(entry)
     return shown

@@ -159,3 +159,27 @@ def test_the_admin_shows_no_recovery_codes_and_resets_a_lost_phone_with_an_audit
     event = AuditEvent.objects.get(action="security", what="reset two-factor")
     assert event.username == "admin-test" and event.detail["account"] == "lw-north"
     assert "reset by an administrator" in mail.outbox[0].subject and mail.outbox[0].to == ["lw@example.org"]
+
+
+def test_demo_codes_stay_the_same_across_runs_until_asked_for(db):
+    from kith.core.demo import ensure_demo_users
+
+    first = {e["username"]: e["recovery_codes"] for e in ensure_demo_users(with_second_factor=True, codes=3)}
+    again = {e["username"]: e["recovery_codes"] for e in ensure_demo_users(with_second_factor=True, codes=3)}
+    assert first == again
+    StaticToken.objects.filter(token=first["demo-lead"][0]).delete()  # used once
+    after_use = {e["username"]: e["recovery_codes"] for e in ensure_demo_users(with_second_factor=True, codes=3)}
+    assert after_use["demo-lead"][:2] == first["demo-lead"][1:] and after_use["demo-gp"] == first["demo-gp"]
+    fresh = {e["username"]: e["recovery_codes"] for e in ensure_demo_users(with_second_factor=True, new_codes=True)}
+    assert not set(fresh["demo-gp"]) & set(first["demo-gp"])
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"), [("123456", "Codes change every 30 seconds"), ("abcd2345efgh", "Each recovery code works once")]
+)
+def test_a_wrong_code_is_answered_for_what_was_typed(client, world, typed, words):
+    from tests.accounts.test_sign_in_limits import _password_only
+
+    _password_only(client, world.link_worker)
+    response = client.post("/accounts/sign-in/two-factor/", {"token": typed})
+    assert response.status_code == 400 and words in response.content.decode()
