@@ -122,3 +122,11 @@ def test_database_is_sqlite_in_wal_mode_or_postgresql_from_the_url(db):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] == 20
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_the_favicon_address_browsers_ask_for_leads_to_the_icon(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("/favicon.ico")
+    assert finders.find(response["Location"].removeprefix("/static/"))  # built by `make assets`

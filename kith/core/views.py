@@ -9,6 +9,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("vendor/nhsuk/assets/images/favicon.ico"))
+
+
 def bad_request(request, exception=None):
     message = str(exception) if exception else "The request could not be understood."
     return render(request, "core/error.html", {"title": "Bad request", "message": message}, status=400)

@@ -26,6 +26,7 @@ STAFF = set(PERSONAS) - {"anonymous"}
 # anonymous people are sent to sign in for staff pages.
 RULES = {
     "healthz": ("get", "/healthz", {"none": EVERYONE}),
+    "favicon": ("get", "/favicon.ico", {"none": EVERYONE}),
     "accounts:login": ("get", "/accounts/sign-in/", {"none": EVERYONE}),
     "accounts:two_factor": ("get", "/accounts/sign-in/two-factor/", {"none": EVERYONE}),
     "accounts:two_factor_setup": ("get", "/accounts/sign-in/two-factor/setup/", {"none": EVERYONE}),

@@ -108,6 +108,8 @@ def test_the_digest_is_double_opt_in_weekly_and_one_click_to_stop(
     assert "Unsubscribed" in done and "deleted the address" in done
     assert not DigestSubscription.objects.exists()  # the address is not kept
     assert client.post(path).status_code == 404
+    again = client.get(path)  # opening the link a second time
+    assert again.status_code == 404 and "This link has been used already" in again.content.decode()
     assert digest.send_digests(today=timezone.localdate() + dt.timedelta(days=8)) == 0
 
 
