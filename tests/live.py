@@ -56,9 +56,12 @@ def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | No
     inherited = {
         k: v for k, v in os.environ.items() if not k.startswith("KITH_") or k in ("KITH_REFERENCE_DIR", "KITH_CHROMIUM")
     }
+    port = port or free_port()
     env = {
         **inherited,
         "KITH_VAR_DIR": str(var),
+        # Email links point at this server, as a deployer's KITH_BASE_URL points at theirs.
+        "KITH_BASE_URL": f"http://127.0.0.1:{port}",
         # The server runs on production settings, not the test run's.
         "DJANGO_SETTINGS_MODULE": "kith.config.settings",
         **env,
@@ -77,7 +80,6 @@ def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | No
             if done.returncode != 0:
                 raise RuntimeError(f"kith {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
             printed += done.stdout
-        port = port or free_port()
         server = subprocess.Popen(
             [*kith, "serve", "--port", str(port), "--workers", "2"],
             env=env,

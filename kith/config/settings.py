@@ -1,6 +1,7 @@
 """Kith settings. The base is production: every relaxation is asked for by environment variable."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -184,7 +185,12 @@ KITH_SITE_NAME = env_str("KITH_SITE_NAME", "Kith")
 KITH_RETENTION_YEARS = env_int("KITH_RETENTION_YEARS", 8, minimum=1, maximum=100)
 KITH_SHARED_LIST_DAYS = env_int("KITH_SHARED_LIST_DAYS", 90, minimum=1, maximum=365)
 # Where links in emails point, and who emails come from.
-KITH_BASE_URL = env_str("KITH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Required: a wrong default would send every email link to a server that is not this one.
+KITH_BASE_URL = env_str("KITH_BASE_URL", required=True).rstrip("/")
+if urlsplit(KITH_BASE_URL).scheme not in ("http", "https") or not urlsplit(KITH_BASE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"KITH_BASE_URL={KITH_BASE_URL!r} must be the address people use, such as https://kith.example.org."
+    )
 DEFAULT_FROM_EMAIL = env_str("KITH_EMAIL_FROM", "kith@localhost")
 # Without an SMTP host, emails are written as files under var/mail, so none is lost and a demo can read them.
 EMAIL_HOST = env_str("KITH_EMAIL_HOST", "")

@@ -45,7 +45,8 @@ def test_an_organisation_claims_and_updates_a_listing(kith_server, page):
     (email,) = [f.read_text() for f in kith_server.mail.iterdir() if f"To: {address.lower()}" in f.read_text()]
     link = re.search(r"http://\S+/claims/\S+/", email.replace("=\n", "")).group(0)
 
-    page.goto(kith_server.url + link[link.index("/claims/") :])
+    assert link.startswith(kith_server.url + "/")  # the email's link is this server's own address
+    page.goto(link)
     assert axe_violations(page) == []
     page.get_by_label("Choose a password").fill("a-long-organiser-password-2026")
     page.get_by_role("button", name="Confirm").click()
