@@ -41,8 +41,8 @@ def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
     cal.add("x-wr-timezone", "Europe/London")
     for hit in hits:
         service, location = hit.service, hit.location
-        rules = list(related(service, "schedules")) or (list(related(location, "schedules")) if location else [])
-        for rule in rules:
+        # Sessions only: a place's opening hours are not events (see kith.whatson.week.sessions).
+        for rule in related(service, "schedules"):
             if not (rule.opens_at and rule.closes_at and rule.byday and rule.freq in ("WEEKLY", "MONTHLY")):
                 continue
             day = first_date(rule.byday, rule.freq, today, rule.dtstart)

@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from kith.directory.prefetch import related
 from kith.directory.presenters import address_text, cost_text
 from kith.whatson.occurrences import dates
@@ -33,14 +35,23 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week(hits, first: dt.date, days: int = 7) -> list[tuple[dt.date, list[Occurrence]]]:
-    """Each day from `first`, with what happens on it, earliest first; each listing once per day and time."""
+def sessions(service) -> list:
+    """The schedules that are sessions: a service's own. A place's schedule is its opening hours (a
+    pharmacy open 9 to 6), which is not something on."""
+    return list(related(service, "schedules"))
+
+
+def week(
+    hits, first: dt.date, days: int = 7, *, now: dt.datetime | None = None
+) -> list[tuple[dt.date, list[Occurrence]]]:
+    """Each day from `first`, with what happens on it, earliest first; each listing once per day and time.
+    Sessions that have already ended today are left out."""
+    now = timezone.localtime(now)
     last = first + dt.timedelta(days=days - 1)
     by_day: dict[dt.date, dict[tuple, Occurrence]] = {first + dt.timedelta(days=n): {} for n in range(days)}
     for hit in hits:
         service, location = hit.service, hit.location
-        rules = list(related(service, "schedules")) or (list(related(location, "schedules")) if location else [])
-        for rule in rules:
+        for rule in sessions(service):
             for day in dates(
                 freq=rule.freq,
                 byday=rule.byday,
@@ -51,6 +62,9 @@ def week(hits, first: dt.date, days: int = 7) -> list[tuple[dt.date, list[Occurr
                 until=rule.until,
                 count=rule.count,
             ):
+                ended = rule.closes_at or rule.opens_at
+                if day < now.date() or (day == now.date() and ended is not None and ended <= now.time()):
+                    continue
                 key = (service.pk, rule.opens_at)
                 by_day[day].setdefault(
                     key,

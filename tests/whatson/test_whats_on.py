@@ -144,3 +144,38 @@ def test_addresses_never_confirmed_are_forgotten_after_a_week():
     DigestSubscription.objects.create(email="new@example.org", ward_id=WARD)
     digest.send_digests()
     assert list(DigestSubscription.objects.values_list("email", flat=True)) == ["new@example.org"]
+
+
+def test_a_places_opening_hours_are_not_sessions(client, harpurhey):
+    from dataclasses import replace
+
+    from kith.directory.demo.spec import ScheduleSpec
+
+    spec = listing("Harpurhey Pharmacy", days=None, categories=("social",))
+    spec = replace(spec, venue=replace(spec.venue, opening=[ScheduleSpec(byday="MO,TU,WE,TH,FR", opens_at=dt.time(9),
+                                                                        closes_at=dt.time(18))]))  # fmt: skip
+    add(spec)
+    page = client.get(f"/whats-on/?area={WARD}").content.decode()
+    assert "Tuesday stroll" in page and "Harpurhey Pharmacy" not in page
+    assert "Harpurhey Pharmacy" not in client.get(f"/feeds/events.ics?area={WARD}").content.decode()
+    assert (
+        "9am to 6pm" in client.get(f"/services/{Service.objects.get(name='Harpurhey Pharmacy').uuid}/").content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("hour", "shown"),
+    [(9, True), (10, True), (11, True), (11.5, False), (15, False)],  # the stroll is 10am to 11:30am
+)
+def test_a_session_that_has_ended_leaves_todays_list(harpurhey, hour, shown):
+    from types import SimpleNamespace
+
+    from kith.whatson.week import week
+
+    walk, _, _ = harpurhey
+    tuesday = timezone.localdate() + dt.timedelta(days=(1 - timezone.localdate().weekday()) % 7)
+    now = timezone.make_aware(dt.datetime.combine(tuesday, dt.time(int(hour), int(hour % 1 * 60))))
+    hit = SimpleNamespace(service=walk, location=walk.service_at_locations.first().location)
+    (today, sessions), *rest = week([hit], tuesday, now=now)
+    assert today == tuesday and bool(sessions) is shown
+    assert all(not found for _, found in rest)  # and next Tuesday is beyond the seven days
