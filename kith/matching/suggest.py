@@ -1,7 +1,7 @@
 """Suggestions for a person: the directory ranked by how well each listing fits them."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils import timezone
@@ -36,6 +36,40 @@ class Suggestion:
     score: float
     distance_m: float
     reasons: list[str]
+    where: str = ""  # the nearest place it meets
+    # The same activity by the same organisation at other places: (place, distance text), nearest first.
+    elsewhere: list[tuple[str, str]] = field(default_factory=list)
+
+
+# What the ranking weighs, in the order and words the suggestions page states.
+ORDER = (
+    "how much they want it, then how near it is, how recently it was checked, and whether its times and language suit"
+)
+# How each barrier shapes suggestions; None where no listing data can answer it.
+BARRIER_RULES = {
+    "cost": "only free listings are suggested",
+    "mobility": "only step-free places, within 800 m",
+    "transport": "only places within 1.5 km",
+    "time-of-day": "only listings at times they can go (or whose times are not known)",
+    "caring": "only listings at times they can go (or whose times are not known)",
+    "language": "listings in their language come first",
+    "confidence": None,
+    "digital": None,
+}
+UNANSWERED = {
+    "confidence": "no listing says how big its group is or whether newcomers are welcomed: ask the organiser",
+    "digital": "these are in-person activities; none needs a phone or computer to join",
+}
+
+
+def barrier_notes(barriers) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(barrier name, how it was taken into account) and (barrier name, what no data could answer)."""
+    from kith.people.models import BarrierKind
+
+    names = dict(BarrierKind.choices)
+    used = [(names[b], BARRIER_RULES[b]) for b in sorted(barriers) if BARRIER_RULES.get(b)]
+    open_ = [(names[b], UNANSWERED[b]) for b in sorted(barriers) if b in UNANSWERED]
+    return used, open_
 
 
 def needs_of(person) -> Needs:
@@ -89,24 +123,46 @@ def suggest_near(
     )
     keep = ~np.isnan(scores)
     rows, distance, scores = rows[keep], distance[keep], scores[keep]
-    best = best_per_group(index.service_id[rows], scores)[:limit]
+    # Several times the limit: one activity listed at several places folds into one suggestion below.
+    best = best_per_group(index.service_id[rows], scores)[: limit * 4]
     services = (
         Service.objects.select_related("organisation")
-        .only("id", "uuid", "name", "description", "organisation__name")
+        .only("id", "uuid", "name", "description", "organisation_id", "organisation__name")
         .in_bulk([int(index.service_id[rows[b]]) for b in best])
     )
-    suggestions = []
+    places = _places([int(index.location_id[rows[b]]) for b in best if index.location_id[rows[b]] >= 0])
+    grouped: dict[tuple, Suggestion] = {}
     for b in best:
         row = rows[b]
         service = services.get(int(index.service_id[row]))
         if service is None:
             continue
-        suggestions.append(
-            Suggestion(
-                service, float(scores[b]), float(distance[b]), _reasons(index, row, float(distance[b]), needs, now)
-            )
+        where = places.get(int(index.location_id[row]), "")
+        key = (service.organisation_id, " ".join(service.name.lower().split()))
+        found = grouped.get(key)
+        if found is not None:
+            found.elsewhere.append((float(distance[b]), where))
+            continue
+        if len(grouped) >= limit:
+            continue
+        grouped[key] = Suggestion(
+            service,
+            float(scores[b]),
+            float(distance[b]),
+            _reasons(index, row, float(distance[b]), needs, now),
+            where=where,
         )
-    return suggestions
+    for suggestion in grouped.values():
+        suggestion.elsewhere = [(where, distance_text(metres)) for metres, where in sorted(suggestion.elsewhere)]
+    return list(grouped.values())
+
+
+def _places(location_ids: list[int]) -> dict[int, str]:
+    from kith.directory.models import Location
+    from kith.directory.public import public_place
+
+    found = Location.objects.prefetch_related("addresses").in_bulk(location_ids)
+    return {pk: public_place(location).text for pk, location in found.items()}
 
 
 def _reasons(index, row: int, distance_m: float, needs: Needs, now: dt.datetime) -> list[str]:

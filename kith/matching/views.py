@@ -17,9 +17,10 @@ from kith.directory.public import public_place
 from kith.matching import access as matching_access
 from kith.matching import services as matching
 from kith.matching.forms import ConnectionForm, ReferralForm
-from kith.matching.suggest import suggest
+from kith.matching.suggest import ORDER, barrier_notes, suggest
 from kith.people import access
 from kith.people import services as people
+from kith.people.access import matching_needs
 
 CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 REFERRAL_SOURCE = {Profession.GP: "gp", Profession.PHYSIO: "physio", Profession.SOCIAL_WORKER: "social-worker"}
@@ -52,7 +53,12 @@ def suggestions(request, uuid):
         messages.success(request, f"{len(made)} connection{'s' if len(made) != 1 else ''} recorded as suggested.")
         return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
     found = suggest(person)
-    return render(request, "matching/suggestions.html", {"person": person, "suggestions": found})
+    taken, unanswered = barrier_notes(matching_needs(person).barriers)
+    return render(
+        request,
+        "matching/suggestions.html",
+        {"person": person, "suggestions": found, "order": ORDER, "taken": taken, "unanswered": unanswered},
+    )
 
 
 @require_POST

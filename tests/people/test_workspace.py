@@ -403,3 +403,26 @@ def test_retention_anonymises_a_record_closed_through_its_page_once_it_is_old_en
     assert result.exit_code == 0 and "1 record closed over 8 years ago were anonymised" in result.output
     world.person.refresh_from_db()
     assert world.person.anonymised_at is not None and world.person.family_name == "(erased)"
+
+
+def test_one_activity_at_several_places_is_one_suggestion_linked_with_its_barriers_explained(world, worker):
+    walking_want(world)
+    specs = [
+        listing("Test Circle Walk", at=point_north(M9_4DH, metres), key=f"test:circle-{metres}")
+        for metres in (900, 300, 600)
+    ]
+    for n, spec in enumerate(specs):  # three listings of one group's walk, one per place
+        specs[n] = type(spec)(**{**spec.__dict__, "source_id": f"circle-{n}", "organisation": "Circle Walkers"})
+    add(*specs)
+    people.set_barriers(user=world.link_worker, person=world.person, kinds={"cost", "confidence"})
+    found = [s for s in suggest(world.person, limit=50) if s.service.name == "Test Circle Walk"]
+    assert len(found) == 1
+    (circle,) = found
+    assert circle.distance_m < 350 and [d for _, d in circle.elsewhere] == ["600 m", "900 m"]
+    html = worker.get(f"/people/{world.person.uuid}/suggestions/").content.decode().replace("\xa0", " ")
+    assert html.count(">Test Circle Walk</strong>") == 1 and "Also at:" in html
+    assert f'href="/services/{circle.service.uuid}/"' in html
+    assert "In order of how much they want it, then how near it is" in html
+    notes = html[html.index('id="barrier-notes"') :]
+    assert "<strong>Cost</strong>: only free listings are suggested." in notes
+    assert "<strong>Confidence or anxiety</strong>: not taken into account, because no listing says" in notes
