@@ -136,11 +136,14 @@ class WellbeingForm(forms.Form):
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label="For", choices=ConsentPurpose.choices)
     decision = forms.ChoiceField(label="Their decision", choices=Consent.Decision.choices)
-    organisation = forms.UUIDField(
+    organisation_name = forms.CharField(
         label="Organisation (for sharing)",
         required=False,
-        help_text="The organisation's directory id; needed when sharing",
+        max_length=200,
+        help_text="Its name, or part of it, as in the directory; needed when sharing",
     )
+    # Set when the person recording chose one organisation from the names that matched.
+    organisation = forms.UUIDField(required=False, widget=forms.HiddenInput)
     method = forms.ChoiceField(label="How it was recorded", choices=Consent.Method.choices)
     wording = ParagraphsField(label="The words shown or read to them", max_length=2000)
     scope = forms.CharField(label="Scope (optional)", required=False, max_length=300)

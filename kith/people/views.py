@@ -279,11 +279,21 @@ def consent_add(request, uuid):
             request, person, "Fill in what the consent is for, the decision, how, and the words used.", "#consent"
         )
     data = dict(form.cleaned_data)
-    organisation = None
-    if data.pop("organisation"):
-        organisation = Organisation.objects.filter(uuid=form.cleaned_data["organisation"]).first()
-        if organisation is None:
-            return _refuse(request, person, "No organisation in the directory has that id.", "#consent")
+    chosen, name = data.pop("organisation"), data.pop("organisation_name").strip()
+    organisation = Organisation.objects.filter(uuid=chosen).first() if chosen else None
+    if organisation is None and name:
+        exact = list(Organisation.objects.filter(name__iexact=name)[:2])
+        if len(exact) == 1:
+            organisation = exact[0]
+        else:
+            # More than one, or none by that exact name: let the person choose from the names that match.
+            matches = list(Organisation.objects.filter(name__icontains=name).order_by("name")[:20])
+            return render(
+                request,
+                "people/choose_organisation.html",
+                {"person": person, "form": form, "matches": matches, "name": name},
+                status=200 if matches else 400,
+            )
     try:
         people.record_consent(user=request.user, person=person, organisation=organisation, **data)
     except people.RecordError as error:

@@ -426,3 +426,27 @@ def test_one_activity_at_several_places_is_one_suggestion_linked_with_its_barrie
     notes = html[html.index('id="barrier-notes"') :]
     assert "<strong>Cost</strong>: only free listings are suggested." in notes
     assert "<strong>Confidence or anxiety</strong>: not taken into account, because no listing says" in notes
+
+
+def test_consent_to_share_names_the_organisation_and_chooses_among_matches(world, worker):
+    from kith.directory.models import Organisation
+    from kith.people.models import Consent
+
+    Organisation.objects.create(name="Harpurhey Walkers")
+    Organisation.objects.create(name="Harpurhey Walkers Café")
+    url = f"/people/{world.person.uuid}/consents/"
+    form = {"purpose": "share-with-organisation", "decision": "agreed", "method": "in-person",
+            "wording": "May we tell the walkers you are coming?"}  # fmt: skip
+    page = worker.get(f"/people/{world.person.uuid}/").content.decode()
+    assert "directory id" not in page and 'name="organisation_name"' in page
+    several = worker.post(url, {**form, "organisation_name": "harpurhey walk"})
+    html = several.content.decode()
+    assert several.status_code == 200 and "Which organisation?" in html
+    assert "Harpurhey Walkers</label>" in html and "Harpurhey Walkers Café</label>" in html
+    chosen = Organisation.objects.get(name="Harpurhey Walkers Café")
+    done = worker.post(url, {**form, "organisation_name": "harpurhey walk", "organisation": str(chosen.uuid)})
+    assert done.status_code == 302 and Consent.objects.get(person=world.person).organisation == chosen
+    worker.post(url, {**form, "organisation_name": "Harpurhey Walkers"})  # an exact name needs no choosing
+    assert Consent.objects.filter(organisation__name="Harpurhey Walkers").count() == 1
+    nothing = worker.post(url, {**form, "organisation_name": "Nowhere Knitters"})
+    assert nothing.status_code == 400 and "No organisation matches" in nothing.content.decode()
