@@ -14,20 +14,7 @@ from kith.directory.search.ranking import best_per_group
 from kith.geo.distance import bounding_box, haversine_m
 from kith.matching.scoring import Needs, reach_m, score_many
 from kith.people.access import matching_needs
-
-LANGUAGE_NAMES = {
-    "ur": "Urdu",
-    "pl": "Polish",
-    "ar": "Arabic",
-    "so": "Somali",
-    "yue": "Cantonese",
-    "pa": "Punjabi",
-    "bn": "Bengali",
-    "zh": "Chinese",
-    "ro": "Romanian",
-    "ku": "Kurdish",
-    "fa": "Persian",
-}
+from kith.people.languages import language_name
 
 
 @dataclass
@@ -176,7 +163,7 @@ def _reasons(index, row: int, distance_m: float, needs: Needs, now: dt.datetime)
     if "mobility" in needs.barriers:
         reasons.append("step-free")
     spoken = [c for c, bit in index.language_bit.items() if index.languages[row] & (1 << bit) and c in needs.languages]
-    reasons.extend(f"in {LANGUAGE_NAMES.get(c, c)}" for c in spoken)
+    reasons.extend(f"in {language_name(c)}" for c in spoken)
     checked = index.checked_at[row]
     if np.isnan(checked):
         reasons.append("not checked yet")

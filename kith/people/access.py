@@ -182,6 +182,21 @@ def access_closed(user) -> list[Person]:
     return people
 
 
+def access_erasure_requests(user) -> list:
+    """Requests waiting for an administrator, oldest first; names shown, so each is audited as a read."""
+    from kith.people.models import ErasureRequest
+
+    if role_of(user) != Role.ADMINISTRATOR:
+        refuse(user, "erasure requests", "")
+    waiting = list(
+        ErasureRequest.objects.filter(carried_out_at__isnull=True, person__anonymised_at__isnull=True)
+        .select_related("person__team", "requested_by")
+        .order_by("requested_at")
+    )
+    audit_caseload_read(user, [r.person for r in waiting], purpose="erasure requests")
+    return waiting
+
+
 def access_audit_trail(user, person_uuid) -> tuple[Person | None, list]:
     """An administrator reads who did what to a person's record, including after erasure."""
     from kith.core.models import AuditEvent

@@ -252,3 +252,19 @@ class NoteRevision(models.Model):
 
     def __str__(self):
         return f"revision of note {self.note_id}"
+
+
+class ErasureRequest(models.Model):
+    """A link worker passes on a person's request to be forgotten; an administrator carries it out."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="erasure_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=500)
+    carried_out_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return f"erasure request {self.pk}"

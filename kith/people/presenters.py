@@ -131,3 +131,98 @@ def wellbeing_views(scores) -> list[WellbeingView]:
             )
         )
     return views
+
+
+# The record's details as people call them, in the order a person reads them.
+DETAIL_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "preferred_name": "Preferred name",
+    "date_of_birth": "Date of birth",
+    "postcode": "Postcode",
+    "phone": "Phone",
+    "email": "Email",
+    "preferred_contact": "How they like to be contacted",
+    "languages": "Languages other than English",
+    "available_times": "When they can go",
+    "referral_source": "Referred by",
+    "referral_reason": "Reason for referral",
+    "snomed_code": "SNOMED code",
+    "what_matters": "What matters to them, in their words",
+    "team": "Team",
+    "opened_at": "Record opened",
+    "closed_at": "Record closed",
+    "id": "Kith record number",
+}
+
+
+def _day(value: str | None) -> str:
+    if not value:
+        return ""
+    return f"{dt.date.fromisoformat(value[:10]):%-d %B %Y}"
+
+
+def export_view(data: dict) -> dict:
+    """The subject access export in people's words: labels, not field names; names, not codes."""
+    from kith.matching.models import ConnectionStatus
+    from kith.people.languages import language_names
+    from kith.people.models import (
+        Consent,
+        ConsentPurpose,
+        ContactMethod,
+        Occasion,
+        ReferralSource,
+        SnomedCode,
+        Strength,
+        WantStatus,
+    )
+
+    person = data["person"]
+    shown = {
+        **person,
+        "date_of_birth": _day(person["date_of_birth"]),
+        "preferred_contact": dict(ContactMethod.choices).get(person["preferred_contact"], ""),
+        "languages": language_names(person["languages"]),
+        "available_times": ", ".join(t.strip().capitalize() + "s" for t in person["available_times"].split(",") if t),
+        "referral_source": dict(ReferralSource.choices).get(person["referral_source"], person["referral_source"]),
+        "snomed_code": (
+            f"{person['snomed_code']} {dict(SnomedCode.choices).get(person['snomed_code'], '')}".strip()
+            if person["snomed_code"]
+            else ""
+        ),
+        "opened_at": _day(person["opened_at"]),
+        "closed_at": _day(person["closed_at"]),
+    }
+    statuses, purposes = dict(WantStatus.choices), dict(ConsentPurpose.choices)
+    decisions, kinds = dict(Consent.Decision.choices), dict(Strength.Kind.choices)
+    instruments, occasions = dict(Instrument.choices), dict(Occasion.choices)
+    stages = dict(ConnectionStatus.choices)
+    return {
+        "made": _day(data["exported_at"]),
+        "lawful_basis": data["lawful_basis"],
+        "details": [(label, shown[key]) for key, label in DETAIL_LABELS.items() if shown.get(key)],
+        "wants": [{**w, "status": statuses.get(w["status"], w["status"])} for w in data["wants"]],
+        "barriers": data["barriers"],
+        "strengths": [{**s, "kind": kinds.get(s["kind"], s["kind"])} for s in data["strengths"]],
+        "wellbeing": [
+            {
+                **s,
+                "taken_on": _day(s["taken_on"]),
+                "instrument": instruments.get(s["instrument"], s["instrument"]),
+                "occasion": occasions.get(s["occasion"], s["occasion"]),
+            }
+            for s in data["wellbeing"]
+        ],
+        "consents": [
+            {
+                **c,
+                "purpose": purposes.get(c["purpose"], c["purpose"]),
+                "decision": decisions.get(c["decision"], c["decision"]),
+                "recorded_at": _day(c["recorded_at"]),
+                "withdrawn_at": _day(c["withdrawn_at"]),
+            }
+            for c in data["consents"]
+        ],
+        "connections": [{**c, "status": stages.get(c["status"], c["status"])} for c in data["connections"]],
+        "notes": [{**n, "written_at": _day(n["written_at"])} for n in data["notes"]],
+    }

@@ -12,6 +12,7 @@ from kith.people import wellbeing
 from kith.people.models import (
     Barrier,
     Consent,
+    ErasureRequest,
     Instrument,
     Note,
     NoteRevision,
@@ -433,7 +434,33 @@ def _anonymise(person: Person) -> None:
 def erase_person(*, user, person: Person) -> None:
     """Erasure on request: identifiers removed, anonymous aggregates (area, wants, wellbeing) kept."""
     _anonymise(person)
+    ErasureRequest.objects.filter(person=person, carried_out_at__isnull=True).update(carried_out_at=timezone.now())
     audit.record(user=user, action="erase", what="person", object_id=person.pk, person=person.uuid)
+
+
+@transaction.atomic
+def request_erasure(*, user, person: Person, reason: str) -> ErasureRequest:
+    """Pass a person's request to be forgotten to the administrators, who carry it out."""
+    from django.contrib.auth import get_user_model
+
+    from kith.core.mail import send_on_commit
+
+    if not reason.strip():
+        raise RecordError("Say what the person asked for, in a few words.")
+    if person.erasure_requests.filter(carried_out_at__isnull=True).exists():
+        raise RecordError("An administrator has already been asked to erase this record.")
+    found = ErasureRequest.objects.create(person=person, requested_by=user, reason=reason.strip()[:500])
+    audit.record(user=user, action="update", what="erasure request", object_id=found.pk, person=person.uuid)
+    administrators = list(
+        get_user_model()
+        .objects.filter(profile__role="administrator", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if administrators:
+        # No name in the email: the administrator opens the queue, which is audited.
+        send_on_commit("people/email_erasure_request.txt", {"request": found}, administrators)
+    return found
 
 
 @transaction.atomic

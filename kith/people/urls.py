@@ -8,6 +8,7 @@ urlpatterns = [
     path("people/", views.caseload, name="caseload"),
     path("people/new/", views.person_new, name="new"),
     path("people/closed/", views.closed_records, name="closed"),
+    path("people/erasure-requests/", views.erasure_requests, name="erasure_requests"),
     path("people/<str:uuid>/", views.person_detail, name="person"),
     path("people/<str:uuid>/edit/", views.person_edit, name="edit"),
     path("people/<str:uuid>/close/", views.person_close, name="close"),
@@ -23,5 +24,6 @@ urlpatterns = [
     path("people/<str:uuid>/notes/<id:note_id>/", views.note_edit, name="note_edit"),
     path("people/<str:uuid>/export/", views.export_page, name="export"),
     path("people/<str:uuid>/erase/", views.erase, name="erase"),
+    path("people/<str:uuid>/erase/request/", views.erasure_request, name="erasure_request"),
     path("people/<str:uuid>/audit/", views.audit_trail, name="audit"),
 ]

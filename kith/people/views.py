@@ -16,6 +16,7 @@ from kith.matching.models import ConnectionStatus
 from kith.people import access, presenters
 from kith.people import services as people
 from kith.people.forms import (
+    TIMES,
     BarriersForm,
     ConsentForm,
     NoteForm,
@@ -25,6 +26,7 @@ from kith.people.forms import (
     WantForm,
     WellbeingForm,
 )
+from kith.people.languages import language_names
 from kith.people.models import LAWFUL_BASIS, Instrument
 from kith.people.wellbeing import SWEMWBS_NOTICE, WellbeingError
 
@@ -138,6 +140,8 @@ def person_detail(request, uuid):
         "note_form": NoteForm(),
         "today": timezone.localdate(),
         "connection_stages": ConnectionStatus.choices,
+        "languages_text": language_names(person.languages),
+        "times_text": ", ".join(dict(TIMES).get(t, t) for t in person.available_times.split(",") if t),
     }
     return render(request, "people/person.html", context)
 
@@ -369,7 +373,7 @@ def export_page(request, uuid):
         response["Content-Disposition"] = f'attachment; filename="kith-subject-access-{person.uuid}.json"'
         response["Cache-Control"] = "no-store"
         return response
-    return render(request, "people/export.html", {"person": person, "data": data})
+    return render(request, "people/export.html", {"person": person, "view": presenters.export_view(data)})
 
 
 @staff_required(Role.ADMINISTRATOR)
@@ -442,3 +446,29 @@ def person_reopen(request, uuid):
 @staff_required(*CARE)
 def closed_records(request):
     return render(request, "people/closed.html", {"people": access.access_closed(request.user)})
+
+
+@staff_required(*CARE)
+def erasure_request(request, uuid):
+    """A link worker passes on the person's request to be forgotten."""
+    person = access.access_person(request.user, uuid, purpose="request erasure")
+    error = ""
+    if request.method == "POST":
+        try:
+            people.request_erasure(user=request.user, person=person, reason=request.POST.get("reason", ""))
+        except people.RecordError as failure:
+            error = str(failure)
+        else:
+            messages.success(request, "An administrator has been asked to erase the record, and will do it.")
+            return _back(person)
+    return render(
+        request,
+        "people/erasure_request.html",
+        {"person": person, "error": error, "reason": request.POST.get("reason", "")},
+        status=400 if error else 200,
+    )
+
+
+@staff_required(Role.ADMINISTRATOR)
+def erasure_requests(request):
+    return render(request, "people/erasure_requests.html", {"waiting": access.access_erasure_requests(request.user)})

@@ -46,6 +46,8 @@ RULES = {
     "people:close": ("get", "/people/{person}/close/", {"own": CARE, "other": {"administrator"}}),
     "people:reopen": ("post", "/people/{person}/reopen/", {"own": CARE, "other": {"administrator"}}),
     "people:closed": ("get", "/people/closed/", {"none": CARE}),
+    "people:erasure_requests": ("get", "/people/erasure-requests/", {"none": {"administrator"}}),
+    "people:erasure_request": ("get", "/people/{person}/erase/request/", {"own": CARE, "other": {"administrator"}}),
     "people:want_add": ("post", "/people/{person}/wants/", {"own": CARE, "other": {"administrator"}}),
     "people:want_status": ("post", "/people/{person}/wants/{want}/", {"own": CARE, "other": {"administrator"}}),
     "people:barriers": ("post", "/people/{person}/barriers/", {"own": CARE, "other": {"administrator"}}),

@@ -450,3 +450,51 @@ def test_consent_to_share_names_the_organisation_and_chooses_among_matches(world
     assert Consent.objects.filter(organisation__name="Harpurhey Walkers").count() == 1
     nothing = worker.post(url, {**form, "organisation_name": "Nowhere Knitters"})
     assert nothing.status_code == 400 and "No organisation matches" in nothing.content.decode()
+
+
+def test_a_link_worker_passes_on_a_request_to_be_forgotten_and_an_administrator_carries_it_out(
+    world, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    world.administrator.email = "admin@example.org"
+    world.administrator.save()
+    sign_in(client, world.link_worker)
+    page = client.get(f"/people/{world.person.uuid}/").content.decode()
+    assert f'href="/people/{world.person.uuid}/export/"' in page
+    assert f'href="/people/{world.person.uuid}/erase/request/"' in page and '/erase/"' not in page
+    refused = client.post(f"/people/{world.person.uuid}/erase/request/", {"reason": " "})
+    assert refused.status_code == 400 and "Say what the person asked for" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(f"/people/{world.person.uuid}/erase/request/", {"reason": "Asked on the phone today."})
+    assert done.status_code == 302
+    (email,) = mail.outbox
+    assert email.to == ["admin@example.org"] and "Alex" not in email.body and "/people/erasure-requests/" in email.body
+    client.post("/accounts/sign-out/")
+    sign_in(client, world.administrator)
+    queue = client.get("/people/erasure-requests/").content.decode()
+    assert "Alex Testperson" in queue and "Asked on the phone today." in queue
+    client.post(f"/people/{world.person.uuid}/erase/", {"confirm": "Testperson"})
+    assert "No requests waiting." in client.get("/people/erasure-requests/").content.decode()
+
+
+def test_the_export_page_uses_peoples_words(world, worker):
+    people.update_person(
+        user=world.link_worker, person=world.person, version=world.person.version, languages="ur,pl",
+        snomed_code="871731000000106",
+    )  # fmt: skip
+    page = worker.get(f"/people/{world.person.uuid}/export/").content.decode()
+    for words in ["Given name", "Date of birth", "17 May 1950", "SNOMED code", "Urdu, Polish", "GP practice"]:
+        assert words in page, words
+    for field in ["given_name", "snomed_code", "referral_source", "1950-05-17"]:
+        assert field not in page, field
+
+
+def test_the_record_page_shows_place_and_language_names_not_codes(world, worker):
+    people.update_person(
+        user=world.link_worker, person=world.person, version=world.person.version, languages="ur,pl",
+        available_times="morning,evening",
+    )  # fmt: skip
+    page = worker.get(f"/people/{world.person.uuid}/").content.decode()
+    assert "Urdu, Polish" in page and "Mornings, Evenings" in page and "ward)" in page
+    assert "LSOA" not in page and "E0100" not in page and "morning,evening" not in page
