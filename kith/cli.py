@@ -192,6 +192,7 @@ def demo_locality(seed: int) -> None:
     """Add demo enquiries, unmet searches, suggestions, a claim and group opportunities (synthetic)."""
     from kith.enquiries.demo import build_demo_enquiries
     from kith.freshness.demo import build_demo_upkeep
+    from kith.people.demo import build_demo_referrals
     from kith.together.demo import build_demo_groups
 
     made = build_demo_enquiries(seed=seed)
@@ -201,6 +202,8 @@ def demo_locality(seed: int) -> None:
         click.echo(f"Made {made} demo enquiries in the demo team's wards, some open and some answered.")
     if build_demo_upkeep():
         click.echo("Made demo suggestions from the public and a claim waiting for an administrator.")
+    if build_demo_referrals():
+        click.echo("Made demo referrals waiting in the team's queue: from a GP, a physio and a person.")
     if build_demo_groups():
         click.echo("Made demo group opportunities at every stage, from idea to handed over.")
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from kith.accounts.models import Profession, Role, StaffProfile, Team
 from kith.directory.models import Organisation
 from kith.people import services as people
-from kith.people.models import Person
+from kith.people.models import Person, Referral
 
 PASSWORD = "a-long-test-password-for-personas"
 
@@ -28,6 +28,8 @@ class World:
     organisation: Organisation
     person: Person  # on the north team's caseload, referred by `professional`
     other_person: Person  # on the south team's caseload
+    referral: object = None  # `professional`'s referral of `person`, accepted by the north team
+    other_referral: object = None  # `other_professional`'s referral, waiting in the south team's queue
 
 
 def make_user(username: str, role: str, *, team=None, **profile):
@@ -67,6 +69,15 @@ def build_world() -> World:
         referral_reason="Lonely since moving; would like to walk.",
         link_worker=world.link_worker,
     )
+    world.referral = Referral.objects.create(
+        team=north, source="gp", referrer=world.professional, given_name="Alex", family_name="Testperson",
+        date_of_birth=dt.date(1950, 5, 17), postcode="M9 4DH", words="Lonely since moving; would like to walk.",
+        agreed=True, status="accepted", person=world.person,
+    )  # fmt: skip
+    world.other_referral = Referral.objects.create(
+        team=south, source="physio", referrer=world.other_professional, given_name="Robin", family_name="Waiting",
+        postcode="M15 5DD", words="Wants to get moving again after a knee operation.", agreed=True,
+    )  # fmt: skip
     world.other_person = people.create_person(
         user=world.other_link_worker,
         team=south,

@@ -206,6 +206,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 # Enquiries to the locality's link workers are answered within this many working days.
 KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, maximum=20)
+# Someone from the team contacts a person referred to it within this many working days.
+KITH_REFERRAL_WORKING_DAYS = env_int("KITH_REFERRAL_WORKING_DAYS", 3, minimum=1, maximum=20)
 # An account refused this many reads within this many minutes is flagged on the audit page.
 KITH_AUDIT_REFUSED_ALERT = env_int("KITH_AUDIT_REFUSED_ALERT", 20, minimum=2, maximum=10_000)
 KITH_AUDIT_REFUSED_MINUTES = env_int("KITH_AUDIT_REFUSED_MINUTES", 10, minimum=1, maximum=24 * 60)

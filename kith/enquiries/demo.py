@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kith.core.demo import DEMO_WARDS, ensure_demo_users
+from kith.core.workdays import add_working_days
 from kith.directory.models import TaxonomyTerm
 from kith.enquiries import services
 from kith.enquiries.models import Enquiry, UnmetSearch
-from kith.enquiries.workdays import add_working_days
 from kith.geo.models import Area
 from kith.matching.scoring import Needs
 from kith.matching.suggest import suggest_near

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from kith.core.workdays import working_days_between
 from kith.directory.presenters import checked_text, distance_text
 from kith.enquiries.models import Enquiry
-from kith.enquiries.workdays import working_days_between
 from kith.people.models import BarrierKind
 
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from kith.accounts.models import Role
 from kith.core.mail import send_on_commit
+from kith.core.workdays import add_working_days
 from kith.enquiries.models import Enquiry, UnmetSearch
 from kith.enquiries.privacy import identifying_details
-from kith.enquiries.workdays import add_working_days
 
 
 class EnquiryError(ValueError):

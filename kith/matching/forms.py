@@ -2,6 +2,7 @@ from django import forms
 
 from kith.core.forms import ParagraphsField
 from kith.matching.models import ConnectionStatus
+from kith.people.forms import clean_nhs_number
 
 
 class ConnectionForm(forms.Form):
@@ -18,6 +19,9 @@ class ConnectionForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
+    def clean_nhs_number(self):
+        return clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
+
     given_name = forms.CharField(label="Given name", max_length=100)
     family_name = forms.CharField(label="Family name", max_length=100)
     date_of_birth = forms.DateField(
@@ -25,6 +29,9 @@ class ReferralForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text="For example, 17/5/1950",
         error_messages={"invalid": "Enter the date of birth as day/month/year."},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits, for example 943 476 5919"
     )
     postcode = forms.CharField(label="Postcode", max_length=10)
     phone = forms.CharField(label="Phone", max_length=30, required=False)

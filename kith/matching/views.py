@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
-from kith.accounts.models import Profession, Role, Team
+from kith.accounts.models import Profession, Role
 from kith.accounts.roles import profile_of
 from kith.directory.models import Service
 from kith.directory.presenters import cost_text, when_text
@@ -130,48 +130,53 @@ def shared_list(request, token):
 
 @staff_required(Role.PROFESSIONAL)
 def referrals(request):
+    """A professional's referrals and what became of each; a new one goes to the queue of the team that
+    covers the person's postcode."""
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        profession = profile_of(request.user).profession
         try:
-            _, _, ward = people.resolve_postcode(data["postcode"])
-            team = Team.objects.filter(wards__code=ward).first() if ward else None
-            if team is None:
-                raise people.RecordError("No social prescribing team covers that postcode yet.")
-            profession = profile_of(request.user).profession
-            people.create_person(
+            made = people.make_referral(
                 user=request.user,
-                team=team,
-                referred_by=request.user,
-                confirm_not_duplicate=True,
+                source=REFERRAL_SOURCE.get(profession, "other"),
+                postcode=data["postcode"],
                 given_name=data["given_name"],
                 family_name=data["family_name"],
                 date_of_birth=data["date_of_birth"],
-                postcode=data["postcode"],
+                nhs_number=data["nhs_number"],
                 phone=data["phone"],
-                referral_reason=data["reason"],
-                referral_source=REFERRAL_SOURCE.get(profession, "other"),
+                words=data["reason"],
+                agreed=data["agreed"],
                 snomed_code="871731000000106",
             )
         except people.RecordError as error:
             form.add_error("postcode", str(error))
         else:
-            messages.success(request, f"Referral sent to {team.name}.")
+            messages.success(
+                request,
+                f"Referral sent to {made.team.name}. Someone will contact {made.given_name} by "
+                f"{people.contact_by(made.received_at):%A %-d %B}.",
+            )
             return redirect("matching:referrals")
-    summaries = [
-        access.access_referral(request.user, p.uuid)
-        for p in access.referrals_of(request.user).order_by("-opened_at")[:100]
-    ]
     return render(
         request,
         "matching/referrals.html",
-        {"form": form, "summaries": summaries},
+        {"form": form, "summaries": access.access_referrals_made(request.user)},
         status=400 if request.method == "POST" else 200,
     )
 
 
 @staff_required(Role.PROFESSIONAL)
 def referral_detail(request, uuid):
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        try:
+            people.withdraw_referral(user=request.user, referral=access.referral_made_by(request.user, uuid))
+        except people.RecordError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Referral withdrawn.")
+        return redirect("matching:referral", uuid)
     return render(request, "matching/referral.html", {"summary": access.access_referral(request.user, uuid)})
 
 

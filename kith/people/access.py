@@ -80,35 +80,67 @@ def audit_caseload_read(user, people: list[Person], *, purpose: str) -> None:
 
 @dataclass(frozen=True)
 class ReferralSummary:
-    """What a referring professional may know: that the referral arrived and how it is going."""
+    """What a referring professional may know: that the referral arrived, what became of it, how it is going."""
 
     uuid: UUID
     name: str
     referred_on: str
     reason: str
-    status: str  # "open" or "closed"
+    status: str  # "Waiting", "Accepted", "Declined", "Withdrawn"
+    decline_reason: str
+    team: str
     connections_made: int
+    can_withdraw: bool
 
 
-def referrals_of(user) -> QuerySet[Person]:
+def referrals_of(user) -> QuerySet:
+    from kith.people.models import Referral
+
     if role_of(user) != Role.PROFESSIONAL:
-        return Person.objects.none()
-    return Person.objects.filter(referred_by=user, anonymised_at__isnull=True)
+        return Referral.objects.none()
+    return Referral.objects.filter(referrer=user).exclude(person__anonymised_at__isnull=False)
 
 
-def access_referral(user, person_uuid) -> ReferralSummary:
-    person = referrals_of(user).filter(uuid=_parse(user, person_uuid, "referral")).first()
-    if person is None:
-        refuse(user, "referral", person_uuid)
-    audit.record(user=user, action="read", what="referral", object_id=person.pk, person=person.uuid)
+def _summary(referral) -> ReferralSummary:
+    connections = 0
+    if referral.person_id and referral.person.anonymised_at is None:
+        connections = referral.person.connections.exclude(status__in=["suggested", "not-suitable"]).count()
     return ReferralSummary(
-        uuid=person.uuid,
-        name=person.display_name,
-        referred_on=f"{person.opened_at:%-d %B %Y}",
-        reason=person.referral_reason,
-        status="closed" if person.closed_at else "open",
-        connections_made=person.connections.exclude(status__in=["suggested", "not-suitable"]).count(),
+        uuid=referral.uuid,
+        name=referral.display_name,
+        referred_on=f"{referral.received_at:%-d %B %Y}",
+        reason=referral.words,
+        status=referral.get_status_display(),
+        decline_reason=referral.decline_reason,
+        team=referral.team.name,
+        connections_made=connections,
+        can_withdraw=referral.status == "new",
     )
+
+
+def access_referrals_made(user) -> list[ReferralSummary]:
+    """The professional's own referrals, newest first, with what became of each."""
+    found = list(referrals_of(user).select_related("team", "person").order_by("-received_at")[:100])
+    audit.record(user=user, action="read", what="referrals made", object_id="", count=len(found))
+    return [_summary(r) for r in found]
+
+
+def access_referral(user, referral_uuid) -> ReferralSummary:
+    referral = (
+        referrals_of(user).select_related("team", "person").filter(uuid=_parse(user, referral_uuid, "referral")).first()
+    )
+    if referral is None:
+        refuse(user, "referral", referral_uuid)
+    audit.record(user=user, action="read", what="referral", object_id=referral.pk)
+    return _summary(referral)
+
+
+def referral_made_by(user, referral_uuid):
+    """The Referral row itself, for the professional who made it to withdraw."""
+    referral = referrals_of(user).filter(uuid=_parse(user, referral_uuid, "referral")).first()
+    if referral is None:
+        refuse(user, "referral", referral_uuid)
+    return referral
 
 
 def sharing_agreed_with(organisation_id: int) -> Q:
@@ -375,3 +407,67 @@ def matching_needs(person: Person) -> MatchingNeeds:
         languages=frozenset(c.strip().lower() for c in person.languages.split(",") if c.strip()),
         parts_of_day=frozenset(p.strip() for p in person.available_times.split(",") if p.strip()),
     )
+
+
+def _queue_scope(user):
+    from kith.people.models import Referral
+
+    role = role_of(user)
+    waiting = Referral.objects.filter(status=Referral.Status.NEW)
+    if role in {Role.LINK_WORKER, Role.LEAD}:
+        profile = profile_of(user)
+        return waiting.filter(team_id=profile.team_id) if profile.team_id else waiting.none()
+    return waiting if role == Role.ADMINISTRATOR else waiting.none()
+
+
+def referrals_waiting(user) -> int:
+    """How many referrals wait in the user's queue: a count, no one's details."""
+    return _queue_scope(user).count()
+
+
+def referral_queue(user) -> list:
+    """Referrals waiting in this user's team's queue (every team's, for an administrator), oldest first.
+    Names are shown, so each is audited as a read."""
+    role = role_of(user)
+    waiting = _queue_scope(user).select_related("team", "referrer__profile", "ward")
+    found = list(waiting.order_by("received_at")[:500])
+    if found:
+        from kith.core.models import AuditEvent
+
+        AuditEvent.objects.bulk_create(
+            AuditEvent(user=user, username=user.username, role=role or "", action="read", what="referral",
+                       object_id=r.pk, detail={"purpose": "referral queue"})
+            for r in found
+        )  # fmt: skip
+    return found
+
+
+def access_queued_referral(user, referral_uuid):
+    """(referral, people already known who may be the one referred), for the team whose queue it is in."""
+    from kith.people.models import Referral
+    from kith.people.services.records import find_duplicates
+
+    scope = Referral.objects.select_related("team", "referrer__profile", "ward", "person")
+    role = role_of(user)
+    if role in {Role.LINK_WORKER, Role.LEAD}:
+        scope = scope.filter(team_id=profile_of(user).team_id)
+    elif role != Role.ADMINISTRATOR:
+        scope = scope.none()
+    referral = scope.filter(uuid=_parse(user, referral_uuid, "referral")).first()
+    if referral is None:
+        refuse(user, "referral", referral_uuid)
+    audit.record(user=user, action="read", what="referral", object_id=referral.pk)
+    matches = []
+    if referral.status == Referral.Status.NEW:
+        if referral.nhs_number:
+            matches += list(caseload_of(user).filter(team=referral.team, nhs_number=referral.nhs_number))
+        matches += find_duplicates(
+            team=referral.team,
+            given_name=referral.given_name,
+            family_name=referral.family_name,
+            date_of_birth=referral.date_of_birth,
+            postcode=referral.postcode,
+        )
+        matches = list({p.pk: p for p in matches}.values())
+        audit_caseload_read(user, matches, purpose="referral matching")
+    return referral, matches

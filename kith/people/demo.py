@@ -302,3 +302,41 @@ def _connect(rng: random.Random) -> None:
                 )
             )
     Connection.objects.bulk_create(connections)
+
+
+DEMO_REFERRALS = [
+    # (source, given, family, postcode, words, contact times)
+    ("gp", "Brenda", "Oakes", "M9 4DH", "Recently widowed and not leaving the house. Agreed to a call from a "
+     "link worker.", ""),
+    ("self", "Tariq", "Hussain", "M40 9NQ", "I moved here last year and don't know anyone. I'd like to play cricket or "
+     "just meet people.", "after 5pm"),
+    ("physio", "June", "Whitlow", "M9 5SH", "Knee replacement; needs gentle exercise near home to keep moving.", ""),
+]  # fmt: skip
+
+
+@transaction.atomic
+def build_demo_referrals() -> int | None:
+    """Three synthetic referrals waiting in the demo team's queue: from the demo GP, a physio and a person."""
+    from django.contrib.auth import get_user_model
+
+    from kith.core.demo import ensure_demo_users
+    from kith.people.models import Referral
+    from kith.people.services import make_referral
+
+    ensure_demo_users()
+    if Referral.objects.filter(given_name="Brenda", family_name="Oakes").exists():
+        return None
+    gp = get_user_model().objects.get(username="demo-gp")
+    for source, given, family, postcode, words, times in DEMO_REFERRALS:
+        make_referral(
+            user=gp if source == "gp" else None,
+            source=source,
+            postcode=postcode,
+            given_name=given,
+            family_name=family,
+            phone="0161 496 0" + str(100 + len(given)),
+            words=words,
+            contact_times=times,
+            agreed=True,
+        )
+    return len(DEMO_REFERRALS)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from kith.core.forms import ParagraphsField
+from kith.people import nhs_number
 from kith.people.models import (
     BarrierKind,
     Consent,
@@ -19,6 +20,13 @@ from kith.people.models import (
 from kith.people.wellbeing import ONS4_ITEMS, SWEMWBS_ITEMS, ons4_spec
 
 TIMES = [("morning", "Mornings"), ("afternoon", "Afternoons"), ("evening", "Evenings")]
+
+
+def clean_nhs_number(value: str) -> str:
+    digits = nhs_number.normalise(value)
+    if digits and not nhs_number.is_valid(digits):
+        raise forms.ValidationError("That NHS number is not right: check the 10 digits.")
+    return digits
 
 
 def _not_future(value):
@@ -37,6 +45,9 @@ class PersonForm(forms.Form):
         help_text="For example, 17/5/1950",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": "Enter the date of birth as day/month/year."},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)", max_length=14, required=False, help_text="10 digits, for example 943 476 5919"
     )
     postcode = forms.CharField(label="Postcode", max_length=10, required=False)
     phone = forms.CharField(label="Phone (optional)", max_length=30, required=False)
@@ -67,6 +78,9 @@ class PersonForm(forms.Form):
         if value and value < dt.date(1900, 1, 1):
             raise forms.ValidationError("Check the year of birth.")
         return value
+
+    def clean_nhs_number(self):
+        return clean_nhs_number(self.cleaned_data.get("nhs_number", ""))
 
     def clean_available_times(self):
         return ",".join(self.cleaned_data.get("available_times") or [])
@@ -155,3 +169,47 @@ class NoteForm(forms.Form):
 
 class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SelfReferralForm(forms.Form):
+    """A person asks to talk to a link worker. Only what the team needs to get in touch."""
+
+    given_name = forms.CharField(
+        label="Your first name", max_length=100, error_messages={"required": "Tell us what to call you."}
+    )
+    family_name = forms.CharField(label="Your last name (optional)", max_length=100, required=False)
+    phone = forms.CharField(label="Phone number (optional)", max_length=30, required=False)
+    email = forms.EmailField(
+        label="Email address (optional)", required=False, error_messages={"invalid": "Enter an email address."}
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How should we get in touch?", required=False, choices=[("", "Either is fine"), *ContactMethod.choices]
+    )
+    contact_times = forms.CharField(
+        label="When is a good time? (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, weekday mornings",
+    )
+    postcode = forms.CharField(
+        label="Your postcode",
+        max_length=10,
+        error_messages={"required": "Enter your postcode, so the right team calls."},
+    )
+    words = ParagraphsField(
+        label="What would you like help with?",
+        max_length=2000,
+        help_text="In your own words: what matters to you, what you would like to do, or what is getting in the way",
+        error_messages={"required": "Tell us a little about what you would like help with."},
+    )
+    agreed = forms.BooleanField(
+        label="I agree that a link worker may contact me about this",
+        error_messages={"required": "Tick the box to agree that a link worker may contact you."},
+    )
+    website = forms.CharField(required=False, label="Leave this empty")  # a trap for robots
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or data.get("email")) and not self.has_error("email"):
+            self.add_error("phone", "Give a phone number or an email address, so we can get in touch.")
+        return data

@@ -51,6 +51,7 @@ class Person(models.Model):
     family_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True, db_index=True, help_text="Ten digits, check digit valid")
     postcode = models.CharField(max_length=8, blank=True)
     lsoa = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ward = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -268,3 +269,58 @@ class ErasureRequest(models.Model):
 
     def __str__(self):
         return f"erasure request {self.pk}"
+
+
+class Referral(models.Model):
+    """A request for a person to be supported, from a professional or from the person; it waits in the
+    queue of the team covering their ward until a link worker accepts it (matching or making their
+    record) or declines it with a reason. The person, not the referral, is the unit of care."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(max_length=20, choices=ReferralSource.choices)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals_made"
+    )
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The person, as the referrer gave them.
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    postcode = models.CharField(max_length=8)
+    ward = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices, blank=True)
+    contact_times = models.CharField(max_length=200, blank=True, help_text="When it suits them to be contacted")
+    words = models.TextField(help_text="The referrer's words; for a self-referral, what matters, in their words")
+    snomed_code = models.CharField(max_length=20, choices=SnomedCode.choices, blank=True)
+    agreed = models.BooleanField(default=False, help_text="The person agreed to the referral and to be contacted")
+    # For referrals that arrive from other systems (GP systems): their identifiers.
+    external_system = models.CharField(max_length=100, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=500, blank=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
+
+    class Meta:
+        ordering = ["received_at"]
+        indexes = [models.Index(fields=["team", "status", "received_at"])]
+
+    def __str__(self):
+        return f"referral {self.uuid}"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()

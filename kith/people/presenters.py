@@ -139,6 +139,7 @@ DETAIL_LABELS = {
     "family_name": "Family name",
     "preferred_name": "Preferred name",
     "date_of_birth": "Date of birth",
+    "nhs_number": "NHS number",
     "postcode": "Postcode",
     "phone": "Phone",
     "email": "Email",

@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
 from kith.directory.models import Organisation, TaxonomyTerm
 from kith.matching.models import ConnectionStatus
-from kith.people import access, presenters
+from kith.people import access, nhs_number, presenters
 from kith.people import services as people
 from kith.people.forms import (
     TIMES,
@@ -21,6 +22,7 @@ from kith.people.forms import (
     ConsentForm,
     NoteForm,
     PersonForm,
+    SelfReferralForm,
     StrengthForm,
     VersionForm,
     WantForm,
@@ -80,6 +82,7 @@ def caseload(request):
             "by_worker": by_worker,
             "is_lead": role_of(request.user) == Role.LEAD,
             "sustained": sum(r.connections_sustained for r in rows),
+            "referrals_waiting": access.referrals_waiting(request.user),
         },
     )
 
@@ -141,6 +144,7 @@ def person_detail(request, uuid):
         "today": timezone.localdate(),
         "connection_stages": ConnectionStatus.choices,
         "languages_text": language_names(person.languages),
+        "nhs_number_text": nhs_number.formatted(person.nhs_number) if person.nhs_number else "",
         "times_text": ", ".join(dict(TIMES).get(t, t) for t in person.available_times.split(",") if t),
     }
     return render(request, "people/person.html", context)
@@ -472,3 +476,91 @@ def erasure_request(request, uuid):
 @staff_required(Role.ADMINISTRATOR)
 def erasure_requests(request):
     return render(request, "people/erasure_requests.html", {"waiting": access.access_erasure_requests(request.user)})
+
+
+@staff_required(*CARE)
+def referral_queue(request):
+    """Referrals waiting for the team: from professionals and from people themselves."""
+    waiting = access.referral_queue(request.user)
+    today = timezone.localdate()
+    rows = [
+        {
+            "referral": r,
+            "contact_by": people.contact_by(r.received_at),
+            "late": people.contact_by(r.received_at) < today,
+        }
+        for r in waiting
+    ]
+    return render(request, "people/referral_queue.html", {"rows": rows})
+
+
+@staff_required(*CARE)
+def queued_referral(request, uuid):
+    """Accept a referral (for someone already known, or as a new record) or decline it with a reason."""
+    referral, matches = access.access_queued_referral(request.user, uuid)
+    error, duplicates = "", []
+    if request.method == "POST" and referral.status == "new":
+        action = request.POST.get("action", "")
+        try:
+            if action == "decline":
+                people.decline_referral(user=request.user, referral=referral, reason=request.POST.get("reason", ""))
+                messages.success(request, f"Referral for {referral.display_name} declined; the referrer sees why.")
+                return redirect("people:referral_queue")
+            if action == "accept-known":
+                known = access.access_person(request.user, request.POST.get("person", ""), purpose="accept referral")
+                person = people.accept_referral(user=request.user, referral=referral, person=known)
+            elif action == "accept-new":
+                person = people.accept_referral(
+                    user=request.user,
+                    referral=referral,
+                    confirm_not_duplicate=request.POST.get("confirm") == "different",
+                )
+            else:
+                raise people.RecordError("Choose to accept or decline the referral.")
+        except people.PossibleDuplicates as found:
+            error, duplicates = str(found), found.people
+        except people.RecordError as failure:
+            error = str(failure)
+        else:
+            messages.success(request, f"Referral accepted: {person.display_name} is on the caseload.")
+            return redirect("people:person", person.uuid)
+    return render(
+        request,
+        "people/queued_referral.html",
+        {
+            "referral": referral,
+            "matches": duplicates or matches,
+            "error": error,
+            "contact_by": people.contact_by(referral.received_at),
+            "reason": request.POST.get("reason", ""),
+            "nhs_number_text": nhs_number.formatted(referral.nhs_number) if referral.nhs_number else "",
+        },
+        status=400 if error else 200,
+    )
+
+
+def self_referral(request):
+    """Public: a person asks to talk to a link worker; it arrives in the queue of the team covering them."""
+    form = SelfReferralForm(request.POST or None)
+    if request.method == "POST":
+        if is_ratelimited(request, group="self-referral", key="ip", rate="5/h", increment=True):
+            return render(request, "people/self_referral.html", {"form": form, "limited": True}, status=429)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if data.pop("website"):  # filled in by a robot: say thank you, keep nothing
+                return render(request, "people/self_referral_sent.html", {"team": None})
+            try:
+                made = people.make_referral(user=request.user, source="self", **data)
+            except people.RecordError as error:
+                form.add_error("postcode", str(error))
+            else:
+                return render(
+                    request,
+                    "people/self_referral_sent.html",
+                    {"team": made.team, "contact_by": people.contact_by(made.received_at), "emailed": bool(made.email)},
+                )
+    response = render(
+        request, "people/self_referral.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
+    response["Cache-Control"] = "no-store"
+    return response

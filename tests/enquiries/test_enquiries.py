@@ -225,7 +225,13 @@ def test_the_demo_has_enquiries_at_every_stage_and_unmet_searches():
     stages = set(GroupOpportunity.objects.values_list("stage", flat=True))
     assert stages == {"idea", "gathering", "first-meeting", "running", "handed-over"}
     assert GroupOpportunity.objects.filter(listing__isnull=False).count() == 2
+    from kith.core.demo import DEMO_TEAM
+    from kith.people.models import Referral
+
+    waiting = Referral.objects.filter(team__name=DEMO_TEAM, status="new")
+    assert sorted(waiting.values_list("source", flat=True)) == ["gp", "physio", "self"]
     assert "nothing to do" in CliRunner().invoke(main, ["demo-locality"]).output
+    assert waiting.count() == 3  # and no more on a second run
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from kith.core.workdays import add_working_days, bank_holidays, working_days_between
 from kith.enquiries.privacy import identifying_details
-from kith.enquiries.workdays import add_working_days, bank_holidays, working_days_between
 
 D = dt.date
 

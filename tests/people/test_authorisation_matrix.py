@@ -77,7 +77,11 @@ RULES = {
         {"own": CARE, "other": {"administrator"}},
     ),
     "matching:referrals": ("get", "/referrals/", {"none": {"professional"}}),
-    "matching:referral": ("get", "/referrals/{person}/", {"own": {"professional"}, "other": set()}),
+    "matching:referral": ("get", "/referrals/{referral}/", {"own": {"professional"}, "other": set()}),
+    # People ask for themselves; referrals wait in the queue of the team covering them.
+    "people:self_referral": ("get", "/talk-to-a-link-worker/", {"none": EVERYONE}),
+    "people:referral_queue": ("get", "/referral-queue/", {"none": CARE}),
+    "people:queued_referral": ("get", "/referral-queue/{referral}/", {"own": CARE, "other": {"administrator"}}),
     "matching:organisation_connections": ("get", "/organisation/connections/", {"none": {"organisation_editor"}}),
     "geo:areas": ("get", "/areas/", {"none": EVERYONE}),
     # Insight is aggregate and disclosure-controlled: open to everyone, planners included.
@@ -189,9 +193,16 @@ def _objects(world):
     from kith.geo.models import Area
 
     wards = list(Area.objects.filter(level="ward").order_by("code")[:2])
-    for relation, person, worker, asker, ward in [
-        ("own", world.person, world.link_worker, world.professional, wards[0]),
-        ("other", world.other_person, world.other_link_worker, world.other_professional, wards[1]),
+    for relation, person, worker, asker, ward, referral in [
+        ("own", world.person, world.link_worker, world.professional, wards[0], world.referral),
+        (
+            "other",
+            world.other_person,
+            world.other_link_worker,
+            world.other_professional,
+            wards[1],
+            world.other_referral,
+        ),
     ]:
         worker.profile.neighbourhoods.add(ward)
         enquiry = enquiries.ask(user=asker, ward=ward, category=None, need="Likes walking", barriers=[])
@@ -214,6 +225,7 @@ def _objects(world):
         shared = matching.share_list(user=worker, person=person, services=[service])
         objects[relation] = {
             "person": person.uuid,
+            "referral": referral.uuid,
             "want": want.pk,
             "consent": consent.pk,
             "note": note.pk,

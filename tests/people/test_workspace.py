@@ -2,10 +2,12 @@
 
 import datetime as dt
 import json
+import re
 import time
 
 import pytest
 from django.db import connection as db
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -15,7 +17,7 @@ from kith.matching import services as matching
 from kith.matching.models import Connection, ShareableList
 from kith.matching.suggest import suggest
 from kith.people import services as people
-from kith.people.models import Person
+from kith.people.models import Person, Referral
 from tests.directory.helpers import M9_4DH, add, listing, point_north
 from tests.personas import build_world, sign_in
 
@@ -115,7 +117,8 @@ def test_caseload_shows_due_follow_ups_and_sustained_connections(world, worker):
     assert response.status_code == 200 and "Alex Testperson" in html and "Sam Elsewhere" not in html
     assert "1 connection to check" in html
     assert response.context["sustained"] == 1
-    assert "referral" not in html.lower()  # no referral counts, let alone targets
+    # A queue of referrals waiting is work to do; no count of referrals is ever a measure, let alone a target.
+    assert not re.search(r"referrals? (made|received|rate|target)", html.lower())
 
 
 def test_caseload_of_250_people_renders_in_at_most_15_queries(world, worker):
@@ -244,17 +247,80 @@ def test_referral_by_a_professional_goes_to_the_team_covering_the_postcode(world
         "agreed": "on",
     }
     assert client.post("/referrals/", {**form, "agreed": ""}).status_code == 400
-    assert client.post("/referrals/", form).status_code == 302
-    person = Person.objects.get(family_name="Referred")
-    assert (person.team, person.referred_by, person.referral_source, person.snomed_code) == (
-        world.north,
-        world.professional,
-        "gp",
-        "871731000000106",
-    )
+    bad_number = client.post("/referrals/", {**form, "nhs_number": "943 476 5918"})
+    assert bad_number.status_code == 400 and "NHS number is not right" in bad_number.content.decode()
+    sent = client.post("/referrals/", {**form, "nhs_number": "943 476 5919"}, follow=True)
+    assert "Referral sent to North Manchester test team" in sent.content.decode()
+    referral = Referral.objects.get(family_name="Referred")
+    assert (referral.team, referral.referrer, referral.source, referral.status) == (
+        world.north, world.professional, "gp", "new",
+    )  # fmt: skip
+    assert not Person.objects.filter(family_name="Referred").exists()  # waiting in the queue, not yet a record
     assert client.post("/referrals/", {**form, "postcode": "WA14 4PU"}).status_code == 400  # no team there
-    page = client.get(f"/referrals/{person.uuid}/").content.decode()
-    assert "Isolated after a stroke" in page and "1960" not in page
+    page = client.get(f"/referrals/{referral.uuid}/").content.decode()
+    assert "Isolated after a stroke" in page and "1960" not in page and "Waiting" in page
+
+    worker = Client()
+    sign_in(worker, world.link_worker)
+    queue = worker.get("/referral-queue/").content.decode()
+    assert "Jo Referred" in queue and "Robin Waiting" not in queue  # the south team's referral is theirs
+    assert "1 referral waiting" in worker.get("/people/").content.decode()
+    accepted = worker.post(f"/referral-queue/{referral.uuid}/", {"action": "accept-new"})
+    person = Person.objects.get(family_name="Referred")
+    assert accepted["Location"] == f"/people/{person.uuid}/"
+    assert (person.team, person.referred_by, person.referral_source, person.snomed_code, person.nhs_number) == (
+        world.north, world.professional, "gp", "871731000000106", "9434765919",
+    )  # fmt: skip
+    assert "Accepted" in client.get(f"/referrals/{referral.uuid}/").content.decode()
+    again = worker.post(f"/referral-queue/{referral.uuid}/", {"action": "decline", "reason": "x"})
+    assert again.status_code == 200 and "Accepted" in again.content.decode()  # decided once only
+
+
+def test_a_link_worker_declines_with_a_reason_the_referrer_sees_or_matches_a_known_person(world, client):
+    from kith.geo.models import Area
+    from kith.people import services
+
+    world.north.wards.add(Area.objects.get(code="E05011366"))
+
+    declined = services.make_referral(
+        user=world.professional, source="gp", postcode="M9 4DH", given_name="Pat", family_name="Elsewhere",
+        words="Needs a befriender", agreed=True,
+    )  # fmt: skip
+    known = services.make_referral(
+        user=world.professional, source="gp", postcode="M9 4DH", given_name="Alex", family_name="Testperson",
+        date_of_birth=dt.date(1950, 5, 17), words="Now wants a choir too", agreed=True,
+    )  # fmt: skip
+    sign_in(client, world.link_worker)
+    empty = client.post(f"/referral-queue/{declined.uuid}/", {"action": "decline", "reason": ""})
+    assert empty.status_code == 400 and "Say why it is declined" in empty.content.decode()
+    client.post(f"/referral-queue/{declined.uuid}/", {"action": "decline", "reason": "Already with the Moston team"})
+    page = client.get(f"/referral-queue/{known.uuid}/").content.decode()
+    assert "They may already have a record" in page and f"/people/{world.person.uuid}/" in page
+    new_anyway = client.post(f"/referral-queue/{known.uuid}/", {"action": "accept-new"})
+    assert new_anyway.status_code == 400 and "already exist" in new_anyway.content.decode()
+    client.post(f"/referral-queue/{known.uuid}/", {"action": "accept-known", "person": world.person.uuid})
+    known.refresh_from_db()
+    assert known.status == "accepted" and known.person == world.person
+    assert Person.objects.filter(family_name="Testperson").count() == 1
+    client.post("/accounts/sign-out/")
+    sign_in(client, world.professional)
+    listing_page = client.get("/referrals/").content.decode()
+    assert "Declined: Already with the Moston team" in listing_page
+
+
+def test_a_professional_withdraws_a_waiting_referral(world, client):
+    from kith.geo.models import Area
+    from kith.people import services
+
+    world.north.wards.add(Area.objects.get(code="E05011366"))
+
+    waiting = services.make_referral(
+        user=world.professional, source="gp", postcode="M9 4DH", given_name="Sol", words="Walks", agreed=True
+    )
+    sign_in(client, world.professional)
+    client.post(f"/referrals/{waiting.uuid}/", {"action": "withdraw"})
+    waiting.refresh_from_db()
+    assert waiting.status == "withdrawn"
 
 
 def test_sign_in_rate_limit_slows_down_without_locking_out(client, world):
