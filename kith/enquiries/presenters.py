@@ -72,3 +72,50 @@ def hit_reasons(hit) -> list[str]:
     reasons = [distance_text(hit.distance_m)] if hit.distance_m is not None else []
     reasons.append(checked_text(hit.last_checked).replace("Checked ", "checked "))
     return reasons
+
+
+@dataclass
+class AnswerCard:
+    """One listing in an answer, as a professional needs it to pass on: what, when, where, cost, how far."""
+
+    uuid: str
+    name: str
+    organisation: str
+    description: str
+    when: list[str]
+    cost: str
+    where: str
+    distance: str
+
+
+def answer_cards(enquiry: Enquiry, listings) -> list[AnswerCard]:
+    """The answer's listings with their days, cost and distance from the middle of the ward."""
+    from kith.directory.presenters import cost_text, public_distance_text, when_text
+    from kith.directory.public import public_place
+    from kith.geo.distance import haversine_m
+
+    cards = []
+    for service in listings:
+        placements = list(service.service_at_locations.all())
+        location = placements[0].location if placements else None
+        place = public_place(location)
+        metres = None
+        if location is not None and location.latitude is not None:
+            metres = float(
+                haversine_m(enquiry.ward.centroid_lon, enquiry.ward.centroid_lat, location.longitude, location.latitude)
+            )
+        cards.append(
+            AnswerCard(
+                uuid=str(service.uuid),
+                name=service.name,
+                organisation=service.organisation.name,
+                description=service.description,
+                when=when_text(service, location),
+                cost=cost_text(service),
+                where=place.text if place else "",
+                distance=f"{public_distance_text(metres, location)} from the middle of {enquiry.ward.name}"
+                if metres is not None
+                else "",
+            )
+        )
+    return cards

@@ -73,13 +73,22 @@ def new(request):
 @staff_required(*EVERYONE_WHO_USES_IT)
 def detail(request, uuid):
     enquiry = access.access_enquiry(request.user, uuid)
-    listings = list(enquiry.listings.select_related("organisation").order_by("name"))
+    listings = list(
+        enquiry.listings.select_related("organisation")
+        .prefetch_related(
+            "schedules",
+            "cost_options",
+            "service_at_locations__location__addresses",
+            "service_at_locations__location__schedules",
+        )
+        .order_by("name")
+    )
     return render(
         request,
         "enquiries/detail.html",
         {
             "enquiry": presenters.row(enquiry),
-            "listings": listings,
+            "listings": presenters.answer_cards(enquiry, listings),
             "can_answer": enquiry.status == Enquiry.Status.OPEN and role_of(request.user) in access.ANSWERERS,
         },
     )

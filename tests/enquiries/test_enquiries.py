@@ -1,6 +1,7 @@
 """Ask the locality expert: a professional asks, the ward's link workers answer, both get email."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -103,6 +104,10 @@ def test_the_link_worker_answers_from_the_directory(client, world, django_captur
     page = client.get(f"/enquiries/{enquiry.uuid}/").content.decode()
     assert "Two gentle walks nearby." in page and chosen[0].name in page
     assert "within the target of 2 working days" in page
+    assert "From lw-north, link worker for Harpurhey" in page  # who answered
+    card = page[page.index(chosen[0].name) :]
+    assert '<dt class="nhsuk-summary-list__key">When</dt>' in card and "Cost</dt>" in card
+    assert re.search(r"\d+ m from the middle of Harpurhey|\d+\.\d km from the middle of Harpurhey", card)
     again = client.post(f"/enquiries/{enquiry.uuid}/answer/", {"outcome": "nothing", "note": "x"})
     assert again.status_code == 404  # a professional cannot answer
 
