@@ -216,6 +216,8 @@ KITH_IMPORT_DIR = Path(env_str("KITH_IMPORT_DIR", str(VAR_DIR / "imports")))
 KITH_IMPORT_ALLOWED_HOSTS = env_list("KITH_IMPORT_ALLOWED_HOSTS")
 KITH_FETCH_DEADLINE_SECONDS = env_int("KITH_FETCH_DEADLINE_SECONDS", 120, minimum=5, maximum=3600)
 KITH_IMPORT_DEADLINE_MINUTES = env_int("KITH_IMPORT_DEADLINE_MINUTES", 60, minimum=1, maximum=24 * 60)
+# The SWEMWBS statements, for a service registered to use the scale: Kith ships none (their owners' wording).
+KITH_SWEMWBS_STATEMENTS_FILE = env_str("KITH_SWEMWBS_STATEMENTS_FILE", "")
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")
 

@@ -17,7 +17,7 @@ from kith.people.models import (
     SnomedCode,
     Strength,
 )
-from kith.people.wellbeing import ONS4_ITEMS, SWEMWBS_ITEMS, ons4_spec
+from kith.people.wellbeing import ONS4_ITEMS, SWEMWBS_ITEMS, ons4_spec, swemwbs_statements
 
 TIMES = [("morning", "Mornings"), ("afternoon", "Afternoons"), ("evening", "Evenings")]
 
@@ -130,8 +130,9 @@ class WellbeingForm(forms.Form):
                 (4, "4 Often"),
                 (5, "5 All of the time"),
             ]
-            for number, item in enumerate(SWEMWBS_ITEMS, start=1):
-                self.fields[item] = forms.ChoiceField(label=f"Statement {number}", choices=options, required=False)
+            statements = swemwbs_statements() or [f"Statement {n} on the printed form" for n in range(1, 8)]
+            for item, statement in zip(SWEMWBS_ITEMS, statements, strict=True):
+                self.fields[item] = forms.ChoiceField(label=statement, choices=options, required=False)
         else:
             questions = {q["id"]: q["text"] for q in ons4_spec()["questions"]}
             for item in ONS4_ITEMS:

@@ -30,7 +30,7 @@ from kith.people.forms import (
 )
 from kith.people.languages import language_names
 from kith.people.models import LAWFUL_BASIS, Instrument
-from kith.people.wellbeing import SWEMWBS_NOTICE, WellbeingError
+from kith.people.wellbeing import SWEMWBS_NOTICE, WellbeingError, swemwbs_statements
 
 CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 
@@ -271,6 +271,7 @@ def wellbeing_new(request, uuid, instrument):
             "person": person,
             "instrument": Instrument(instrument).label,
             "notice": SWEMWBS_NOTICE if instrument == "swemwbs" else "",
+            "statements_supplied": instrument == "swemwbs" and swemwbs_statements() is not None,
             "items": [form[name] for name in form.fields if name not in ("occasion", "taken_on")],
         },
         status=status,

@@ -21,6 +21,21 @@ SWEMWBS_NOTICE = (
 )
 
 
+def swemwbs_statements() -> list[str] | None:
+    """The seven statements, from the file a deployer who has registered to use SWEMWBS supplies
+    (`KITH_SWEMWBS_STATEMENTS_FILE`, one statement a line); None when there is no such file. Kith ships
+    none: the wording belongs to its owners."""
+    from django.conf import settings
+
+    path = settings.KITH_SWEMWBS_STATEMENTS_FILE
+    if not path:
+        return None
+    lines = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(lines) != len(SWEMWBS_ITEMS):
+        raise WellbeingError(f"{path} must hold the {len(SWEMWBS_ITEMS)} SWEMWBS statements, one a line.")
+    return lines
+
+
 class WellbeingError(ValueError):
     """Answers that cannot be scored; str(error) says which and why."""
 

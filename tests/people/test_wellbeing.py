@@ -118,3 +118,33 @@ def test_ons4_either_scores_all_four_or_explains(answers):
     else:
         assert set(result.scores) == set(ONS4_ITEMS)
         assert all(0 <= s <= 10 for s in result.scores.values())
+
+
+@pytest.mark.django_db
+def test_swemwbs_statements_come_only_from_a_deployers_file(client, settings, tmp_path):
+    from tests.personas import build_world, sign_in
+
+    world = build_world()
+    sign_in(client, world.link_worker)
+    url = f"/people/{world.person.uuid}/wellbeing/swemwbs/"
+    page = client.get(url).content.decode()
+    assert "Statement 1 on the printed form" in page and "Read each statement to the person" in page
+    statements = tmp_path / "swemwbs.txt"
+    statements.write_text("\n".join(f"Licensed statement number {n}" for n in range(1, 8)))
+    settings.KITH_SWEMWBS_STATEMENTS_FILE = str(statements)
+    page = client.get(url).content.decode()
+    assert "Licensed statement number 7" in page and "Read each statement to the person" not in page
+    statements.write_text("Only one line")
+    from kith.people.wellbeing import WellbeingError, swemwbs_statements
+
+    with pytest.raises(WellbeingError, match="must hold the 7 SWEMWBS statements"):
+        swemwbs_statements()
+
+
+def test_kith_ships_no_swemwbs_wording():
+    from pathlib import Path
+
+    shipped = " ".join(p.read_text(errors="ignore") for p in Path("kith").rglob("*") if p.is_file() and p.suffix in
+                       {".py", ".html", ".txt", ".json", ".csv"})  # fmt: skip
+    for phrase in ["optimistic about the future", "feeling useful", "feeling relaxed", "dealing with problems well"]:
+        assert phrase not in shipped

@@ -56,7 +56,7 @@ def test_link_worker_records_a_person_and_connects_them(kith_server, page):
     page.get_by_label("Occasion").select_option(label="Baseline")
     page.get_by_label("Date taken").fill(dt.date.today().strftime("%d/%m/%Y"))
     for number, answer in enumerate(["3", "3", "2", "4", "3", "3", "2"], start=1):
-        page.get_by_label(f"Statement {number}", exact=True).select_option(value=answer)
+        page.get_by_label(f"Statement {number} on the printed form", exact=True).select_option(value=answer)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Wellbeing recorded.").count() == 1
