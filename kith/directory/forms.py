@@ -53,6 +53,7 @@ class SearchForm(forms.Form):
     open_now = YesBox(label="Open now", required=False)
     free = YesBox(label="Free", required=False)
     step_free = YesBox(label="Step-free access", required=False)
+    access_unknown = YesBox(label="Also show places whose access is not known", required=False)
     age = forms.IntegerField(
         label="Age",
         required=False,
@@ -118,4 +119,7 @@ class SearchForm(forms.Form):
 
     def only_show(self):
         """The tick boxes that narrow the results, in the order the page shows them."""
-        return [self["free"], self["open_now"], self["step_free"]]
+        boxes = [self["free"], self["open_now"], self["step_free"]]
+        if self.is_bound and self.data.get("step_free"):  # it only means something beside step-free
+            boxes.append(self["access_unknown"])
+        return boxes

@@ -102,6 +102,7 @@ def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
         r
         for r in [
             cost if cost == "Free" else "",
+            "access not known" if query is not None and query.step_free and not hit.access_known else "",
             distance,
             when[0] if when else "",
             checked.replace("Checked ", "checked "),

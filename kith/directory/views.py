@@ -73,6 +73,7 @@ def _run_search(request, *, per_page: int):
         free=data["free"],
         age=data["age"],
         step_free=data["step_free"],
+        access_unknown_too=data["step_free"] and data["access_unknown"],
         area=area,
         sort=data["sort"],
         page=data["page"],
@@ -97,6 +98,8 @@ def _run_search(request, *, per_page: int):
     }
     params = request.GET.copy()
     params.pop("page", None)
+    with_unknown = params.copy()
+    with_unknown["access_unknown"] = "1"
     return {
         "form": form,
         "result": result,
@@ -107,6 +110,7 @@ def _run_search(request, *, per_page: int):
         "map_data": map_data,
         "outline_area": outline_area,
         "query_params": params.urlencode(),
+        "with_unknown_params": with_unknown.urlencode(),
         "radius_choices": RADIUS_CHOICES,
         "page_beyond_end": result.total and data["page"] > result.pages,
         "first_number": (data["page"] - 1) * per_page + 1,

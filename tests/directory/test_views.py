@@ -235,3 +235,29 @@ def test_security_headers_on_public_pages(anonymous):
 def test_organisations_are_not_duplicated_by_the_demo():
     names = list(Organisation.objects.filter(is_demo=True).values_list("name", flat=True))
     assert len(names) == len(set(names))
+
+
+def test_step_free_says_how_many_were_left_out_for_lack_of_information_and_offers_them(anonymous):
+    from kith.directory.models import Accessibility, Location
+
+    near = point_north(M9_4DH, 40)
+    found, unknown, stepped = add(
+        listing("Zebra Step Free Walk", at=near, step_free=True, key="test:zebra-sf"),
+        listing("Zebra Unknown Access Walk", at=point_north(M9_4DH, 60), key="test:zebra-unknown"),
+        listing("Zebra Stepped Walk", at=point_north(M9_4DH, 80), key="test:zebra-stepped"),
+    )
+    stepped_place = Location.objects.get(service_at_locations__service=stepped)
+    Accessibility.objects.filter(location=stepped_place).delete()
+    Accessibility.objects.create(location=stepped_place, feature="hearing-loop")  # known, and not step-free
+    Accessibility.objects.filter(location__service_at_locations__service=unknown).delete()
+    from kith.directory import services as directory
+
+    directory.services_changed(service_ids=[found.pk, unknown.pk, stepped.pk])
+    page = anonymous.get("/search/", {"q": "zebra", "near": "M9 4DH", "step_free": "1"}).content.decode()
+    assert "Zebra Step Free Walk" in page and "Zebra Unknown Access Walk" not in page
+    notice = page[page.index('id="access-left-out"') :]
+    assert notice.startswith('id="access-left-out">1 more listing may suit') and "access_unknown=1" in notice
+    wider = anonymous.get("/search/", {"q": "zebra", "near": "M9 4DH", "step_free": "1", "access_unknown": "1"})
+    html = wider.content.decode()
+    assert "Zebra Unknown Access Walk" in html and "access not known" in html
+    assert "Zebra Stepped Walk" not in html  # known not to be step-free: still left out

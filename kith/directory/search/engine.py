@@ -1,7 +1,7 @@
 """The one directory search, used by the web pages and the API."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -33,6 +33,8 @@ class SearchQuery:
     free: bool = False
     age: int | None = None
     step_free: bool = False
+    # With step_free: also show places with no accessibility record at all, marked "access not known".
+    access_unknown_too: bool = False
     area: Area | None = None  # only listings inside this area
     scheduled: bool = False  # only listings that meet on some day of the week (what's on)
     sort: str = "relevance"  # or "distance"
@@ -47,6 +49,7 @@ class Hit:
     distance_m: float | None
     score: float
     last_checked: dt.datetime | None
+    access_known: bool = True
 
 
 @dataclass
@@ -54,6 +57,8 @@ class SearchResult:
     query: SearchQuery
     total: int
     hits: list[Hit] = field(default_factory=list)
+    # With step_free: listings left out only because their place has no accessibility record.
+    access_unknown_left_out: int = 0
 
     @property
     def pages(self) -> int:
@@ -66,7 +71,11 @@ def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchResul
     start = (query.page - 1) * query.per_page
     page_rows = rows[start : start + query.per_page]
     hits = _hits(index, page_rows, distance, score[start : start + query.per_page] if len(score) else score)
-    return SearchResult(query=query, total=len(rows), hits=hits)
+    left_out = 0
+    if query.step_free and not query.access_unknown_too:
+        wider, _, _ = rank(index, replace(query, access_unknown_too=True), now=now or timezone.now())
+        left_out = len(wider) - len(rows)
+    return SearchResult(query=query, total=len(rows), hits=hits, access_unknown_left_out=left_out)
 
 
 def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
@@ -93,7 +102,7 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
     if query.free:
         mask &= index.free
     if query.step_free:
-        mask &= index.step_free
+        mask &= index.step_free | (query.access_unknown_too & ~index.access_known)
     if query.age is not None:
         mask &= (np.isnan(index.min_age) | (index.min_age <= query.age)) & (
             np.isnan(index.max_age) | (query.age <= index.max_age)
@@ -194,6 +203,7 @@ def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
                 distance_m=float(distance[r]) if distance is not None else None,
                 score=float(score),
                 last_checked=None if np.isnan(checked) else dt.datetime.fromtimestamp(checked, tz=dt.UTC),
+                access_known=bool(index.access_known[r]),
             )
         )
     return hits

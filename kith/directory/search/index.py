@@ -49,6 +49,7 @@ class SearchIndex:
     ends_on: np.ndarray
     free: np.ndarray
     step_free: np.ndarray
+    access_known: np.ndarray  # the place has any accessibility record (so "not step-free" means something)
     min_age: np.ndarray
     max_age: np.ndarray
     checked_at: np.ndarray  # seconds since the epoch; NaN if never checked
@@ -187,6 +188,7 @@ def build_index(token: str) -> SearchIndex:
     step_free_locations = set(
         Accessibility.objects.filter(feature=AccessibilityFeature.STEP_FREE).values_list("location_id", flat=True)
     )
+    known_locations = set(Accessibility.objects.values_list("location_id", flat=True).distinct())
     language_bit: dict[str, int] = {}
     service_languages: dict[int, int] = defaultdict(int)
     for sid, code in Language.objects.filter(service__isnull=False).exclude(code="").values_list("service_id", "code"):
@@ -220,6 +222,7 @@ def build_index(token: str) -> SearchIndex:
     ends_on = np.full(n, np.inf)
     free = np.zeros(n, dtype=bool)
     step_free = np.zeros(n, dtype=bool)
+    access_known = np.zeros(n, dtype=bool)
     min_age = np.full(n, np.nan)
     max_age = np.full(n, np.nan)
     checked_at = np.full(n, np.nan)
@@ -257,6 +260,7 @@ def build_index(token: str) -> SearchIndex:
         amounts = prices.get(sid)
         free[i] = bool(amounts) and all(a is not None and a == 0 for a in amounts)
         step_free[i] = lid in step_free_locations
+        access_known[i] = lid in known_locations
         lo, hi = ages[sid]
         if lo is not None:
             min_age[i] = lo
@@ -278,6 +282,7 @@ def build_index(token: str) -> SearchIndex:
         ends_on=ends_on,
         free=free,
         step_free=step_free,
+        access_known=access_known,
         min_age=min_age,
         max_age=max_age,
         checked_at=checked_at,
