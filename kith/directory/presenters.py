@@ -1,7 +1,7 @@
 """Turn directory records and search hits into the words and numbers pages show."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -89,6 +89,7 @@ class ResultRow:
     reasons: list[str]
     lon: float | None
     lat: float | None
+    contact: dict = field(default_factory=dict)  # phones, email, website: filled in for the printable list
 
 
 def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:

@@ -261,3 +261,17 @@ def test_step_free_says_how_many_were_left_out_for_lack_of_information_and_offer
     html = wider.content.decode()
     assert "Zebra Unknown Access Walk" in html and "access not known" in html
     assert "Zebra Stepped Walk" not in html  # known not to be step-free: still left out
+
+
+def test_the_printable_list_has_every_way_of_getting_in_touch(anonymous, django_assert_max_num_queries):
+    from kith.directory.models import Phone
+
+    (service,) = add(listing("Printable Phone Walk", at=point_north(M9_4DH, 20)))
+    Service.objects.filter(pk=service.pk).update(email="walks@example.org", url="https://walks.example.org/")
+    Phone.objects.create(service=service, number="0161 496 0123")
+    query = {"q": "printable phone walk", "near": "M9 4DH"}
+    anonymous.get("/search/print/", query)  # warm the in-memory index
+    with django_assert_max_num_queries(16):  # two more than the page without contacts, however many rows
+        page = anonymous.get("/search/print/", query).content.decode()
+    entry = page[page.index("Printable Phone Walk") :]
+    assert "0161 496 0123" in entry and "walks@example.org" in entry and "https://walks.example.org/" in entry
