@@ -58,3 +58,15 @@ class ListingForm(SessionTimesMixin, forms.Form):
     cost = forms.DecimalField(
         label="Cost per session in pounds (0 if free)", required=False, min_value=0, max_digits=6, decimal_places=2
     )
+    phone = forms.CharField(label="Phone number people can call", max_length=30, required=False)
+    email = forms.EmailField(
+        label="Email address people can write to", required=False, error_messages={"invalid": "Enter an email address."}
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or data.get("email")) and not self.has_error("email"):
+            self.add_error(
+                "phone", "Give a phone number or an email address, so people can get in touch before they go."
+            )
+        return data

@@ -16,6 +16,7 @@ from kith.directory.models import (
     ListingCheck,
     Location,
     Organisation,
+    Phone,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -132,6 +133,8 @@ def make_listing(
     venue: str,
     postcode: str,
     cost: Decimal | None,
+    phone: str = "",
+    email: str = "",
 ) -> Service:
     """The running group as a directory listing, started through Kith; the interested people get a connection."""
     check_can_list(opportunity)
@@ -143,13 +146,18 @@ def make_listing(
         organisation = opportunity.partner
     else:
         organisation = Organisation.objects.create(name=name, description=description, source=SOURCE)
+    if not (phone.strip() or email.strip()):
+        raise GroupError("Give a phone number or an email address, so people can get in touch before they go.")
     service = Service.objects.create(
         organisation=organisation,
         name=name,
         description=description,
+        email=email.strip(),
         source=SOURCE,
         source_id=str(opportunity.uuid),
     )
+    if phone.strip():
+        Phone.objects.create(service=service, number=phone.strip())
     location = Location(name=venue, latitude=point.lat, longitude=point.lon, source=SOURCE)
     directory.place_locations([location])
     location.save()
@@ -172,6 +180,9 @@ def make_listing(
     interested = {c.person for c in opportunity.contacts.filter(outcome=PoolContact.Outcome.INTERESTED)}
     for person in interested:
         matching.connect(user=user, person=person, services=[service])
-    _event(opportunity, user, f"Listed in the directory as {name}; {len(interested)} interested people connected.")
+    people_word = "person who was" if len(interested) == 1 else "people who were"
+    _event(
+        opportunity, user, f"Listed in the directory as {name}; {len(interested)} {people_word} interested connected."
+    )
     directory.services_changed(service_ids=[service.pk])
     return service

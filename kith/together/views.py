@@ -85,7 +85,14 @@ def open_opportunity(request, ward_code, category):
         else:
             return redirect("together:opportunity", opportunity.uuid)
     status = 400 if request.method == "POST" else 200
-    context = {"ward": ward, "term": term, "form": form, "pool": pool}
+    # A group already being started for the same want in the same ward: better joined than doubled.
+    existing = list(
+        _opportunities(request.user)
+        .filter(ward=ward, category=term)
+        .exclude(stage=Stage.HANDED_OVER)
+        .order_by("opened_at")
+    )
+    context = {"ward": ward, "term": term, "form": form, "pool": pool, "existing": existing}
     return render(request, "together/open.html", context, status=status)
 
 
@@ -98,32 +105,55 @@ def _opportunity(request, uuid) -> GroupOpportunity:
     return found
 
 
-@staff_required(*CARE)
-def opportunity(request, uuid):
-    found = _opportunity(request, uuid)
+def _listing_initial(found: GroupOpportunity) -> dict:
+    """The new listing's contact is the partner organisation's, unless someone says otherwise."""
+    initial = {"name": found.title}
+    if found.partner_id:
+        phone = found.partner.phones.values_list("number", flat=True).first()
+        initial.update(phone=phone or "", email=found.partner.email)
+    return initial
+
+
+def _page(request, found: GroupOpportunity, *, listing_form=None, status=200):
     pool = next((p for p in pools_in(found.ward_id) if p.category == found.category.code), None)
-    members = people_access.access_pool(request.user, pool.person_ids if pool else [], purpose="group opportunity")
+    # Everyone contacted stays on the group for its whole life, even once the pool has gone (a listing
+    # now meets the need): somebody may not have answered yet.
+    contacted = set(found.contacts.values_list("person_id", flat=True))
+    ids = set(pool.person_ids if pool else []) | contacted
+    members = people_access.access_pool(request.user, ids, purpose="group opportunity")
     contacts = {}
     for contact in found.contacts.select_related("by"):
         contacts.setdefault(contact.person_id, contact)
     position = STAGE_ORDER.index(found.stage)
+    labels = dict(Stage.choices)
+    previous = STAGE_ORDER[position - 1] if position > 0 else None
+    following = STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else None
     return render(
         request,
         "together/opportunity.html",
         {
             "opportunity": found,
             "stages": [(value, label, i < position, i == position) for i, (value, label) in enumerate(Stage.choices)],
-            "previous": STAGE_ORDER[position - 1] if position > 0 else None,
-            "next": STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else None,
+            "previous": previous,
+            "previous_label": labels.get(previous, ""),
+            "next": following,
+            "next_label": labels.get(following, ""),
             "members": [(m, contacts.get(m.pk)) for m in members],
             "tasks": found.tasks.all(),
             "events": found.events.select_related("by")[:50],
             "contact_form": ContactForm(),
             "task_form": TaskForm(),
-            "listing_form": ListingForm(initial={"name": found.title}),
+            "listing_form": listing_form or ListingForm(initial=_listing_initial(found)),
             "pool_size": disclosure.count(pool.size) if pool else 0,
+            "pool_open": pool is not None,
         },
+        status=status,
     )
+
+
+@staff_required(*CARE)
+def opportunity(request, uuid):
+    return _page(request, _opportunity(request, uuid))
 
 
 @require_POST
@@ -159,7 +189,8 @@ def act(request, uuid):
             groups.check_can_list(found)
             form = ListingForm(request.POST)
             if not form.is_valid():
-                raise groups.GroupError(" ".join(e for errors in form.errors.values() for e in errors))
+                # Errors beside their fields, with what was typed kept.
+                return _page(request, found, listing_form=form, status=400)
             service = groups.make_listing(user=request.user, opportunity=found, **form.cleaned_data)
             messages.success(request, f"{service.name} is in the directory, marked as started through Kith.")
         else:

@@ -121,11 +121,14 @@ def test_a_pool_becomes_a_group_then_a_running_group_then_a_listing(client, worl
     assert opportunity.stage == "running"
     backwards = {"action": "listing", "name": "Harpurhey Walkers", "description": "Gentle walks", "byday": "TU",
                  "opens_at": "10:00", "closes_at": "09:00", "venue": "Library", "postcode": "M9 4DH"}  # fmt: skip
-    bad = client.post(act, backwards, follow=True)
-    assert "The end must be after the start." in bad.content.decode()
+    bad = client.post(act, backwards)
+    html = bad.content.decode()
+    assert bad.status_code == 400 and "The end must be after the start." in html
+    assert 'id="id_closes_at-error"' in html and 'value="Library"' in html  # beside its field; nothing lost
+    assert "Give a phone number or an email address" in html
     client.post(act, {"action": "listing", "name": "Harpurhey Walkers", "description": "Gentle walks for anyone.",
                       "byday": "TU", "opens_at": "10:00", "closes_at": "11:00", "venue": "Harpurhey Library",
-                      "postcode": "M9 4DH", "cost": "0"})  # fmt: skip
+                      "postcode": "M9 4DH", "cost": "0", "phone": "0161 496 0456"})  # fmt: skip
     opportunity.refresh_from_db()
     service = opportunity.listing
     assert service.name == "Harpurhey Walkers" and service.status == "active"
@@ -133,6 +136,10 @@ def test_a_pool_becomes_a_group_then_a_running_group_then_a_listing(client, worl
     assert service.schedules.get().byday == "TU"
     assert Connection.objects.filter(person=world.person, service=service).exists()  # the interested person
     assert not Connection.objects.filter(person=world.neighbour, service=service).exists()
+    assert service.phones.get().number == "0161 496 0456"
+    after = client.get(f"/groups/{opportunity.uuid}/").content.decode()
+    assert "Alex Testperson" in after and "Interested" in after  # contacts stay after the pool has closed
+    assert "1 person who was interested connected" in after
     shown = client.get(f"/services/{service.uuid}/").content.decode()
     assert "Started through Kith" in shown
     client.post(act, {"action": "stage", "stage": "handed-over"})
@@ -156,3 +163,11 @@ def test_the_ward_profile_shows_pool_sizes_under_disclosure_control(client, worl
     section = page[page.index("Interest pools") :]
     assert '<td>Being active and walking</td><td class="nhsuk-table__cell--numeric">*</td>' in section
     assert "Alex" not in page
+
+
+def test_opening_a_second_group_for_a_pool_shows_the_first_to_join(client, world):
+    sign_in(client, world.link_worker)
+    client.post(f"/pools/{WARD}/active/open/", {"title": "Walkers", "path": "run"})
+    first = GroupOpportunity.objects.get()
+    page = client.get(f"/pools/{WARD}/active/open/").content.decode()
+    assert "A group is already being started for this" in page and f"/groups/{first.uuid}/" in page
