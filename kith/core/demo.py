@@ -27,6 +27,15 @@ DEMO_USERS = [
     ("demo-planner", "kith-demo-planner-2026", "planner", False, False, Role.PLANNER, {}),
 ]
 EDITOR_GROUP = "Directory editors"
+# What pages call the demo staff: synthetic names, so no page shows a username.
+DEMO_NAMES = {
+    "demo-admin": ("Ada", "Morris"),
+    "demo-editor": ("Eddie", "Clarke"),
+    "demo-linkworker": ("Sam", "Okafor"),
+    "demo-lead": ("Lena", "Price"),
+    "demo-gp": ("Dr Priya", "Shah"),
+    "demo-planner": ("Pat", "Nolan"),
+}
 
 
 @transaction.atomic
@@ -56,6 +65,10 @@ def ensure_demo_users(*, with_second_factor: bool = False, codes: int = 3, new_c
         if created:
             user.set_password(password)
             user.save()
+        first, last = DEMO_NAMES[username]
+        if (user.first_name, user.last_name) != (first, last):
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
         if label == "directory editor":
             user.groups.add(editors)
         if role is not None:

@@ -37,6 +37,7 @@ def _list(worker, opportunity, ward) -> None:
         venue=f"{ward.name} community centre",
         postcode=postcode.postcode,
         cost=None,
+        phone="0161 496 0777",
     )
 
 
@@ -52,7 +53,15 @@ def build_demo_groups() -> int | None:
         pool = next((p for p in pools_in(ward.code) if p.category == category), None)
         partner = None
         if path == Path.PARTNER:
-            partner = Organisation.objects.filter(services__service_at_locations__location__ward_id=ward.code).first()
+            # A community group or charity: a pharmacy or a bank does not start walking groups.
+            partner = (
+                Organisation.objects.filter(
+                    services__service_at_locations__location__ward_id=ward.code, services__asset_kind="vcse"
+                )
+                .exclude(name__iregex=r"pharmac|chemist|surgery|bank")
+                .order_by("name")
+                .first()
+            )
         opportunity = groups.open_opportunity(
             user=worker,
             ward=ward,
