@@ -45,14 +45,23 @@ def when_text(service: Service, location: Location | None) -> list[str]:
     return lines
 
 
+def ago_text(then: dt.datetime, now: dt.datetime) -> str:
+    """'just now', 'today', or '3 weeks ago': never '0 minutes ago'."""
+    gap = now - then
+    if gap < dt.timedelta(minutes=2):
+        return "just now"
+    if gap < dt.timedelta(hours=12) and timezone.localtime(then).date() == timezone.localtime(now).date():
+        return "today"
+    return f"{timesince(then, now, depth=1)} ago"
+
+
 def checked_text(
     checked_at: dt.datetime | None, *, role: str = "", method: str = "", now: dt.datetime | None = None
 ) -> str:
     """'Checked 3 weeks ago by a link worker (phoned)' or 'Not checked yet'."""
     if checked_at is None:
         return "Not checked yet"
-    ago = timesince(checked_at, now or timezone.now(), depth=1)
-    text = f"Checked {ago} ago"
+    text = f"Checked {ago_text(checked_at, now or timezone.now())}"
     if role:
         text += f" by {'an' if role[0] in 'aeiou' else 'a'} {role}" if role != "import" else " (imported)"
     if method and method != "imported":

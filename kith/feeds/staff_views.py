@@ -31,6 +31,9 @@ def imports(request):
         )
     }
     rows = [(source, runs.get(source.latest_run)) for source in sources]
+    for _, run in rows:
+        if run is not None:
+            run.counts_text = counts_text(run.counts) or "nothing new"
     undecided = PossibleDuplicate.objects.filter(decided="", second__isnull=False).count()
     return render(request, "feeds/imports.html", {"rows": rows, "undecided": undecided})
 
@@ -69,7 +72,33 @@ def duplicates(request):
         .order_by("id")
     )
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    names = source_names()
+    for pair in page:
+        pair.first_from = names.get(pair.first.source, "entered in Kith")
+        pair.second_from = names.get(pair.second.source, "entered in Kith")
     return render(request, "feeds/duplicates.html", {"page": page})
+
+
+def source_names() -> dict[str, str]:
+    """A record's `source` key ("csv:3") → the name people gave the source ("Moston volunteers sheet")."""
+    return {source.key: source.name for source in Source.objects.only("id", "kind", "name")}
+
+
+COUNT_WORDS = {
+    "created": "new",
+    "updated": "changed",
+    "unchanged": "unchanged",
+    "inactivated": "no longer listed",
+    "quarantined": "not imported",
+    "news created": "news items new",
+    "news updated": "news items changed",
+    "news retired": "news items dropped",
+}
+
+
+def counts_text(counts: dict) -> str:
+    """A run's counts in words: "12 new, 3 changed, 1 not imported"."""
+    return ", ".join(f"{value:,} {COUNT_WORDS.get(key, key)}" for key, value in counts.items() if value)
 
 
 @require_POST

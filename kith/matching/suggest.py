@@ -168,7 +168,7 @@ def _reasons(index, row: int, distance_m: float, needs: Needs, now: dt.datetime)
     if np.isnan(checked):
         reasons.append("not checked yet")
     else:
-        from django.utils.timesince import timesince
+        from kith.directory.presenters import ago_text
 
-        reasons.append(f"checked {timesince(dt.datetime.fromtimestamp(checked, tz=dt.UTC), now, depth=1)} ago")
+        reasons.append(f"checked {ago_text(dt.datetime.fromtimestamp(checked, tz=dt.UTC), now)}")
     return reasons

@@ -123,3 +123,18 @@ def test_best_row_per_service_then_best_first():
 )
 def test_query_terms_drop_search_operators(text, terms):
     assert fulltext.query_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(0, "just now"), (1, "just now"), (30, "today"), (60 * 24 * 3, "3 days ago"), (60 * 24 * 22, "3 weeks ago")],
+)
+def test_how_long_ago_is_said_in_words(minutes, text):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kith.directory.presenters import ago_text
+
+    now = timezone.make_aware(dt.datetime(2026, 12, 2, 15, 0))
+    assert ago_text(now - dt.timedelta(minutes=minutes), now).replace("\xa0", " ") == text

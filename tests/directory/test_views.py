@@ -171,7 +171,7 @@ def test_service_page_warns_when_a_listing_is_not_active(anonymous):
     (service,) = add(listing("Test Closed Group"))
     Service.objects.filter(pk=service.pk).update(status="temporarily closed")
     html = anonymous.get(f"/services/{service.uuid}/").content.decode()
-    assert "Temporarily closed" in html and "Check with the organisation before you go" in html
+    assert "Closed for now" in html and "Check with the organisation before you go" in html
 
 
 def test_service_page_query_count_is_fixed(anonymous):
@@ -221,7 +221,7 @@ def test_last_checked_wording_follows_the_latest_check(anonymous):
     ListingCheck.objects.create(
         service=service, checked_at=timezone.now(), method="visited", checked_by_role="organisation"
     )
-    assert "Checked 0 minutes ago by an organisation (visited)" in page(anonymous.get(f"/services/{service.uuid}/"))
+    assert "Checked just now by an organisation (visited)" in page(anonymous.get(f"/services/{service.uuid}/"))
 
 
 def test_security_headers_on_public_pages(anonymous):

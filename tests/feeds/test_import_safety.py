@@ -1,6 +1,7 @@
 """Hostile feeds: deep nesting, redirects inward, trickling, internal addresses, file paths, killed runs."""
 
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -209,3 +210,24 @@ def test_two_harvests_of_one_source_never_run_at_once(tmp_path):
     assert result.exit_code == 1 and "not started" in result.output
     source.refresh_from_db()
     assert source.locked_until > timezone.now()  # the other run's lock is untouched
+
+
+def test_the_imports_pages_use_the_names_people_gave_sources_and_words_for_counts(client, tmp_path):
+    from kith.directory.models import Organisation
+    from kith.feeds.models import PossibleDuplicate
+    from tests.personas import sign_in
+
+    source = Source.objects.create(kind="csv", location="packaged:docs/examples/activities.csv",
+                                   name="Moston volunteers sheet")  # fmt: skip
+    run_source(source)
+    PossibleDuplicate.objects.create(
+        first=Organisation.objects.create(name="Twin", source=source.key, source_id="a"),
+        second=Organisation.objects.create(name="Twin", source="", source_id=""),
+        reason="Same name",
+    )
+    sign_in(client, build_world().link_worker)
+    pairs = client.get("/imports/duplicates/").content.decode()
+    assert "Moston volunteers sheet" in pairs and source.key not in pairs and "entered in Kith" in pairs
+    imports = client.get("/imports/").content.decode()
+    shown = imports.split("<main")[1].replace("severity=quarantined", "")
+    assert re.search(r"\d+ new", shown) and "quarantined" not in shown and "created" not in shown

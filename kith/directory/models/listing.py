@@ -20,10 +20,11 @@ class AssetKind(models.TextChoices):
 
 class ServiceStatus(models.TextChoices):
     # The HSDS 3.0 enumeration, which is also Kith's.
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
-    DEFUNCT = "defunct", "Defunct"
-    TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+    # The values are HSDS's; the labels are what people read.
+    ACTIVE = "active", "Running"
+    INACTIVE = "inactive", "Not running (no longer listed by its source)"
+    DEFUNCT = "defunct", "Closed for good"
+    TEMPORARILY_CLOSED = "temporarily closed", "Closed for now"
 
 
 class Organisation(HsdsRecord):
