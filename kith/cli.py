@@ -37,7 +37,11 @@ class StageProgress:
 
     def close(self) -> None:
         if self.bar is not None:
+            shown = not self.bar.hidden and sys.stderr.isatty()
             self.bar.__exit__(None, None, None)
+            if shown:  # the finished bar has said all it had to: clear its line, so the summary stands alone
+                sys.stderr.write("\x1b[1A\x1b[2K")
+                sys.stderr.flush()
             self.bar = None
 
 
