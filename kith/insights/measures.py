@@ -19,6 +19,7 @@ from kith.people.access import outcomes_by_ward
 from kith.together.models import GroupOpportunity, Stage
 
 CHECKED_WITHIN_DAYS = 183  # six months
+NONE = "–"  # nothing to count or average yet; "*" always means 1 to 7, too few to show
 SMALLEST_MEAN = disclosure.SMALLEST_SHOWN  # a mean of fewer people could point at someone
 
 
@@ -63,14 +64,20 @@ def _publish(code: str, name: str, raw: Raw) -> Measures:
         name=name,
         connected=disclosure.count(raw.connected),
         sustained=disclosure.count(raw.sustained),
-        wellbeing_change=round(float(np.mean(changes)), 1) if len(changes) >= SMALLEST_MEAN else disclosure.SUPPRESSED,
+        wellbeing_change=(
+            NONE
+            if not changes
+            else round(float(np.mean(changes)), 1)
+            if len(changes) >= SMALLEST_MEAN
+            else disclosure.SUPPRESSED
+        ),
         wellbeing_people=disclosure.count(len(changes)),
         areas_meeting=round(100 * raw.meeting / raw.pairs) if raw.pairs else None,
         listings=raw.listings,
         checked=round(100 * raw.checked / raw.listings) if raw.listings else None,
         groups_started=raw.groups_started,
         groups_running=raw.groups_running,
-        enquiries_on_time=disclosure.rate(raw.on_time, raw.answered, per=100, digits=0),
+        enquiries_on_time=NONE if not raw.answered else disclosure.rate(raw.on_time, raw.answered, per=100, digits=0),
     )
 
 

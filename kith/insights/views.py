@@ -5,6 +5,7 @@ Everything here is aggregate: counts of people pass disclosure control; counts o
 
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -302,5 +303,12 @@ def measures_page(request):
     return render(
         request,
         "insights/measures.html",
-        {"la": la, "authorities": authorities, "rows": rows, "la_row": la_row, "city": city},
+        {
+            "la": la,
+            "authorities": authorities,
+            "rows": rows,
+            "la_row": la_row,
+            "city": city,
+            "working_days": settings.KITH_ENQUIRY_WORKING_DAYS,
+        },
     )

@@ -55,7 +55,7 @@ def test_a_ward_row_moves_with_connections_wellbeing_and_enquiries(client):
     after = row(client.get("/insight/measures/?la=E08000003").content.decode(), "Harpurhey")
     assert after[0] == "10" and after[1] == "10"  # 9 people (plus any demo) round to 10
     assert after[2].startswith("+") and "(10)" in after[2]
-    assert after[6] == "100%" and before[6] == "*"
+    assert after[6] == "100%" and before[6] == "–"  # none answered before: none, not "too few"
     assert Enquiry.objects.count() == 8
 
 
@@ -68,3 +68,11 @@ def test_small_numbers_are_suppressed_and_totals_come_from_the_unrounded_parts(c
     assert row(page, "Manchester")[0] == "*" and row(page, "Greater Manchester")[0] == "*"
     assert "Alex" not in page
     assert client.get("/insight/measures/?la=nowhere").status_code == 400
+
+
+def test_a_star_means_one_thing_and_each_measure_is_defined(client):
+    page = client.get("/insight/measures/?la=E08000003").content.decode()
+    assert "<strong>*</strong> means 1 to 7" in page and "<strong>–</strong> means none yet" in page
+    assert "rounded to the nearest 5, each on its own, so the wards may not add up" in page
+    for measure in ["People connected", "Still going after 8 weeks", "Wellbeing change", "Enquiries answered on time"]:
+        assert f'<dt class="nhsuk-summary-list__key">{measure}</dt>' in page
