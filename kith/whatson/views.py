@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +18,7 @@ from kith.feeds.views import BadFeedQuery, query_from_request
 from kith.geo.choices import ward_choices
 from kith.whatson import services as digest
 from kith.whatson.forms import SubscribeForm
-from kith.whatson.week import week
+from kith.whatson.week import for_one_sheet, week
 
 WEEK_LIMIT = 2000
 
@@ -95,7 +96,7 @@ def newsletter(request):
     if query.area is None and query.place is None:
         return HttpResponse("Say where: area= a ward code, or near= a postcode.", status=400, content_type="text/plain")
     hits = search(query).hits
-    days = [(day, found) for day, found in week(hits, first) if found]
+    days = for_one_sheet(week(hits, first))
     recent = timezone.now() - dt.timedelta(days=60)
     new = Service.objects.filter(pk__in={h.service.pk for h in hits}, created_at__gte=recent).order_by("-created_at")
     return render(
@@ -106,8 +107,9 @@ def newsletter(request):
             "days": days,
             "first": first,
             "last": first + dt.timedelta(days=6),
-            "news": list(NewsItem.objects.filter(active=True).order_by("-published_at")[:4]),
-            "new": list(new.select_related("organisation")[:6]),
+            "news": list(NewsItem.objects.filter(active=True).order_by("-published_at")[:3]),
+            "new": list(new.select_related("organisation")[:4]),
+            "online": request.build_absolute_uri(reverse("whatson:week")) + "?" + request.GET.urlencode(),
             "printed": timezone.localdate(),
         },
     )  # fmt: skip

@@ -41,6 +41,9 @@ def sessions(service) -> list:
     return list(related(service, "schedules"))
 
 
+Days = list[tuple[dt.date, list["Occurrence"]]]
+
+
 def week(
     hits, first: dt.date, days: int = 7, *, now: dt.datetime | None = None
 ) -> list[tuple[dt.date, list[Occurrence]]]:
@@ -83,3 +86,24 @@ def week(
         (day, sorted(found.values(), key=lambda o: (o.starts or dt.time(23, 59), o.name)))
         for day, found in by_day.items()
     ]
+
+
+# What fits on one sheet of A4 beside the heading, new listings and news (measured in Chromium's A4 print).
+SHEET_SESSIONS = 16
+
+
+def for_one_sheet(days: Days, budget: int = SHEET_SESSIONS) -> list[tuple[dt.date, list[Occurrence], int]]:
+    """The week cut to fit one printed sheet: every day keeps its first sessions in turn (earliest first),
+    one round at a time, so no day is crowded out; each day says how many more there are online."""
+    kept: dict[dt.date, list[Occurrence]] = {day: [] for day, found in days if found}
+    taken = 0
+    depth = 0
+    while taken < budget and any(len(found) > depth for _, found in days):
+        for day, found in days:
+            if taken >= budget:
+                break
+            if len(found) > depth:
+                kept[day].append(found[depth])
+                taken += 1
+        depth += 1
+    return [(day, kept[day], len(found) - len(kept[day])) for day, found in days if found]

@@ -37,3 +37,19 @@ WEEK = {"first": D(2026, 11, 30), "last": D(2026, 12, 6)}  # Monday to Sunday
 )
 def test_dates(rule, expected):
     assert dates(**rule, **WEEK) == expected
+
+
+def test_the_sheet_keeps_every_day_in_turn_and_counts_the_rest():
+    import datetime as dt
+
+    from kith.whatson.week import for_one_sheet
+
+    monday = dt.date(2026, 12, 7)
+    days = [(monday + dt.timedelta(days=n), [f"{n}-{k}" for k in range(count)]) for n, count in enumerate([9, 1, 0, 3])]
+    sheet = for_one_sheet(days, budget=6)
+    assert [(day.day, found, more) for day, found, more in sheet] == [
+        (7, ["0-0", "0-1", "0-2"], 6),
+        (8, ["1-0"], 0),
+        (10, ["3-0", "3-1"], 1),
+    ]
+    assert sum(len(found) for _, found, _ in sheet) == 6
