@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from kith.directory import maps
 from kith.directory.forms import MAX_QUERY_STRING, RADIUS_CHOICES, SearchForm
 from kith.directory.models import (
     Address,
@@ -91,12 +92,21 @@ def _run_search(request, *, per_page: int):
     map_data = {
         "markers": [{"name": r.name, "lon": r.lon, "lat": r.lat, "url": f"/services/{r.uuid}/"} for r in rows if r.lon],
         "centre": [place.lon, place.lat] if place else None,
+        "centre_name": place.label if place else "",
         "radius_m": data["radius"] * 1000 if place else None,
         "outline": json.loads(outline_area.geometry) if outline_area else None,
         "outline_name": outline_area.name if outline_area else "",
         "tiles": settings.KITH_MAP_TILES_URL,
         "attribution": settings.KITH_MAP_TILES_ATTRIBUTION,
     }
+    if rows:  # something to orient by, without a base map: the wards around and landmarks
+        if place:
+            bounds = maps.bounds_around(place.lon, place.lat, data["radius"] * 1000)
+        else:
+            lons, lats = [r.lon for r in rows if r.lon], [r.lat for r in rows if r.lat]
+            bounds = (min(lons), min(lats), max(lons), max(lats)) if lons else None
+        if bounds:
+            map_data.update(maps.orientation(bounds, leave_out=outline_area.code if outline_area else ""))
     params = request.GET.copy()
     params.pop("page", None)
     with_unknown = params.copy()

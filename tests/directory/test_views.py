@@ -1,5 +1,6 @@
 """Public pages: what people see, what bad input gets, and how many queries each page costs."""
 
+import json
 import re
 import urllib.parse
 
@@ -275,3 +276,21 @@ def test_the_printable_list_has_every_way_of_getting_in_touch(anonymous, django_
         page = anonymous.get("/search/print/", query).content.decode()
     entry = page[page.index("Printable Phone Walk") :]
     assert "0161 496 0123" in entry and "walks@example.org" in entry and "https://walks.example.org/" in entry
+
+
+def test_a_results_map_without_tiles_has_neighbouring_wards_and_landmarks_to_orient_by(anonymous):
+    from dataclasses import replace
+
+    walk, library = (
+        listing("Orienting Walk", at=point_north(M9_4DH, 100)),
+        listing("Orienting Library Reading Group", at=point_north(M9_4DH, 600), key="test:orienting-library"),
+    )
+    add(walk, replace(library, kind="public-service", venue=replace(library.venue, name="Harpurhey Library")))
+    response = anonymous.get("/search/", {"q": "orienting", "near": "M9 4DH", "radius": "2"})
+    data = response.context["map_data"]
+    names = {w["name"] for w in data["neighbours"]}
+    assert {"Moston", "Charlestown"} & names and data["centre_name"]
+    assert all(w["outline"]["type"] in ("Polygon", "MultiPolygon") for w in data["neighbours"])
+    assert len(json.dumps(data["neighbours"])) < 120_000  # simplified: a few kilobytes a ward
+    assert "Harpurhey Library" in {m["name"] for m in data["landmarks"]}
+    assert all(set(m) == {"name", "lon", "lat"} for m in data["landmarks"])

@@ -33,6 +33,9 @@ def test_newcomer_searches_walking_near_m9_4dh_and_opens_a_service(kith_server, 
     map_element = page.locator("#map[data-ready=true]")
     map_element.wait_for()
     assert page.locator("#map path.leaflet-interactive").count() >= min(count, 20) + 1  # markers + outline
+    # No base map, but something to orient by: neighbouring wards and the search point, labelled.
+    labels = page.locator("#map .kith-map-label").all_inner_texts()
+    assert "Moston" in labels or "Charlestown" in labels, labels
     assert axe_violations(page) == []
 
     first = results.first.get_by_role("link")

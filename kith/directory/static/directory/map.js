@@ -12,6 +12,21 @@
     L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 18 }).addTo(map);
   }
   var layers = [];
+  // Something to orient by when there is no base map: the wards around, and landmarks, labelled.
+  (data.neighbours || []).forEach(function (ward) {
+    if (ward.outline) {
+      L.geoJSON(ward.outline, { style: { color: "#aeb7bd", weight: 1, fill: false }, interactive: false }).addTo(map);
+    }
+    L.tooltip({ permanent: true, direction: "center", className: "kith-map-label kith-map-label--area" })
+      .setLatLng([ward.lat, ward.lon]).setContent(ward.name).addTo(map);
+  });
+  (data.landmarks || []).forEach(function (place) {
+    L.circleMarker([place.lat, place.lon], {
+      radius: 3, color: "#4c6272", weight: 1, fillColor: "#4c6272", fillOpacity: 1, interactive: false,
+    }).addTo(map);
+    L.tooltip({ permanent: true, direction: "right", offset: [4, 0], className: "kith-map-label" })
+      .setLatLng([place.lat, place.lon]).setContent(place.name).addTo(map);
+  });
   if (data.outline) {
     var outline = L.geoJSON(data.outline, {
       style: { color: "#005eb8", weight: 2, fillColor: "#005eb8", fillOpacity: 0.05 },
@@ -24,7 +39,7 @@
       radius: data.radius_m, color: "#4c6272", weight: 1, dashArray: "4 4", fill: false,
     }).addTo(map);
     L.circleMarker([data.centre[1], data.centre[0]], { radius: 5, color: "#212b32", fillOpacity: 1 })
-      .bindTooltip("Search point").addTo(map);
+      .bindTooltip(data.centre_name || "Search point", { permanent: true, direction: "top" }).addTo(map);
     layers.push(circle);
   }
   data.markers.forEach(function (m) {

@@ -1,0 +1,78 @@
+"""What a map shows besides the results, so a reader can tell where they are without a base map
+(ADR 0005: no third-party tiles by default): the neighbouring wards' outlines and names, and
+landmarks from the directory (libraries, parks, leisure centres)."""
+
+import json
+
+from shapely.geometry import mapping, shape
+
+from kith.directory.models import AssetKind, ServiceAtLocation
+from kith.geo.models import Area, AreaLevel
+
+MAX_NEIGHBOURS = 24
+MAX_LANDMARKS = 12
+# Outlines for orientation need not be exact: about 30 m is plenty at the zooms a results map shows.
+SIMPLIFY_DEGREES = 0.0003
+
+
+_OUTLINES: dict[str, dict] = {}
+
+
+def _simplify(geometry: str) -> dict:
+    simple = shape(json.loads(geometry)).simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+    return json.loads(json.dumps(mapping(simple)), parse_float=lambda v: round(float(v), 4))
+
+
+def outlines(codes: list[str]) -> dict[str, dict]:
+    """Wards' outlines, simplified and rounded: a few kilobytes each instead of tens. Kept per process
+    (boundaries change only when the geography is loaded again); the missing ones come in one query."""
+    missing = [c for c in codes if c not in _OUTLINES]
+    if missing:
+        for code, geometry in Area.objects.filter(code__in=missing).values_list("code", "geometry"):
+            _OUTLINES[code] = _simplify(geometry)
+    return {c: _OUTLINES[c] for c in codes if c in _OUTLINES}
+
+
+def bounds_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
+    from kith.geo.distance import bounding_box
+
+    return bounding_box(lon, lat, metres)
+
+
+def orientation(bounds: tuple[float, float, float, float], *, leave_out: str = "") -> dict:
+    """Wards and landmarks inside (min lon, min lat, max lon, max lat), in two queries."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    wards = list(
+        Area.objects.without_geometry()
+        .filter(
+            level=AreaLevel.WARD, max_lon__gte=min_lon, min_lon__lte=max_lon, max_lat__gte=min_lat, min_lat__lte=max_lat
+        )
+        .exclude(code=leave_out)
+        .order_by("code")
+        .values_list("code", "name", "centroid_lon", "centroid_lat")[:MAX_NEIGHBOURS]
+    )
+    landmarks = {}
+    for name, lon, lat in (
+        ServiceAtLocation.objects.filter(
+            service__asset_kind__in=[AssetKind.PUBLIC_SERVICE, AssetKind.PUBLIC_SPACE],
+            service__status="active",
+            location__is_sensitive=False,
+            location__longitude__range=(min_lon, max_lon),
+            location__latitude__range=(min_lat, max_lat),
+        )
+        .exclude(location__name="")
+        .order_by("location__name")
+        .values_list("location__name", "location__longitude", "location__latitude")[: MAX_LANDMARKS * 4]
+    ):
+        landmarks.setdefault(name, (lon, lat))
+    shapes = outlines([code for code, *_ in wards])
+    return {
+        "neighbours": [
+            {"name": name, "lon": round(lon, 3), "lat": round(lat, 3), "outline": shapes.get(code)}
+            for code, name, lon, lat in wards
+        ],
+        "landmarks": [
+            {"name": name, "lon": round(lon, 4), "lat": round(lat, 4)}
+            for name, (lon, lat) in list(landmarks.items())[:MAX_LANDMARKS]
+        ],
+    }
