@@ -14,6 +14,36 @@ NAMESPACE = uuid.UUID("6f1c1f0e-5b8f-4c2e-9a53-6b0d1b4e8a11")
 WHAT_MATTERS = "kith-what-matters"
 OPENACTIVE = "openactive-activity-list"
 ACTIVITY_PARENT_CODE = "active"
+# Which of Kith's "being active" wants an OpenActive activity is, by the activity's label or that of
+# its nearest broader activity that is listed here (so Chair Yoga < Yoga is gentle exercise, Walking
+# Football < Football is sport). Activities under none of these are "being active" and nothing finer.
+OPENACTIVE_WANTS = {
+    "Walking": "active/walking",
+    "Swimming": "active/swimming",
+    "Water-Based Classes": "active/swimming",
+    "Cycling": "active/cycling",
+    "Mountain Biking": "active/cycling",
+    "Gym Workout": "active/gym",
+    "Weightlifting": "active/gym",
+    "Crossfit": "active/gym",
+    "Strength and Conditioning": "active/gym",
+    "General Fitness for Older Adults": "active/gentle-exercise",
+    "Chair Based Exercise": "active/gentle-exercise",
+    "Falls and Exercise Management": "active/gentle-exercise",
+    "Flexibility/Stretching": "active/gentle-exercise",
+    "Power Assisted Exercise": "active/gentle-exercise",
+    "Pilates": "active/gentle-exercise",
+    "Tai Chi": "active/gentle-exercise",
+    "Yoga": "active/gentle-exercise",
+    **{
+        sport: "active/sport"
+        for sport in (
+            "Athletics", "Badminton", "Basketball", "Boccia", "Bowls", "Boxing", "Cricket", "Football", "Golf",
+            "Hockey", "Martial Arts", "Multisports", "Netball", "Pickleball", "Rounders", "Rugby", "Running",
+            "Squash", "Table Tennis", "Tennis", "Volleyball",
+        )
+    },
+}  # fmt: skip
 
 
 def kith_uuid(kind: str, code: str) -> uuid.UUID:

@@ -58,6 +58,14 @@ def load_supply() -> dict[str, Supply]:
     return supply
 
 
+def load_supply_of(want: str) -> Supply:
+    """Active listings with a place offering one want at the level it is named ("active/walking")."""
+    index = get_index()
+    rows = index.term_rows.get(want, np.empty(0, dtype=np.int64))
+    rows = rows[~np.isnan(index.lon[rows]) & (index.ends_on[rows] >= dt.date.today().toordinal())]
+    return Supply(lonlat=np.column_stack((index.lon[rows], index.lat[rows])), capacity=np.ones(len(rows)))
+
+
 def load_demand(area_codes: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
     """People with an open want, per category and LSOA (distinct people; objectors left out).
 

@@ -9,7 +9,8 @@ import numpy as np
 from kith.core import disclosure
 from kith.directory.search.index import current_token
 from kith.insights import data
-from kith.insights.gaps import Areas, Result, Standard, Weights, assess, coverage, place_assets
+from kith.insights.access import reachable_supply
+from kith.insights.gaps import Areas, Result, Standard, Weights, assess, coverage, place_assets, target_of
 
 CACHE_SECONDS = 300
 
@@ -27,12 +28,29 @@ class Report:
     cni_loaded: bool
     computed_at: float = field(default_factory=time.time)
     _coverage: dict = field(default_factory=dict)
+    _meets: dict = field(default_factory=dict)
 
     def coverage(self, catchment_m: float):
         """Which LSOAs an asset at each LSOA's centre reaches, worked out once per catchment."""
         if catchment_m not in self._coverage:
             self._coverage[catchment_m] = coverage(self.areas, catchment_m)
         return self._coverage[catchment_m]
+
+    def meets_for(self, want: str, top: str) -> np.ndarray | None:
+        """Which LSOAs have enough of one want within reach, at the level it is named, by its top-level
+        want's standard: walking is met by walking groups, not by chair yoga. None for an unknown want."""
+        if want == top:
+            result = self.results.get(top)
+            return None if result is None else result.meets
+        if top not in self.standards:
+            return None
+        if want not in self._meets:
+            supply = data.load_supply_of(want)
+            reachable = reachable_supply(
+                self.areas.lonlat, supply.lonlat, supply.capacity, self.standards[top].catchment_m
+            )
+            self._meets[want] = reachable >= target_of(self.areas, self.standards[top]) - 1e-9
+        return self._meets[want]
 
     def lsoas_in(self, code: str) -> np.ndarray:
         """Indices of the LSOAs in an area (by the best-fit ward lookup for wards)."""

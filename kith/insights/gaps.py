@@ -100,6 +100,14 @@ def weighted_need(areas: Areas, weights: Weights) -> np.ndarray:
     return blended / total
 
 
+def target_of(areas: Areas, standard: Standard) -> np.ndarray:
+    """How much each area should have within reach under the standard."""
+    target = np.full(len(areas), float(standard.minimum_within_reach))
+    if standard.per_1000_residents:
+        target = np.maximum(target, standard.per_1000_residents * areas.population.astype(float) / 1000)
+    return target
+
+
 def assess(
     areas: Areas,
     supply: Supply,
@@ -113,9 +121,7 @@ def assess(
     population = areas.population.astype(float)
     access = fca2(areas.lonlat, population, supply.lonlat, supply.capacity, standard.catchment_m) * 1000
     reachable = reachable_supply(areas.lonlat, supply.lonlat, supply.capacity, standard.catchment_m)
-    target = np.full(len(areas), float(standard.minimum_within_reach))
-    if standard.per_1000_residents:
-        target = np.maximum(target, standard.per_1000_residents * population / 1000)
+    target = target_of(areas, standard)
     shortfall = np.maximum(target - reachable, 0.0)
     # Floating point: a shortfall of 1e-12 is no shortfall.
     shortfall[shortfall < 1e-9] = 0.0

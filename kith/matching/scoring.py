@@ -24,7 +24,7 @@ TIME_BARRIERS = {"time-of-day", "caring"}
 
 @dataclass(frozen=True)
 class Needs:
-    wants: Mapping[str, int]  # top-level want code → priority (1 high, 3 low)
+    wants: Mapping[str, int]  # want code, at the level the person named it → priority (1 high, 3 low)
     barriers: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()  # languages the person needs, if not English
     parts_of_day: frozenset[str] = frozenset()  # when they can go; empty means any time
@@ -35,7 +35,7 @@ class Offer:
     """One listing at one place, as the person would meet it."""
 
     distance_m: float
-    categories: frozenset[str]
+    categories: frozenset[str]  # every want it offers, at every level ("active/walking" and "active")
     free: bool
     step_free: bool
     parts_of_day: frozenset[str]  # when it runs; empty means not known
@@ -93,8 +93,7 @@ def score_many(
     needs: Needs,
     *,
     distance_m: np.ndarray,
-    categories: np.ndarray,
-    category_bit: Mapping[str, int],
+    offers: Mapping[str, np.ndarray],
     free: np.ndarray,
     step_free: np.ndarray,
     parts: np.ndarray,
@@ -102,14 +101,16 @@ def score_many(
     language_bit: Mapping[str, int],
     days_since_check: np.ndarray,
 ) -> np.ndarray:
-    """`score` over arrays of offers: the score of each, or NaN where it cannot work."""
+    """`score` over arrays of offers: the score of each, or NaN where it cannot work.
+
+    `offers` maps each want code of `needs` to whether each offer offers it.
+    """
     n = len(distance_m)
     want_weight = np.zeros(n)
     for code, priority in needs.wants.items():
-        bit = category_bit.get(code)
-        if bit is not None:
-            offers = (categories & (1 << bit)) != 0
-            want_weight = np.where(offers, np.maximum(want_weight, PRIORITY_WEIGHT[priority]), want_weight)
+        offered = offers.get(code)
+        if offered is not None:
+            want_weight = np.where(offered, np.maximum(want_weight, PRIORITY_WEIGHT[priority]), want_weight)
     reach = reach_m(needs.barriers)
     ok = (want_weight > 0) & (distance_m <= reach)
     if "cost" in needs.barriers:

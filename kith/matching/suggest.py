@@ -60,7 +60,7 @@ def barrier_notes(barriers) -> tuple[list[tuple[str, str]], list[tuple[str, str]
 
 
 def needs_of(person) -> Needs:
-    """What the person wants (by top-level want, highest priority) and what gets in their way."""
+    """What the person wants (at the level they named it, highest priority) and what gets in their way."""
     found = matching_needs(person)
     return Needs(
         wants=found.wants,
@@ -99,8 +99,7 @@ def suggest_near(
     scores = score_many(
         needs,
         distance_m=distance,
-        categories=index.categories[rows],
-        category_bit=index.category_bit,
+        offers={code: index.offers(code, rows) for code in needs.wants},
         free=index.free[rows],
         step_free=index.step_free[rows],
         parts=index.parts[rows],

@@ -292,19 +292,15 @@ def _agreed_to_group_contact() -> Q:
 
 
 def pool_candidates(ward_code: str) -> list[tuple[int, str, str]]:
-    """(person id, LSOA, top-level want) for people in the ward with an open want who agreed to be contacted
-    about groups. Ids only: counts for anyone, names only through access_pool."""
-    from django.db.models.functions import Coalesce
-
+    """(person id, LSOA, want as they named it) for people in the ward with an open want who agreed to be
+    contacted about groups. Ids only: counts for anyone, names only through access_pool."""
     from kith.people.models import Want, WantStatus
 
-    chain = ["term" + "__parent" * depth + "__code" for depth in range(MAX_TERM_DEPTH, -1, -1)]
     agreed = Person.objects.filter(_agreed_to_group_contact(), ward_id=ward_code, anonymised_at__isnull=True)
     return list(
         Want.objects.filter(status=WantStatus.OPEN, person__in=agreed.values("pk"), person__lsoa__isnull=False)
-        .annotate(top=Coalesce(*chain))
         .order_by()
-        .values_list("person_id", "person__lsoa_id", "top")
+        .values_list("person_id", "person__lsoa_id", "term__code")
         .distinct()
     )
 
@@ -396,11 +392,9 @@ def matching_needs(person: Person) -> MatchingNeeds:
     from kith.people.models import WantStatus
 
     wants: dict[str, int] = {}
-    for want in person.wants.filter(status=WantStatus.OPEN).select_related("term__parent__parent__parent"):
-        term = want.term
-        while term.parent_id is not None:
-            term = term.parent
-        wants[term.code] = min(want.priority, wants.get(term.code, 3))
+    # At the level the person named it: walking is not chair yoga (ADR 0004).
+    for code, priority in person.wants.filter(status=WantStatus.OPEN).values_list("term__code", "priority"):
+        wants[code] = min(priority, wants.get(code, 3))
     return MatchingNeeds(
         wants=wants,
         barriers=frozenset(person.barriers.values_list("kind", flat=True)),

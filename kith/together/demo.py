@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from kith.core.demo import DEMO_WARDS
 from kith.directory.models import Organisation, TaxonomyTerm
+from kith.directory.taxonomy import WHAT_MATTERS
 from kith.geo.models import Area, Postcode
 from kith.people.access import access_pool
 from kith.together import services as groups
@@ -15,11 +16,11 @@ from kith.together.models import STAGE_ORDER, GroupOpportunity, Path, PoolContac
 from kith.together.pools import pools_in
 
 PLAN = [
-    ("Monday walkers", "active", Path.SELF_ORGANISE, Stage.IDEA),
-    ("Craft circle", "arts", Path.PARTNER, Stage.GATHERING),
-    ("Men's cooking club", "food", Path.RUN, Stage.FIRST_MEETING),
-    ("Chatty café", "social", Path.PARTNER, Stage.RUNNING),
-    ("Garden volunteers", "nature", Path.SELF_ORGANISE, Stage.HANDED_OVER),
+    ("Monday walkers", "active/walking", Path.SELF_ORGANISE, Stage.IDEA),
+    ("Craft circle", "arts/crafts", Path.PARTNER, Stage.GATHERING),
+    ("Men's cooking club", "food/cooking", Path.RUN, Stage.FIRST_MEETING),
+    ("Chatty café", "social/coffee-mornings", Path.PARTNER, Stage.RUNNING),
+    ("Garden volunteers", "nature/gardening", Path.SELF_ORGANISE, Stage.HANDED_OVER),
 ]
 OUTCOMES = [PoolContact.Outcome.INTERESTED, PoolContact.Outcome.NOT_NOW, PoolContact.Outcome.NO_ANSWER]
 
@@ -47,7 +48,7 @@ def build_demo_groups() -> int | None:
     if GroupOpportunity.objects.filter(opened_by=worker).exists():
         return None
     wards = list(Area.objects.without_geometry().filter(code__in=DEMO_WARDS).order_by("code"))
-    terms = {t.code: t for t in TaxonomyTerm.objects.what_matters()}
+    terms = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy__source_id=WHAT_MATTERS)}
     for n, (title, category, path, stage) in enumerate(PLAN):
         ward = wards[n % len(wards)]
         pool = next((p for p in pools_in(ward.code) if p.category == category), None)

@@ -11,6 +11,7 @@ from kith.accounts.roles import profile_of, role_of
 from kith.core import disclosure
 from kith.core.converters import as_id
 from kith.directory.models import Organisation, TaxonomyTerm
+from kith.directory.taxonomy import WHAT_MATTERS
 from kith.enquiries.access import covered_wards
 from kith.geo.models import Area, AreaLevel
 from kith.people import access as people_access
@@ -63,7 +64,7 @@ def board(request):
 @staff_required(*CARE)
 def open_opportunity(request, ward_code, category):
     ward = _ward(request, ward_code)
-    term = TaxonomyTerm.objects.what_matters().filter(code=category).first()
+    term = TaxonomyTerm.objects.filter(taxonomy__source_id=WHAT_MATTERS, code=category).first()
     if term is None:
         raise Http404("No such category")
     pool = next((p for p in pools_in(ward.code) if p.category == category), None)
@@ -114,7 +115,7 @@ def _listing_initial(found: GroupOpportunity) -> dict:
     return initial
 
 
-def _page(request, found: GroupOpportunity, *, listing_form=None, status=200):
+def _page(request, found: GroupOpportunity, *, listing_form=None, task_form=None, status=200):
     pool = next((p for p in pools_in(found.ward_id) if p.category == found.category.code), None)
     # Everyone contacted stays on the group for its whole life, even once the pool has gone (a listing
     # now meets the need): somebody may not have answered yet.

@@ -50,6 +50,10 @@ def test_barriers_shrink_the_reach(barriers, reach):
             True,
         ),  # times not known: kept
         (Needs({"active": 1}, frozenset({"language"}), languages=frozenset({"ur"})), WALK, True),
+        # At the level the person named it: walking is not chair yoga, but any walking is being active.
+        (Needs({"active/walking": 1}), offer(categories=frozenset({"active", "active/gentle-exercise"})), False),
+        (Needs({"active/walking": 1}), offer(categories=frozenset({"active", "active/walking"})), True),
+        (Needs({"active": 1}), offer(categories=frozenset({"active", "active/gentle-exercise"})), True),
     ],
 )
 def test_what_is_left_out(needs, candidate, kept):
@@ -88,8 +92,7 @@ def test_parts_of_day(start, end, parts):
     assert parts_of_day(start, end) == parts
 
 
-CODES = ["active", "arts", "social", "nature"]
-BIT = {c: i for i, c in enumerate(CODES)}
+CODES = ["active", "active/walking", "arts", "social", "nature"]
 LANGS = {"ur": 0, "pl": 1}
 
 offers = st.builds(
@@ -119,8 +122,7 @@ def test_the_vectorised_rule_agrees_with_the_plain_one(needs, candidates):
     vector = score_many(
         needs,
         distance_m=np.array([o.distance_m for o in candidates]),
-        categories=np.array([sum(1 << BIT[c] for c in o.categories) for o in candidates], dtype=np.int64),
-        category_bit=BIT,
+        offers={code: np.array([code in o.categories for o in candidates], dtype=bool) for code in needs.wants},
         free=np.array([o.free for o in candidates]),
         step_free=np.array([o.step_free for o in candidates]),
         parts=np.array([sum(PART_BIT[p] for p in o.parts_of_day) for o in candidates], dtype=np.int8),

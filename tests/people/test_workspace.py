@@ -60,6 +60,20 @@ def test_suggestions_fit_wants_and_barriers_with_reasons(world, worker):
     assert "free · 500 m · Tuesday mornings · step-free · checked 1 week ago" in html
 
 
+def test_suggestions_match_the_want_at_the_level_it_was_named(world):
+    walking_want(world)
+    add(
+        listing("Test Level Walk", categories=["active/walking"]),
+        listing("Test Level Chair Yoga", categories=["openactive:chair yoga"]),
+        listing("Test Level Nordic", categories=["openactive:nordic walking"]),
+    )
+    names = {s.service.name for s in suggest(world.person, limit=50)}
+    assert {"Test Level Walk", "Test Level Nordic"} <= names and "Test Level Chair Yoga" not in names
+    # Someone who only said "being active" is offered all of it.
+    world.person.wants.update(term=TaxonomyTerm.objects.get(code="active"))
+    assert "Test Level Chair Yoga" in {s.service.name for s in suggest(world.person, limit=50)}
+
+
 def test_choosing_suggestions_records_connections_and_a_shared_list(world, worker):
     walking_want(world)
     (service,) = add(listing("Test Choose Walk", at=point_north(M9_4DH, 300)))

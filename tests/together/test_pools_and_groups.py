@@ -12,6 +12,7 @@ from kith.insights.models import AdequacyStandard
 from kith.matching.models import Connection
 from kith.people import services as people
 from kith.together.models import GroupOpportunity, PoolContact
+from tests.directory.helpers import add, listing
 from tests.personas import build_world, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,16 @@ def test_something_within_reach_means_no_pool(client, world):
     assert "Alex Testperson" not in client.get("/pools/").content.decode()
 
 
+def test_a_pool_is_for_the_want_as_named_and_only_that_want_nearby_ends_it(client, world):
+    AdequacyStandard.objects.filter(category="active").update(minimum_within_reach=1)
+    add(listing("Test Chair Yoga", categories=["openactive:chair yoga"]))  # being active, at their postcode
+    sign_in(client, world.link_worker)
+    page = client.get("/pools/").content.decode()
+    assert "Being active and walking: Walking groups" in page and "Alex Testperson" in page
+    add(listing("Test Walking Group", categories=["active/walking"]))
+    assert "Alex Testperson" not in client.get("/pools/").content.decode()
+
+
 def test_the_board_does_not_grow_queries_with_people_in_the_pool(client, world):
     sign_in(client, world.link_worker)
 
@@ -88,9 +99,9 @@ def test_the_board_does_not_grow_queries_with_people_in_the_pool(client, world):
 
 def test_a_pool_becomes_a_group_then_a_running_group_then_a_listing(client, world):
     sign_in(client, world.link_worker)
-    no_partner = client.post(f"/pools/{WARD}/active/open/", {"title": "Harpurhey walkers", "path": "partner"})
+    no_partner = client.post(f"/pools/{WARD}/active/walking/open/", {"title": "Harpurhey walkers", "path": "partner"})
     assert no_partner.status_code == 400 and "Choose the local organisation" in no_partner.content.decode()
-    opened = client.post(f"/pools/{WARD}/active/open/", {"title": "Harpurhey walkers", "path": "self-organise"})
+    opened = client.post(f"/pools/{WARD}/active/walking/open/", {"title": "Harpurhey walkers", "path": "self-organise"})
     opportunity = GroupOpportunity.objects.get()
     assert opened["Location"] == f"/groups/{opportunity.uuid}/" and opportunity.stage == "idea"
     act = f"/groups/{opportunity.uuid}/act/"
@@ -150,7 +161,7 @@ def test_a_pool_becomes_a_group_then_a_running_group_then_a_listing(client, worl
 
 def test_other_teams_cannot_open_anyone_elses_opportunity(client, world):
     sign_in(client, world.link_worker)
-    client.post(f"/pools/{WARD}/active/open/", {"title": "Walkers", "path": "run"})
+    client.post(f"/pools/{WARD}/active/walking/open/", {"title": "Walkers", "path": "run"})
     opportunity = GroupOpportunity.objects.get()
     client.logout()
     sign_in(client, world.other_link_worker)
@@ -161,13 +172,13 @@ def test_other_teams_cannot_open_anyone_elses_opportunity(client, world):
 def test_the_ward_profile_shows_pool_sizes_under_disclosure_control(client, world):
     page = client.get(f"/insight/wards/{WARD}/").content.decode()
     section = page[page.index("Interest pools") :]
-    assert '<td>Being active and walking</td><td class="nhsuk-table__cell--numeric">*</td>' in section
+    assert '<td>Being active and walking: Walking groups</td><td class="nhsuk-table__cell--numeric">*</td>' in section
     assert "Alex" not in page
 
 
 def test_opening_a_second_group_for_a_pool_shows_the_first_to_join(client, world):
     sign_in(client, world.link_worker)
-    client.post(f"/pools/{WARD}/active/open/", {"title": "Walkers", "path": "run"})
+    client.post(f"/pools/{WARD}/active/walking/open/", {"title": "Walkers", "path": "run"})
     first = GroupOpportunity.objects.get()
-    page = client.get(f"/pools/{WARD}/active/open/").content.decode()
+    page = client.get(f"/pools/{WARD}/active/walking/open/").content.decode()
     assert "A group is already being started for this" in page and f"/groups/{first.uuid}/" in page

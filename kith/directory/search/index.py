@@ -31,7 +31,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.directory.schedules import PART_BIT, minutes, parts_of_day, weekdays
-from kith.directory.taxonomy import WHAT_MATTERS
+from kith.directory.taxonomy import OPENACTIVE_WANTS, WHAT_MATTERS
 
 
 @dataclass
@@ -62,6 +62,9 @@ class SearchIndex:
     area_positions: dict[str, int]
     category_bit: dict[str, int]
     language_bit: dict[str, int]
+    # Every "what matters" want, top-level or finer, → the rows offering it, ascending. A person who
+    # wants walking is matched on walking, not on all of "being active" (ADR 0004).
+    term_rows: dict[str, np.ndarray] = field(default_factory=dict)
     # Opening intervals: interval k is row iv_row[k], weekday iv_day[k], minutes iv_start..iv_end.
     iv_row: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     iv_day: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
@@ -70,6 +73,10 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.service_id)
+
+    def offers(self, want: str, rows: np.ndarray) -> np.ndarray:
+        """Whether each of `rows` offers the want (a "what matters" code at any level)."""
+        return np.isin(rows, self.term_rows.get(want, np.empty(0, dtype=np.int64)), assume_unique=True)
 
     def area_index(self, code: str) -> int:
         # -2 matches no row: rows without an area hold -1.
@@ -128,8 +135,43 @@ def category_bits() -> tuple[dict[str, int], dict[int, int]]:
     return bit_of_code, bit_of_term
 
 
+def wants_of_terms() -> dict[int, frozenset[str]]:
+    """For every term id, the "what matters" wants (codes) a service tagged with it offers.
+
+    A term offers itself and every want above it; an OpenActive activity also offers the Kith want
+    that it or its nearest listed broader activity maps to (OPENACTIVE_WANTS), and that want's parent.
+    """
+    terms = {
+        t[0]: t[1:] for t in TaxonomyTerm.objects.values_list("id", "parent_id", "code", "name", "taxonomy__source_id")
+    }
+    id_of_code = {code: pk for pk, (_, code, _, source) in terms.items() if source == WHAT_MATTERS}
+    offered: dict[int, frozenset[str]] = {}
+
+    def chain(term_id):
+        node, seen = term_id, 0
+        while node is not None and node in terms and seen < 50:
+            yield node
+            node, seen = terms[node][0], seen + 1
+
+    for term_id in terms:
+        codes: set[str] = set()
+        mapped = None
+        for node in chain(term_id):
+            _, code, name, source = terms[node]
+            if source == WHAT_MATTERS:
+                codes.add(code)
+            elif mapped is None:
+                mapped = OPENACTIVE_WANTS.get(name)
+        if mapped in id_of_code:
+            codes.update(terms[n][1] for n in chain(id_of_code[mapped]))
+        if codes:
+            offered[term_id] = frozenset(codes)
+    return offered
+
+
 def build_index(token: str) -> SearchIndex:
     bit_of_code, bit_of_term = category_bits()
+    wants_of = wants_of_terms()
     services = dict(Service.objects.filter(status=ServiceStatus.ACTIVE).values_list("uuid", "id"))
     ages = {
         sid: (lo, hi)
@@ -138,10 +180,13 @@ def build_index(token: str) -> SearchIndex:
         )
     }
     service_mask: dict[int, int] = defaultdict(int)
+    service_wants: dict[int, set[str]] = defaultdict(set)
     for link_id, term_id in Attribute.objects.filter(link_entity="service").values_list("link_id", "taxonomy_term_id"):
         sid = services.get(link_id)
         if sid is not None and term_id in bit_of_term:
             service_mask[sid] |= 1 << bit_of_term[term_id]
+        if sid is not None and term_id in wants_of:
+            service_wants[sid].update(wants_of[term_id])
 
     placements = list(
         ServiceAtLocation.objects.filter(service__status=ServiceStatus.ACTIVE).values_list(
@@ -232,6 +277,7 @@ def build_index(token: str) -> SearchIndex:
     ward = np.full(n, -1, dtype=np.int32)
     lad = np.full(n, -1, dtype=np.int32)
     iv_row, iv_day, iv_start, iv_end = [], [], [], []
+    rows_of_want: dict[str, list[int]] = defaultdict(list)
 
     for i, (sal_id, sid, lid, x, y, lsoa_code, ward_code, lad_code) in enumerate(rows):
         service_id[i] = sid
@@ -240,6 +286,8 @@ def build_index(token: str) -> SearchIndex:
         if x is not None and y is not None:
             lon[i], lat[i] = x, y
         categories[i] = service_mask.get(sid, 0)
+        for code in service_wants.get(sid, ()):
+            rows_of_want[code].append(i)
         rules = by_sal.get(sal_id) or by_service.get(sid) or by_location.get(lid) or []
         mask = part_mask = 0
         if rules:
@@ -295,6 +343,7 @@ def build_index(token: str) -> SearchIndex:
         area_positions=area_pos,
         category_bit=bit_of_code,
         language_bit=language_bit,
+        term_rows={code: np.asarray(found, dtype=np.int64) for code, found in rows_of_want.items()},
         iv_row=np.asarray(iv_row, dtype=np.int64),
         iv_day=np.asarray(iv_day, dtype=np.int8),
         iv_start=np.asarray(iv_start, dtype=np.int16),
