@@ -3,6 +3,7 @@
 import numpy as np
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -242,6 +243,10 @@ def suggestion(request, pk):
             else:
                 messages.success(request, f"Suggestion {'accepted' if accept else 'rejected'}: {service.name}.")
             return redirect("freshness:suggestions")
+        if not edits:
+            # Rejecting, or a closure: the listing's boxes were not the question, so their answers are kept
+            # but not judged.
+            listing._errors = ErrorDict()
     status = 400 if request.method == "POST" else 200
     context = {"suggestion": found, "service": service, "listing": listing, "decision": decision}
     return render(request, "freshness/suggestion.html", context, status=status)

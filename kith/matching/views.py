@@ -21,6 +21,7 @@ from kith.matching.suggest import ORDER, barrier_notes, suggest
 from kith.people import access
 from kith.people import services as people
 from kith.people.access import matching_needs
+from kith.people.views import person_page
 
 CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 REFERRAL_SOURCE = {Profession.GP: "gp", Profession.PHYSIO: "physio", Profession.SOCIAL_WORKER: "social-worker"}
@@ -66,20 +67,17 @@ def suggestions(request, uuid):
 def connection_update(request, uuid, connection_id):
     person = access.access_person(request.user, uuid, purpose="update connection")
     connection = matching_access.access_connection(request.user, person, connection_id)
-    form = ConnectionForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Check the stage and the date: " + " ".join(str(e) for errors in form.errors.values() for e in errors),
-        )
-    else:
+    form = ConnectionForm(request.POST, auto_id=f"%s-{connection.pk}")
+    if form.is_valid():
         try:
             matching.update_connection(user=request.user, connection=connection, **form.cleaned_data)
         except people.RecordError as error:
-            messages.error(request, str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, f"{connection.service.name}: updated.")
-    return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
+            return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
+    # Shown again on the record with what was typed and each error beside its box.
+    return person_page(request, person, connection_form=(connection.pk, form), status=400)
 
 
 @require_POST

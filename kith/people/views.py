@@ -124,7 +124,20 @@ def person_new(request):
 
 @staff_required(*CARE)
 def person_detail(request, uuid):
-    person = access.access_person(request.user, uuid)
+    return person_page(request, access.access_person(request.user, uuid))
+
+
+def person_page(request, person, *, status: int = 200, connection_form=None, **forms):
+    """The record, with any form that was sent back holding what was typed and its errors beside its fields.
+
+    `connection_form` is (connection id, bound form) for one connection's update form.
+    """
+    failed = next((form for form in forms.values() if form.errors), None)
+    connections = list(person.connections.select_related("service__organisation").order_by("-created_at"))
+    if connection_form is not None:
+        for connection in connections:
+            connection.sent = connection_form[1] if connection.pk == connection_form[0] else None
+        failed = connection_form[1]
     context = {
         "person": person,
         "lawful_basis": LAWFUL_BASIS,
@@ -134,20 +147,22 @@ def person_detail(request, uuid):
         "wellbeing": presenters.wellbeing_views(list(person.wellbeing.all())),
         "consents": list(person.consents.select_related("organisation", "recorded_by", "withdrawn_by")),
         "notes": list(person.notes.select_related("author").prefetch_related("revisions__replaced_by")),
-        "connections": list(person.connections.select_related("service__organisation").order_by("-created_at")),
+        "connections": connections,
         "shared_lists": list(person.shared_lists.filter(revoked_at__isnull=True).order_by("-created_at")),
-        "want_form": WantForm(terms=_want_choices()),
-        "barriers_form": BarriersForm(initial={"kinds": [b.kind for b in person.barriers.all()]}),
-        "strength_form": StrengthForm(),
-        "consent_form": ConsentForm(),
-        "note_form": NoteForm(),
+        "want_form": forms.get("want_form") or WantForm(terms=_want_choices()),
+        "barriers_form": forms.get("barriers_form")
+        or BarriersForm(initial={"kinds": [b.kind for b in person.barriers.all()]}),
+        "strength_form": forms.get("strength_form") or StrengthForm(),
+        "consent_form": forms.get("consent_form") or ConsentForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "failed_form": failed,
         "today": timezone.localdate(),
         "connection_stages": ConnectionStatus.choices,
         "languages_text": language_names(person.languages),
         "nhs_number_text": nhs_number.formatted(person.nhs_number) if person.nhs_number else "",
         "times_text": ", ".join(dict(TIMES).get(t, t) for t in person.available_times.split(",") if t),
     }
-    return render(request, "people/person.html", context)
+    return render(request, "people/person.html", context, status=status)
 
 
 @staff_required(*CARE)
@@ -193,7 +208,7 @@ def want_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="add want")
     form = WantForm(request.POST, terms=_want_choices())
     if not form.is_valid():
-        return _refuse(request, person, "Choose what they want and its priority.", "#wants")
+        return person_page(request, person, want_form=form, status=400)
     term = get_object_or_404(TaxonomyTerm, pk=form.cleaned_data["term"])
     people.add_want(
         user=request.user,
@@ -223,7 +238,7 @@ def barriers_set(request, uuid):
     person = access.access_person(request.user, uuid, purpose="change barriers")
     form = BarriersForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, person, "Choose from the listed barriers.", "#barriers")
+        return person_page(request, person, barriers_form=form, status=400)
     people.set_barriers(user=request.user, person=person, kinds=set(form.cleaned_data["kinds"]))
     return _back(person, "#barriers")
 
@@ -234,7 +249,7 @@ def strength_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="add strength")
     form = StrengthForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, person, "Say what the strength is, in the person's words.", "#strengths")
+        return person_page(request, person, strength_form=form, status=400)
     people.add_strength(user=request.user, person=person, **form.cleaned_data)
     return _back(person, "#strengths")
 
@@ -284,9 +299,7 @@ def consent_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="record consent")
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        return _refuse(
-            request, person, "Fill in what the consent is for, the decision, how, and the words used.", "#consent"
-        )
+        return person_page(request, person, consent_form=form, status=400)
     data = dict(form.cleaned_data)
     chosen, name = data.pop("organisation"), data.pop("organisation_name").strip()
     organisation = Organisation.objects.filter(uuid=chosen).first() if chosen else None
@@ -297,16 +310,23 @@ def consent_add(request, uuid):
         else:
             # More than one, or none by that exact name: let the person choose from the names that match.
             matches = list(Organisation.objects.filter(name__icontains=name).order_by("name")[:20])
+            if not matches:
+                form.add_error(
+                    "organisation_name",
+                    f"No organisation in the directory has a name like “{name}”. Check the spelling, or use "
+                    "part of the name.",
+                )
+                return person_page(request, person, consent_form=form, status=400)
             return render(
                 request,
                 "people/choose_organisation.html",
                 {"person": person, "form": form, "matches": matches, "name": name},
-                status=200 if matches else 400,
             )
     try:
         people.record_consent(user=request.user, person=person, organisation=organisation, **data)
     except people.RecordError as error:
-        return _refuse(request, person, str(error), "#consent")
+        form.add_error(None, str(error))
+        return person_page(request, person, consent_form=form, status=400)
     return _back(person, "#consent")
 
 
@@ -328,7 +348,7 @@ def note_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="add note")
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return _refuse(request, person, "The note is empty or too long.", "#notes")
+        return person_page(request, person, note_form=form, status=400)
     people.add_note(user=request.user, person=person, text=form.cleaned_data["text"])
     return _back(person, "#notes")
 
@@ -385,9 +405,11 @@ def export_page(request, uuid):
 def erase(request, uuid):
     person = access.access_person(request.user, uuid, purpose="erasure")
     if request.method == "POST":
-        if request.POST.get("confirm") != person.family_name:
-            messages.error(request, "Type the family name exactly to confirm erasure.")
-            return redirect("people:erase", person.uuid)
+        typed = request.POST.get("confirm", "")
+        if typed != person.family_name:
+            error = "Type the family name exactly as the record has it, to confirm erasure."
+            context = {"person": person, "error": error, "typed": typed}
+            return render(request, "people/erase.html", context, status=400)
         people.erase_person(user=request.user, person=person)
         messages.success(request, "Identifiers erased. Anonymous facts (area, wants, wellbeing) are kept.")
         return redirect("people:audit", person.uuid)

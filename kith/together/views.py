@@ -143,7 +143,7 @@ def _page(request, found: GroupOpportunity, *, listing_form=None, task_form=None
             "tasks": found.tasks.all(),
             "events": found.events.select_related("by")[:50],
             "contact_form": ContactForm(),
-            "task_form": TaskForm(),
+            "task_form": task_form or TaskForm(),
             "listing_form": listing_form or ListingForm(initial=_listing_initial(found)),
             "pool_size": disclosure.count(pool.size) if pool else 0,
             "pool_open": pool is not None,
@@ -171,7 +171,7 @@ def act(request, uuid):
         elif action == "task":
             form = TaskForm(request.POST)
             if not form.is_valid():
-                raise groups.GroupError(" ".join(e for errors in form.errors.values() for e in errors))
+                return _page(request, found, task_form=form, status=400)
             groups.add_task(user=request.user, opportunity=found, **form.cleaned_data)
         elif action == "done":
             task = Task.objects.filter(opportunity=found, pk=as_id(request.POST.get("task")) or 0).first()

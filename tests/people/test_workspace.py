@@ -176,7 +176,7 @@ def test_record_page_and_edit_with_a_stale_version(world, worker):
     ("post", "message"),
     [
         ({"swemwbs_1": "3"}, "SWEMWBS needs all seven answers"),
-        ({**{f"swemwbs_{i}": "3" for i in range(1, 8)}, "swemwbs_7": "9"}, "Select a valid choice"),
+        ({**{f"swemwbs_{i}": "3" for i in range(1, 8)}, "swemwbs_7": "9"}, "from the list"),
         ({**{f"swemwbs_{i}": "3" for i in range(1, 8)}, "taken_on": "1/1/2999"}, "cannot be in the future"),
     ],
 )
@@ -225,7 +225,8 @@ def test_erasure_removes_identifiers_keeps_aggregates_and_the_trail(world, clien
     walking_want(world)
     people.add_note(user=world.link_worker, person=world.person, text="Private words.")
     sign_in(client, world.administrator)
-    assert client.post(f"/people/{world.person.uuid}/erase/", {"confirm": "wrong"}).status_code == 302
+    wrong = client.post(f"/people/{world.person.uuid}/erase/", {"confirm": "Testpersin"})
+    assert wrong.status_code == 400 and 'value="Testpersin"' in wrong.content.decode()  # the typo, to correct
     assert Person.objects.get(pk=world.person.pk).anonymised_at is None
     client.post(f"/people/{world.person.uuid}/erase/", {"confirm": "Testperson"})
     erased = Person.objects.get(pk=world.person.pk)
@@ -529,7 +530,9 @@ def test_consent_to_share_names_the_organisation_and_chooses_among_matches(world
     worker.post(url, {**form, "organisation_name": "Harpurhey Walkers"})  # an exact name needs no choosing
     assert Consent.objects.filter(organisation__name="Harpurhey Walkers").count() == 1
     nothing = worker.post(url, {**form, "organisation_name": "Nowhere Knitters"})
-    assert nothing.status_code == 400 and "No organisation matches" in nothing.content.decode()
+    html = nothing.content.decode()
+    assert nothing.status_code == 400 and "No organisation in the directory has a name like “Nowhere Knitters”" in html
+    assert 'value="Nowhere Knitters"' in html and 'id="id_organisation_name-error"' in html  # beside the box, kept
 
 
 def test_a_link_worker_passes_on_a_request_to_be_forgotten_and_an_administrator_carries_it_out(
