@@ -82,6 +82,33 @@ def suggest(person, *, limit: int = 20, now: dt.datetime | None = None) -> list[
     return suggest_near(home, needs_of(person), limit=limit, now=now)
 
 
+@dataclass
+class NothingFits:
+    """Why a person has no suggestions, so the page can say what to do next."""
+
+    no_wants: bool = False
+    no_place: bool = False
+    without_limits: int = 0  # listings that would fit if what gets in the way did not narrow them
+    search: str = ""  # the directory search for their first want near them
+
+
+def nothing_fits(person) -> NothingFits:
+    from urllib.parse import urlencode
+
+    from kith.geo.models import Postcode
+
+    needs = needs_of(person)
+    home = Postcode.objects.filter(postcode=person.postcode).values_list("lon", "lat").first()
+    found = NothingFits(no_wants=not needs.wants, no_place=home is None or person.lsoa_id is None)
+    if found.no_wants or found.no_place:
+        return found
+    first = min(needs.wants, key=lambda code: (needs.wants[code], code))
+    found.search = urlencode({"near": person.postcode, "category": first.split("/", 1)[0]})
+    if needs.barriers:
+        found.without_limits = len(suggest_near(home, Needs(wants=needs.wants), limit=50))
+    return found
+
+
 def suggest_near(
     home: tuple[float, float], needs: Needs, *, limit: int = 20, now: dt.datetime | None = None
 ) -> list[Suggestion]:

@@ -17,7 +17,7 @@ from kith.directory.public import public_place
 from kith.matching import access as matching_access
 from kith.matching import services as matching
 from kith.matching.forms import ConnectionForm, ReferralForm
-from kith.matching.suggest import ORDER, barrier_notes, suggest
+from kith.matching.suggest import ORDER, barrier_notes, nothing_fits, suggest
 from kith.people import access
 from kith.people import services as people
 from kith.people.access import matching_needs
@@ -55,11 +55,10 @@ def suggestions(request, uuid):
         return redirect(reverse("people:person", args=[person.uuid]) + "#connections")
     found = suggest(person)
     taken, unanswered = barrier_notes(matching_needs(person).barriers)
-    return render(
-        request,
-        "matching/suggestions.html",
-        {"person": person, "suggestions": found, "order": ORDER, "taken": taken, "unanswered": unanswered},
-    )
+    context = {"person": person, "suggestions": found, "order": ORDER, "taken": taken, "unanswered": unanswered}
+    if not found:
+        context["why"] = nothing_fits(person)
+    return render(request, "matching/suggestions.html", context)
 
 
 @require_POST

@@ -74,6 +74,18 @@ def test_suggestions_match_the_want_at_the_level_it_was_named(world):
     assert "Test Level Chair Yoga" in {s.service.name for s in suggest(world.person, limit=50)}
 
 
+def test_no_suggestions_says_why_and_what_to_do_next(world, worker):
+    url = f"/people/{world.person.uuid}/suggestions/"
+    assert "Add a want" in worker.get(url).content.decode()  # nothing wanted yet
+    walking_want(world)
+    add(listing("Test Steps Walk", at=point_north(M9_4DH, 300), step_free=False))
+    people.set_barriers(user=world.link_worker, person=world.person, kinds={"mobility"})
+    html = worker.get(url).content.decode()
+    assert "Nothing within reach fits yet" in html
+    assert re.search(r"\d+ listings? would fit if what gets in the way did not narrow", html)
+    assert "near=M9+4DH&amp;category=active" in html
+
+
 def test_choosing_suggestions_records_connections_and_a_shared_list(world, worker):
     walking_want(world)
     (service,) = add(listing("Test Choose Walk", at=point_north(M9_4DH, 300)))
