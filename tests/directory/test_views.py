@@ -262,6 +262,12 @@ def test_step_free_says_how_many_were_left_out_for_lack_of_information_and_offer
     html = wider.content.decode()
     assert "Zebra Unknown Access Walk" in html and "access not known" in html
     assert "Zebra Stepped Walk" not in html  # known not to be step-free: still left out
+    printed = anonymous.get("/search/print/", {"q": "zebra", "near": "M9 4DH", "step_free": "1", "access_unknown": "1"})
+    paper = printed.content.decode()
+    unknown = paper[paper.index("Zebra Unknown Access Walk") :]
+    assert "<strong>Step-free:</strong> not known: ask the organiser" in unknown.split("</li>")[0]
+    known = paper[paper.index("Zebra Step Free Walk") :]
+    assert "<strong>Step-free:</strong> yes" in known.split("</li>")[0]
 
 
 def test_the_printable_list_has_every_way_of_getting_in_touch(anonymous, django_assert_max_num_queries):

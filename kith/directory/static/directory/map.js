@@ -54,7 +54,8 @@
   });
   var group = L.featureGroup(layers);
   if (layers.length) {
-    map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 16 });
+    // No animation: the first view is the one people (and printouts) see, not a zoom from all of Manchester.
+    map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 16, animate: false });
   }
   element.setAttribute("data-ready", "true");
 })();

@@ -19,7 +19,7 @@
           shape.bindTooltip(label);
         },
       }).addTo(map);
-      map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+      map.fitBounds(layer.getBounds(), { padding: [10, 10], animate: false });
       element.setAttribute("data-ready", "true");
     });
 })();
