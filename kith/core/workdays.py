@@ -50,6 +50,13 @@ def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
     return moment
 
 
+def answer_due(asked: dt.datetime, days: int) -> dt.datetime:
+    """The end of the day `days` working days after `asked`: "by Thursday" means by the end of Thursday,
+    so an answer given on that day is never counted late."""
+    day = add_working_days(asked, days)
+    return day.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when answered the same day)."""
     if end <= start:

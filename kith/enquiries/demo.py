@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kith.core.demo import DEMO_WARDS, ensure_demo_users
-from kith.core.workdays import add_working_days
+from kith.core.workdays import answer_due
 from kith.directory.models import TaxonomyTerm
 from kith.enquiries import services
 from kith.enquiries.models import Enquiry, UnmetSearch
@@ -46,7 +46,7 @@ def build_demo_enquiries(*, seed: int = 2026) -> int | None:
         ward = wards[n % len(wards)]
         enquiry = services.ask(user=gp, ward=ward, category=terms.get(category), need=need, barriers=barriers)
         asked = now - dt.timedelta(days=[1, 6, 0, 20, 35, 50, 70, 90][n], hours=rng.randint(0, 5))
-        enquiry.asked_at, enquiry.due_at = asked, add_working_days(timezone.localtime(asked), 2)
+        enquiry.asked_at, enquiry.due_at = asked, answer_due(timezone.localtime(asked), 2)
         enquiry.save(update_fields=["asked_at", "due_at"])
         if n < 3:
             continue  # open; the second one is late

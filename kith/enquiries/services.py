@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kith.accounts.models import Role
 from kith.core.mail import send_on_commit
-from kith.core.workdays import add_working_days
+from kith.core.workdays import answer_due
 from kith.enquiries.models import Enquiry, UnmetSearch
 from kith.enquiries.privacy import identifying_details
 
@@ -46,7 +46,7 @@ def ask(*, user, ward, category, need: str, barriers: list[str]) -> Enquiry:
             need=need[:1000],
             barriers=sorted(set(barriers)),
             asked_at=now,
-            due_at=add_working_days(timezone.localtime(now), settings.KITH_ENQUIRY_WORKING_DAYS),
+            due_at=answer_due(timezone.localtime(now), settings.KITH_ENQUIRY_WORKING_DAYS),
         )
         answerers = routed_to(ward)
         enquiry.routed_to.set(answerers)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kith.core.workdays import add_working_days, bank_holidays, working_days_between
+from kith.core.workdays import add_working_days, answer_due, bank_holidays, working_days_between
 from kith.enquiries.privacy import identifying_details
 
 D = dt.date
@@ -40,6 +40,13 @@ def test_bank_holidays(year, expected):
 )
 def test_add_working_days(asked, days, due):
     assert add_working_days(asked, days) == due
+
+
+def test_an_answer_is_due_by_the_end_of_the_day_so_in_two_working_days_is_never_late():
+    asked = dt.datetime(2026, 12, 1, 16, 30)  # a Tuesday afternoon
+    due = answer_due(asked, 2)
+    assert due.date() == dt.date(2026, 12, 3) and due > dt.datetime(2026, 12, 3, 17, 45)
+    assert working_days_between(asked.date(), dt.date(2026, 12, 3)) == 2
 
 
 @pytest.mark.parametrize(
