@@ -34,7 +34,12 @@ class ReferralForm(forms.Form):
         label="NHS number (optional)", max_length=14, required=False, help_text="10 digits, for example 943 476 5919"
     )
     postcode = forms.CharField(label="Postcode", max_length=10)
-    phone = forms.CharField(label="Phone", max_length=30, required=False)
+    phone = forms.CharField(
+        label="Their phone number (optional)",
+        max_length=30,
+        required=False,
+        help_text="So a link worker can call them; without it, the link worker asks you",
+    )
     reason = ParagraphsField(label="What you are asking for", max_length=2000)
     agreed = forms.BooleanField(
         label="The person agreed to this referral",

@@ -292,6 +292,8 @@ def test_referral_by_a_professional_goes_to_the_team_covering_the_postcode(world
     queue = worker.get("/referral-queue/").content.decode()
     assert "Jo Referred" in queue and "Robin Waiting" not in queue  # the south team's referral is theirs
     assert "1 referral waiting" in worker.get("/people/").content.decode()
+    waiting = worker.get(f"/referral-queue/{referral.uuid}/").content.decode()
+    assert "Not given: ask " + world.professional.get_full_name() in waiting  # no phone: the referrer knows
     accepted = worker.post(f"/referral-queue/{referral.uuid}/", {"action": "accept-new"})
     person = Person.objects.get(family_name="Referred")
     assert accepted["Location"] == f"/people/{person.uuid}/"
