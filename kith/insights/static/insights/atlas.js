@@ -4,10 +4,16 @@
   var element = document.getElementById("atlas-map");
   if (!element || typeof L === "undefined") return;
   var map = L.map(element, { scrollWheelZoom: false }).setView([53.48, -2.24], 10);
+  // JavaScript is running, so the fallback's "needs JavaScript" is no longer true: say what is happening.
+  var fallback = element.querySelector(".kith-map-fallback");
+  if (fallback) fallback.textContent = "Loading the map…";
   fetch(element.getAttribute("data-url"), { credentials: "same-origin" })
-    .then(function (response) { return response.json(); })
+    .then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    })
     .then(function (data) {
-      element.querySelector(".kith-map-fallback") && element.querySelector(".kith-map-fallback").remove();
+      if (fallback) fallback.remove();
       var layer = L.geoJSON(data, {
         style: function (feature) {
           return { color: "#425563", weight: 1, fillColor: feature.properties.colour, fillOpacity: 0.8 };
@@ -21,5 +27,8 @@
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [10, 10], animate: false });
       element.setAttribute("data-ready", "true");
+    })
+    .catch(function () {
+      if (fallback) fallback.textContent = "The map could not load; the table has the same figures.";
     });
 })();
