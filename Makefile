@@ -13,7 +13,7 @@ TEST_ENV = KITH_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijkl KITH_SEC
 	KITH_VAR_DIR=$(CURDIR)/var/test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets demo test lint format bench lock clean
+.PHONY: help venv assets demo test lint format bench lock clean walkthrough
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ demo: assets ## Run Kith with demo data at http://127.0.0.1:$(PORT)
 	@$(DEMO_ENV) $(BIN)/kith demo-locality
 	@$(DEMO_ENV) $(BIN)/kith demo-users
 	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT)
+
+walkthrough: $(VENV)/.installed ## Screenshot every persona's journeys through a running `make demo` into docs/
+	@$(DEMO_ENV) $(BIN)/python scripts/walkthrough.py --url http://127.0.0.1:$(PORT)
 
 test: assets lint ## Run every test (browser tests need Debian's chromium)
 	@mkdir -p var/test

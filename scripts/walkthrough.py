@@ -1,0 +1,257 @@
+"""Walk each persona's journeys through a running `make demo` in Chromium, a screenshot per step.
+
+    make walkthrough            # with `make demo` running in another terminal (PORT as for the demo)
+
+Writes docs/walkthrough/*.png and prints each step; docs/walkthrough.md shows them in order. A step
+that fails stops the walk with the page it was on saved, so a break is seen, not skipped.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import django
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.config.settings")
+
+
+def authenticators() -> dict:
+    """Each demo account's authenticator, read from the demo's own database before the browser starts."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(confirmed=True, user__username__startswith="demo-").select_related("user")
+    return {d.user.username: (TOTP(d.bin_key, d.step, d.t0, d.digits, d.drift), d.digits) for d in devices}
+
+
+class Walk:
+    def __init__(self, browser, url: str, out: Path, codes: dict):
+        self.browser, self.url, self.out, self.codes = browser, url.rstrip("/"), out, codes
+        self.steps: list[tuple[str, str, str]] = []  # (persona, caption, file)
+        self.page = None
+        self.persona = ""
+        self.sign_ins: dict[str, str] = {}  # persona → username
+
+    def as_(self, persona: str, username: str | None = None, *, width: int = 1100):
+        if self.page is not None:
+            self.page.context.close()
+        context = self.browser.new_context(locale="en-GB", viewport={"width": width, "height": 760})
+        self.page = context.new_page()
+        self.persona = persona
+        if username:
+            self.sign_ins[persona] = username
+            self.go("/accounts/sign-in/")
+            self.page.get_by_label("Username").fill(username)
+            self.page.get_by_label("Password").fill(f"kith-{username}-2026")
+            self.page.get_by_role("button", name="Continue").click()
+            self.shot("Sign in: after the password, the code from the authenticator app")
+            totp, digits = self.codes[username]
+            self.page.get_by_label("Code").fill(f"{totp.token():0{digits}d}")
+            self.page.get_by_role("button", name="Sign in").click()
+        return self.page
+
+    def go(self, path: str):
+        self.page.goto(self.url + path)
+
+    def shot(self, caption: str, *, full: bool = False):
+        self.page.wait_for_load_state("load")
+        n = len(self.steps) + 1
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{self.persona} {caption}".lower()).strip("-")[:60]
+        name = f"{n:02d}-{slug}.png"
+        self.page.screenshot(path=self.out / name, full_page=full)
+        self.steps.append((self.persona, caption, name))
+        print(f"{n:2d}. {self.persona}: {caption}")
+
+
+def public(walk: Walk):
+    page = walk.as_("A member of the public")
+    walk.go("/")
+    walk.shot("The home page: search, what's on, and 'Talk to a link worker'")
+    page.get_by_label(re.compile("What are you looking for", re.I)).fill("walking group")
+    page.get_by_label("Near").fill("M9 4DH")
+    page.get_by_role("button", name=re.compile("^Search")).click()
+    walk.shot("Results near M9 4DH, each with how far, when and what it costs")
+    page.get_by_label("Step-free access").check()
+    page.get_by_role("button", name=re.compile("^(Search|Apply|Update)")).first.click()
+    walk.shot("Step-free only: how many were left out for lack of information, and the offer to show them")
+    page.get_by_role("link", name=re.compile("access not known", re.I)).first.click()
+    walk.shot("With listings whose access is not known, marked so")
+    page.get_by_role("link", name=re.compile("Print", re.I)).first.click()
+    walk.shot("The printable list: every contact detail the listing pages show", full=True)
+    page.go_back()
+    page.locator("main h2 a, main h3 a").first.click()
+    walk.shot("A listing: times, cost, place on a map, how to get in touch, when it was checked")
+    walk.go("/whats-on/?area=E05011366")
+    walk.shot("What's on in Harpurhey this week: sessions, not opening hours", full=True)
+    walk.go("/")
+    page.get_by_role("link", name="Talk to a link worker").first.click()
+    walk.shot("Talk to a link worker: a short form in their own words")
+    page.get_by_label("Your first name").fill("Winifred")
+    page.get_by_label("Phone number (optional)").fill("0161 496 0999")
+    page.get_by_label("Your postcode").fill("M9 4DH")
+    page.get_by_label("What would you like help with?").fill("I would like to sing with other people again.")
+    page.get_by_role("button", name="Ask a link worker to get in touch").click()
+    walk.shot("Forgot to agree: the error is beside the box and nothing typed is lost")
+    page.get_by_label("I agree that a link worker may contact me about this").check()
+    page.get_by_role("button", name="Ask a link worker to get in touch").click()
+    walk.shot("Acknowledged: who will get in touch, and by when")
+
+
+def gp(walk: Walk):
+    page = walk.as_("A GP", "demo-gp")
+    walk.shot("The GP's start page")
+    walk.go("/referrals/")
+    walk.shot("Refer someone to the link workers")
+    page.get_by_label("Given name").fill("Percy")
+    page.get_by_label("Family name").fill("Walkthrough")
+    page.get_by_label("Date of birth").fill("1/2/1948")
+    page.get_by_label("Postcode").fill("M9 4DH")
+    page.get_by_label("What you are asking for").fill("Lonely since his wife died; used to love walking.")
+    page.get_by_label("The person agreed to this referral").check()
+    page.get_by_role("button", name="Send referral").click()
+    walk.shot("Sent: the referral waits in the team's queue, and its status shows here")
+    walk.go("/enquiries/")
+    walk.shot("Questions to the link workers, and their answers")
+    page.locator("main table").last.locator("a").first.click()
+    walk.shot("An answer: who answered, and each suggestion's day, cost, place and distance", full=True)
+
+
+def link_worker(walk: Walk):
+    page = walk.as_("A link worker", "demo-linkworker")
+    walk.shot("The caseload, with referrals waiting")
+    page.get_by_role("link", name=re.compile(r"referrals? waiting")).first.click()
+    walk.shot("The team's referral queue")
+    page.get_by_role("link", name="Percy Walkthrough").click()
+    walk.shot("A referral: the referrer's words, and accept or decline")
+    page.get_by_role("button", name="Accept").click()
+    walk.shot("Accepted: the person's record, what matters in the referrer's words")
+    page.get_by_text("Add a want").click()
+    page.get_by_role("button", name="Add want").click()
+    walk.shot("A want added without choosing it: the error names the field, beside it")
+    page.get_by_label("What they want").select_option(label="Being active and walking: Walking groups")
+    page.get_by_role("button", name="Add want").click()
+    page.get_by_label("Mobility").check()
+    page.get_by_role("button", name="Save barriers").click()
+    page.get_by_role("link", name="Find suggestions").first.click()
+    walk.shot("No step-free walking group within 800 m: the page says why, and how many would fit otherwise")
+    page.get_by_role("link", name="Percy Walkthrough").first.click()
+    page.get_by_label("Mobility").uncheck()
+    page.get_by_label("Cost").check()
+    page.get_by_role("button", name="Save barriers").click()
+    page.get_by_role("link", name="Find suggestions").first.click()
+    walk.shot("Free walking groups (not all exercise), one per activity with its other places, order stated")
+    page.locator("input[name=service]").first.check()
+    page.get_by_role("button", name=re.compile("Connect", re.I)).first.click()
+    walk.shot("Connected: the connection on the record, with a follow-up date")
+    walk.go("/pools/")
+    walk.shot("Interest pools: people who want the same thing and have nothing suitable in reach")
+    page.get_by_role("link", name=re.compile("^Open a group opportunity")).first.click()
+    walk.shot("Opening a group for a want as people named it; any group already started for it is shown first")
+    walk.go("/people/")
+    page.locator("main table a").first.click()
+    page.get_by_role("link", name=re.compile("asked to be forgotten")).click()
+    walk.shot("Someone asks to be forgotten: the link worker passes it on")
+    page.get_by_label("What they asked for, and when").fill("Asked on the phone today to have everything deleted.")
+    page.get_by_role("button", name="Ask an administrator").click()
+    walk.shot("Passed on: an administrator is told")
+
+
+def lead(walk: Walk):
+    page = walk.as_("A neighbourhood lead", "demo-lead")
+    walk.shot("The lead's start page")
+    walk.go("/listings/review/")
+    walk.shot("Listings due a check, oldest first")
+    page.locator(".nhsuk-card").first.scroll_into_view_if_needed()
+    walk.shot("Recording a check: a private note for staff, and a public note only if chosen")
+    walk.go("/insight/measures/")
+    walk.shot("Measures: one meaning for '*', and each measure defined with its denominator", full=True)
+
+
+def planner(walk: Walk):
+    walk.as_("A planner", "demo-planner")
+    walk.go("/insight/")
+    walk.shot("The gap atlas")
+    walk.go("/insight/wards/E05011366/")
+    walk.shot("A ward profile: what exists, what people want, and interest pools as rounded counts", full=True)
+
+
+def administrator(walk: Walk):
+    walk.as_("An administrator", "demo-admin")
+    walk.shot("The administrator's start page")
+    walk.go("/people/erasure-requests/")
+    walk.shot("Erasure requests passed on by link workers")
+    walk.go("/accounts/audit/")
+    walk.shot("The audit trail: refused reads, sign-ins and downloads flagged")
+    walk.go("/people/erasure-requests/")
+    walk.page.get_by_role("link", name=re.compile("^Erase")).first.click()
+    walk.shot("Carrying out an erasure: type the family name to confirm")
+
+
+def on_a_phone(walk: Walk):
+    walk.as_("On a phone", width=375)
+    walk.go("/search/?q=walking&near=M9+4DH")
+    walk.shot("At 375 px: filters folded away, the first result near the top")
+
+
+def write_markdown(walk: Walk, url: str) -> str:
+    lines = [
+        "# Walkthrough",
+        "",
+        "Each persona's journeys on a fresh `make demo`, one screenshot per step, made by",
+        f"`make walkthrough` against {url} (`scripts/walkthrough.py`; it stops, with a screenshot, at the",
+        "first step that breaks). The people are synthetic. Staff sign in at `/accounts/sign-in/` with the",
+        "username and password below, then a code from an authenticator app set up with the key `make demo`",
+        "prints (or one of the recovery codes it prints, each good once).",
+        "",
+    ]
+    persona = None
+    for who, caption, name in walk.steps:
+        if who != persona:
+            lines += [f"## {who}", ""]
+            if who in walk.sign_ins:
+                username = walk.sign_ins[who]
+                lines += [f"Signs in as `{username}`, password `kith-{username}-2026`.", ""]
+            persona = who
+        lines += [f"1. {caption}", "", f"   ![{caption}](walkthrough/{name})", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('PORT', '8000')}")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "walkthrough")
+    args = parser.parse_args()
+    django.setup()
+    codes = authenticators()
+    from playwright.sync_api import sync_playwright
+
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    args.out.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=args.chromium, args=["--headless", "--no-sandbox"])
+        walk = Walk(browser, args.url, args.out, codes)
+        try:
+            for journey in (public, gp, link_worker, lead, planner, administrator, on_a_phone):
+                journey(walk)
+        except Exception:
+            walk.shot("THE WALK STOPPED HERE")
+            raise
+        finally:
+            (REPO / "docs" / "walkthrough.md").write_text(write_markdown(walk, args.url) + "\n", encoding="utf-8")
+            browser.close()
+    if shutil.which("pngquant"):  # a third of the size, for the repository; the pictures look the same
+        pngs = sorted(str(p) for p in args.out.glob("*.png"))
+        subprocess.run(["pngquant", "--force", "--ext", ".png", "--quality", "60-85", *pngs], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
