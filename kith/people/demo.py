@@ -112,6 +112,13 @@ WANT_MIX = {
     "substance-use": 1,
     "advice": 1,
 }
+# What people on a caseload most often want, named as finely as link workers record it: walking groups
+# and coffee mornings far more than gyms, so pools and suggestions look like a real team's.
+CASELOAD_WANTS = {
+    "active/walking": 10, "social/coffee-mornings": 8, "arts/crafts": 6, "nature/gardening": 6,
+    "arts/singing": 5, "active/gentle-exercise": 5, "food/cooking": 4, "social/lunch-clubs": 4,
+    "mental-health/peer-support": 4, "social/befriending": 3, "learning/esol": 2, "money/benefits": 2,
+}  # fmt: skip
 NEEDIER = {"money", "food", "housing", "advice", "mental-health", "social"}
 
 
@@ -208,8 +215,13 @@ def _build(rng: random.Random, count: int) -> int:
         )
     Person.objects.bulk_create(people)
     wants, barriers, strengths, scores, consents, notes = [], [], [], [], [], []
+    weights = [CASELOAD_WANTS.get(term.code, 1) for term in terms]
     for person in people:
-        for term in rng.sample(terms, rng.randint(1, 3)):
+        chosen: dict[int, object] = {}
+        for _ in range(rng.randint(1, 3)):
+            term = rng.choices(terms, weights=weights)[0]
+            chosen[term.pk] = term
+        for term in chosen.values():
             wants.append(Want(person=person, term=term, priority=rng.choice([1, 2, 2, 3])))
         kinds = rng.sample(BarrierKind.values, rng.choice([0, 1, 1, 2, 3]))
         barriers.extend(Barrier(person=person, kind=k) for k in kinds)

@@ -17,10 +17,10 @@ from kith.together.pools import pools_in
 
 PLAN = [
     ("Monday walkers", "active/walking", Path.SELF_ORGANISE, Stage.IDEA),
-    ("Craft circle", "arts/crafts", Path.PARTNER, Stage.GATHERING),
-    ("Men's cooking club", "food/cooking", Path.RUN, Stage.FIRST_MEETING),
-    ("Chatty café", "social/coffee-mornings", Path.PARTNER, Stage.RUNNING),
-    ("Garden volunteers", "nature/gardening", Path.SELF_ORGANISE, Stage.HANDED_OVER),
+    ("craft circle", "arts/crafts", Path.PARTNER, Stage.GATHERING),
+    ("men's cooking club", "food/cooking", Path.RUN, Stage.FIRST_MEETING),
+    ("chatty café", "social/coffee-mornings", Path.PARTNER, Stage.RUNNING),
+    ("garden volunteers", "nature/gardening", Path.SELF_ORGANISE, Stage.HANDED_OVER),
 ]
 OUTCOMES = [PoolContact.Outcome.INTERESTED, PoolContact.Outcome.NOT_NOW, PoolContact.Outcome.NO_ANSWER]
 
@@ -49,9 +49,12 @@ def build_demo_groups() -> int | None:
         return None
     wards = list(Area.objects.without_geometry().filter(code__in=DEMO_WARDS).order_by("code"))
     terms = {t.code: t for t in TaxonomyTerm.objects.filter(taxonomy__source_id=WHAT_MATTERS)}
+    pools = {ward.code: {p.category: p for p in pools_in(ward.code)} for ward in wards}
     for n, (title, category, path, stage) in enumerate(PLAN):
-        ward = wards[n % len(wards)]
-        pool = next((p for p in pools_in(ward.code) if p.category == category), None)
+        # Where most people are waiting for it; the next ward in turn when nobody is.
+        waiting = [w for w in wards if category in pools[w.code]]
+        ward = max(waiting, key=lambda w: pools[w.code][category].size) if waiting else wards[n % len(wards)]
+        pool = pools[ward.code].get(category)
         partner = None
         if path == Path.PARTNER:
             # A community group or charity: a pharmacy or a bank does not start walking groups.
@@ -67,7 +70,7 @@ def build_demo_groups() -> int | None:
             user=worker,
             ward=ward,
             category=terms[category],
-            title=f"{ward.name} {title.lower()}",
+            title=f"{ward.name} {title}",  # as written: "Monday" keeps its capital
             path=path if partner or path != Path.PARTNER else Path.RUN,
             partner=partner,
             pool_size=pool.size if pool else 0,
