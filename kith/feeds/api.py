@@ -180,23 +180,32 @@ def _service_ids(request):
     if matched is not None:
         wanted = set(matched.tolist())
         ids = [i for i in ids if i in wanted]
-    if postcode:
-        try:
-            point = find_postcode(postcode)
-        except PlaceNotFound as error:
-            raise BadParameter(str(error)) from None
-        proximity = request.GET.get("proximity")
-        try:
-            radius = float(proximity) if proximity else 5000.0
-        except ValueError:
-            raise BadParameter("proximity must be a distance in metres.") from None
-        if not 0 < radius <= 100_000 or not math.isfinite(radius):
-            raise BadParameter("proximity must be more than 0 and at most 100,000 metres.")
-        ids = _near(ids, point.lon, point.lat, radius)
+    if near := _near_point(request):
+        ids = _near(ids, *near)
     return ids
 
 
+def _near_point(request) -> tuple[float, float, float] | None:
+    """(longitude, latitude, metres) from `postcode` and `proximity`, or None without a postcode."""
+    postcode = request.GET.get("postcode")
+    if not postcode:
+        return None
+    try:
+        point = find_postcode(postcode)
+    except PlaceNotFound as error:
+        raise BadParameter(str(error)) from None
+    proximity = request.GET.get("proximity")
+    try:
+        radius = float(proximity) if proximity else 5000.0
+    except ValueError:
+        raise BadParameter("proximity must be a distance in metres.") from None
+    if not 0 < radius <= 100_000 or not math.isfinite(radius):
+        raise BadParameter("proximity must be more than 0 and at most 100,000 metres.")
+    return point.lon, point.lat, radius
+
+
 _ordered: dict[str, list[int]] = {}
+IN_LIMIT = 2000  # ids in one SQL IN (...); beyond it, filter in memory
 
 
 def ordered_ids() -> list[int]:
@@ -266,22 +275,46 @@ def _placements():
 
 @open_endpoint
 def service_at_locations(request):
+    """Every parameter /services takes, over services at their places: with a postcode, each place within
+    reach, nearest first; otherwise in a stable order."""
+    found = _service_ids(request)
     placements = ServiceAtLocation.objects.all()
-    if search := request.GET.get("search", "").strip():
-        ids, _ = fulltext.match(search[:200])
-        placements = placements.filter(service_id__in=ids.tolist())
-    if term := request.GET.get("taxonomy_term_id"):
-        placements = placements.filter(
-            service__uuid__in=Attribute.objects.filter(
-                link_entity="service", taxonomy_term__uuid=_uuid(term, "taxonomy_term_id")
-            ).values("link_id")
-        )
-    if organisation := request.GET.get("organization_id"):
-        placements = placements.filter(service__organisation__uuid=_uuid(organisation, "organization_id"))
-    ids = list(placements.order_by("id").values_list("id", flat=True))
+    wanted = None
+    if not isinstance(found, list):
+        placements = placements.filter(service_id__in=found.values("id"))
+    elif found is not ordered_ids():  # every service needs no filter
+        if len(found) <= IN_LIMIT:
+            placements = placements.filter(service_id__in=found)
+        else:  # many words' worth of services: a set in memory, not tens of thousands of SQL parameters
+            wanted = set(found)
+    if near := _near_point(request):
+        ids = _placements_near(placements, *near, wanted=wanted)
+    else:
+        rows = placements.order_by("id").values_list("id", "service_id")
+        ids = [pk for pk, service_id in rows if wanted is None or service_id in wanted]
     offset, per_page, meta = _page(request, len(ids))
-    page = _placements().filter(id__in=ids[offset : offset + per_page]).order_by("id")
-    return _json(_paged(meta, [hsds.service_at_location(p) for p in page]))
+    chosen = ids[offset : offset + per_page]
+    page = {p.id: p for p in _placements().filter(id__in=chosen)}
+    return _json(_paged(meta, [hsds.service_at_location(page[i]) for i in chosen]))
+
+
+def _placements_near(placements, lon: float, lat: float, radius: float, *, wanted=None) -> list[int]:
+    """Of these placements (of `wanted` services, when given), those within radius metres, nearest first."""
+    min_lon, min_lat, max_lon, max_lat = bounding_box(lon, lat, radius)
+    rows = [
+        (pk, x, y)
+        for pk, service_id, x, y in placements.filter(
+            location__longitude__range=(min_lon, max_lon), location__latitude__range=(min_lat, max_lat)
+        ).values_list("id", "service_id", "location__longitude", "location__latitude")
+        if wanted is None or service_id in wanted
+    ]
+    if not rows:
+        return []
+    ids, lons, lats = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+    distance = haversine_m(lon, lat, lons, lats)
+    keep = np.flatnonzero(distance <= radius)
+    order = keep[np.lexsort((ids[keep], distance[keep]))]
+    return [int(i) for i in ids[order]]
 
 
 @open_endpoint

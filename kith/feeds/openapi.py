@@ -129,8 +129,8 @@ def openapi_document() -> dict:
                 "/services/{id}": _one("service", "One service, fully nested"),
                 "/service_at_locations": _list(
                     "service_at_location",
-                    "Services at locations",
-                    [SEARCH, *PAGING, SERVICE_FILTERS[3], SERVICE_FILTERS[5]],
+                    "Services at locations: every service filter; with a postcode, each place nearest first",
+                    SERVICE_FILTERS,
                 ),
                 "/service_at_locations/{id}": _one("service_at_location", "One service at a location"),
                 "/organizations": _list("organization_list", "Organizations", [SEARCH, *PAGING]),

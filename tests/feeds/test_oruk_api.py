@@ -101,36 +101,85 @@ def test_every_demo_service_validates(client):
         assert page_errors(data, "service") == []
 
 
-@pytest.mark.parametrize(
-    ("query", "expect"),
-    [
-        ("taxonomy_term_id={walking}", True),
-        ("taxonomy_id={whatmatters}", True),
-        ("minimum_age=30", True),
-        ("maximum_age=10", False),
-        ("day=TU", True),
-        ("day=SU", False),
-        ("start_time=09:00&end_time=10:30", True),
-        ("start_time=12:00", False),
-        ("postcode=M9 4DH&proximity=500", True),
-        ("postcode=M9 4DH&proximity=100", False),
-        ("search=ORUK", True),
-        ("search=zzzqqq", False),
-        ("modified_after=2000-01-01", True),
-        ("modified_after=2999-01-01T00:00:00Z", False),
-    ],
-)
-def test_service_filters(client, rich_service, query, expect):
-    walking = TaxonomyTerm.objects.get(code="active/walking").uuid
+SERVICE_CASES = [
+    ("taxonomy_term_id={walking}", True),
+    ("taxonomy_id={whatmatters}", True),
+    ("organization_id={organisation}", True),
+    ("organization_id=00000000-0000-0000-0000-000000000000", False),
+    ("minimum_age=30", True),
+    ("maximum_age=10", False),
+    ("day=TU", True),
+    ("day=SU", False),
+    ("start_time=09:00&end_time=10:30", True),
+    ("start_time=12:00", False),
+    ("end_time=09:00", False),
+    ("postcode=M9 4DH&proximity=500", True),
+    ("postcode=M9 4DH&proximity=100", False),
+    ("search=ORUK", True),
+    ("search=zzzqqq", False),
+    ("modified_after=2000-01-01", True),
+    ("modified_after=2999-01-01T00:00:00Z", False),
+    ("page=1&per_page=100", True),
+]
+
+
+def _all_ids(client, url) -> list[str]:
+    data = client.get(url).json()
+    ids = [s["id"] for s in data["contents"]]
+    for page in range(2, data["total_pages"] + 1):
+        ids += [s["id"] for s in client.get(f"{url}&page={page}").json()["contents"]]
+    return ids
+
+
+@pytest.mark.parametrize("endpoint", ["services", "service_at_locations"])
+@pytest.mark.parametrize(("query", "expect"), SERVICE_CASES)
+def test_service_filters_on_services_and_service_at_locations(client, rich_service, endpoint, query, expect):
+    values = {
+        "walking": TaxonomyTerm.objects.get(code="active/walking").uuid,
+        "whatmatters": Taxonomy.objects.get(source_id="kith-what-matters").uuid,
+        "organisation": rich_service.organisation.uuid,
+    }
+    ids = _all_ids(client, f"/api/oruk/{endpoint}?per_page=100&" + query.format(**values))
+    wanted = rich_service if endpoint == "services" else rich_service.service_at_locations.get()
+    assert (str(wanted.uuid) in ids) is expect
+
+
+def test_places_near_a_postcode_are_each_within_reach_nearest_first(client):
+    near = add(listing("Test Two Places Near", at=point_north(M9_4DH, 300), key="test:two-near"))[0]
+    far = add(listing("Test Two Places Far", at=point_north(M9_4DH, 3000), key="test:two-far"))[0]
+    data = client.get("/api/oruk/service_at_locations?postcode=M9 4DH&proximity=1000&per_page=100").json()
+    ids = [p["id"] for p in data["contents"]]
+    assert str(near.service_at_locations.get().uuid) in ids and str(far.service_at_locations.get().uuid) not in ids
+    ids = _all_ids(client, "/api/oruk/service_at_locations?postcode=M9 4DH&proximity=3500&per_page=100")
+    assert ids.index(str(near.service_at_locations.get().uuid)) < ids.index(str(far.service_at_locations.get().uuid))
+
+
+OTHER_CASES = {
+    "/organizations": {"search": "search=ORUK Walk organisers"},
+    "/taxonomies": {"search": "search=OpenActive"},
+    "/taxonomy_terms": {"search": "search=Walking groups", "taxonomy_id": "taxonomy_id={whatmatters}"},
+}
+
+
+@pytest.mark.parametrize(("path", "parameter"), [(path, name) for path, cases in OTHER_CASES.items() for name in cases])
+def test_other_list_filters_narrow_the_list(client, rich_service, path, parameter):
     whatmatters = Taxonomy.objects.get(source_id="kith-what-matters").uuid
-    url = "/api/oruk/services?per_page=100&" + query.format(walking=walking, whatmatters=whatmatters)
-    ids = [s["id"] for s in client.get(url).json()["contents"]]
-    if "postcode" not in query and "search" not in query:
-        # Paged by name: look through every page for the test service.
-        data = client.get(url).json()
-        for page in range(2, data["total_pages"] + 1):
-            ids += [s["id"] for s in client.get(f"{url}&page={page}").json()["contents"]]
-    assert (str(rich_service.uuid) in ids) is expect
+    everything = client.get(f"/api/oruk{path}").json()["total_items"]
+    query = OTHER_CASES[path][parameter].format(whatmatters=whatmatters)
+    narrowed = client.get(f"/api/oruk{path}?{query}").json()
+    assert 0 < narrowed["total_items"] < everything
+
+
+def test_every_documented_parameter_of_every_list_endpoint_is_tested():
+    from kith.feeds.openapi import openapi_document
+
+    tested_for_services = {part.split("=")[0] for case, _ in SERVICE_CASES for part in case.split("&")}
+    for path, operations in openapi_document()["paths"].items():
+        if "{" in path or path == "/":
+            continue
+        documented = {p["name"] for p in operations["get"]["parameters"]} - {"page", "per_page"}
+        tested = tested_for_services if path in ("/services", "/service_at_locations") else set(OTHER_CASES[path])
+        assert documented <= tested, f"{path}: no test for {sorted(documented - tested)}"
 
 
 @pytest.mark.parametrize(
