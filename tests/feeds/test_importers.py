@@ -63,6 +63,17 @@ def test_reimporting_updates_what_changed_and_retires_what_disappeared(tmp_path)
     assert Service.objects.get(source=source.key, source_id="svc-4").status == ServiceStatus.INACTIVE
 
 
+def test_two_services_under_one_id_keep_the_first_and_a_reimport_changes_nothing(tmp_path):
+    feed = [v1_service(0), v1_service(1), v1_service(1, name="A different service")]
+    run, source = import_file(tmp_path, feed)
+    assert (run.counts["created"], run.counts["quarantined"]) == (2, 1)
+    assert Service.objects.get(source=source.key, source_id="svc-1").name == "Service 1"
+    problem = Problem.objects.get(run=run, severity="quarantined")
+    assert problem.record_name == "A different service" and "the same id (svc-1)" in problem.reason
+    again, _ = import_file(tmp_path, feed)
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "quarantined": 1, "inactivated": 0}
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [

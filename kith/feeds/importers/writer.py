@@ -89,6 +89,7 @@ class Writer:
         self.terms = _term_lookup()
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "quarantined": 0, "inactivated": 0}
         self.seen: set[str] = set()
+        self.first_names: dict[str, str] = {}
         self.changed_ids: list[int] = []
         self.pending: list[ServiceRecord] = []
         self.news: list[NewsRecord] = []
@@ -107,7 +108,18 @@ class Writer:
         self.counts["quarantined"] += 1
 
     def service(self, record: ServiceRecord) -> None:
+        if record.source_id in self.seen:
+            # Two services under one id: importing both would overwrite one with the other on every run.
+            first = self.first_names.get(record.source_id, "")
+            self.quarantine(
+                record.source_id,
+                record.name,
+                f"another record in this feed has the same id ({record.source_id}): the first, “{first}”, "
+                "was kept. Ask the publisher to give each service its own id.",
+            )
+            return
         self.seen.add(record.source_id)
+        self.first_names[record.source_id] = record.name
         self.pending.append(record)
         if len(self.pending) >= BATCH:
             self.flush()
