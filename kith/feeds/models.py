@@ -46,6 +46,8 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=20, default="running", help_text="running, done, failed")
     error = models.TextField(blank=True)
     counts = models.JSONField(default=dict, blank=True)
+    # Active services of the source with no place after the run: off maps, distance searches and the gap method.
+    unplaced = models.PositiveIntegerField(default=0)
     # A run still "running" after this was stopped part-way (killed, or the machine restarted).
     deadline_at = models.DateTimeField(null=True, blank=True)
 

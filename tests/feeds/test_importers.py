@@ -74,13 +74,23 @@ def test_two_services_under_one_id_keep_the_first_and_a_reimport_changes_nothing
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "quarantined": 1, "inactivated": 0}
 
 
+@pytest.mark.parametrize("organisation", [None, {"id": "", "name": "x"}, {"id": "org-9", "name": " "}])
+def test_a_complete_listing_without_an_organisation_is_kept_under_a_placeholder_for_review(tmp_path, organisation):
+    run, source = import_file(tmp_path, [v1_service(0), v1_service(1, organization=organisation)])
+    assert (run.counts["created"], run.counts["quarantined"]) == (2, 0)
+    kept = Service.objects.get(source=source.key, source_id="svc-1")
+    assert kept.organisation.name == f"{source.name}: organisation not given"
+    problem = Problem.objects.get(run=run, severity="field-dropped", source_id="svc-1")
+    assert "names no organisation" in problem.reason  # listed on the import page for someone to find it
+    assert import_file(tmp_path, [v1_service(0), v1_service(1, organization=organisation)])[0].counts["unchanged"] == 2
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
         ({"name": "  "}, "the service has no name"),
         ({"name": "<p></p>"}, "the service has no name"),
         ({"status": "open"}, "status 'open' is not one of"),
-        ({"organization": None}, "no organisation"),
         ({"id": ""}, "the service has no id"),
     ],
 )

@@ -85,8 +85,9 @@ def test_import_pages_are_for_the_people_who_keep_the_directory(tmp_path, client
     sign_in(client, world.link_worker)
     overview = client.get("/imports/").content.decode()
     assert source.name in overview and f"?source={source.pk}&amp;severity=quarantined" in overview
+    assert "1 listing with no place: it cannot appear on maps" in overview  # a v1 feed gives no places
     problems = client.get(f"/imports/problems/?source={source.pk}&severity=quarantined").content.decode()
-    assert "1 problem." in problems and "has no organisation with an id" in problems
+    assert "1 problem." in problems and "the service has no name" in problems
     assert "0 problems." in client.get(f"/imports/problems/?source={source.pk + 99}").content.decode()
 
 

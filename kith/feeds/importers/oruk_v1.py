@@ -9,6 +9,7 @@ from kith.feeds.importers.records import (
     required_name,
     status,
     text,
+    unnamed_organisation,
     url,
 )
 
@@ -38,14 +39,15 @@ def _service(item: dict) -> ServiceRecord:
         raise Quarantine("the service has no id")
     dropped: list[str] = []
     org = item.get("organization") or {}
-    if not isinstance(org, dict) or not text(org.get("id")):
-        raise Quarantine("the service has no organisation with an id")
-    organisation = OrganisationRecord(
-        source_id=text(org.get("id")),
-        name=required_name(org.get("name"), "organisation"),
-        description=text(org.get("description")),
-        website=url(org.get("url"), dropped, "organisation url"),
-    )
+    if not isinstance(org, dict) or not text(org.get("id")) or not text(org.get("name")):
+        organisation = unnamed_organisation(dropped)
+    else:
+        organisation = OrganisationRecord(
+            source_id=text(org.get("id")),
+            name=required_name(org.get("name"), "organisation"),
+            description=text(org.get("description")),
+            website=url(org.get("url"), dropped, "organisation url"),
+        )
     metadata = item.get("pc_metadata") or {}
     return ServiceRecord(
         source_id=source_id,

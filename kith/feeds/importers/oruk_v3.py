@@ -13,6 +13,7 @@ from kith.feeds.importers.records import (
     required_name,
     status,
     text,
+    unnamed_organisation,
     url,
 )
 
@@ -60,15 +61,17 @@ def _service(item: dict) -> ServiceRecord:
     org = item.get("organization") or {}
     org_id = text(org.get("id")) if isinstance(org, dict) else ""
     org_id = org_id or text(item.get("organization_id"))
-    if not org_id:
-        raise Quarantine("the service names no organisation")
-    organisation = OrganisationRecord(
-        source_id=org_id,
-        name=required_name(org.get("name") if isinstance(org, dict) else "", "organisation"),
-        description=text(org.get("description")),
-        website=url(org.get("website"), dropped, "organisation website"),
-        email=email(org.get("email"), dropped, "organisation email"),
-    )
+    org_name = text(org.get("name")) if isinstance(org, dict) else ""
+    if not org_id or not org_name:
+        organisation = unnamed_organisation(dropped)
+    else:
+        organisation = OrganisationRecord(
+            source_id=org_id,
+            name=required_name(org_name, "organisation"),
+            description=text(org.get("description")),
+            website=url(org.get("website"), dropped, "organisation website"),
+            email=email(org.get("email"), dropped, "organisation email"),
+        )
     locations = []
     for sal in item.get("service_at_locations") or []:
         loc = (sal or {}).get("location") or {}

@@ -19,6 +19,17 @@ class Quarantine(ValueError):
     """A record that cannot be imported; str(error) is the reason."""
 
 
+# A complete listing whose feed names no organisation is kept under one placeholder organisation per
+# source, named by the writer, and listed on the import page for someone to find the real one.
+UNNAMED_ORGANISATION = "kith:organisation-not-given"
+NO_ORGANISATION_NOTE = "the service names no organisation: kept under this feed's “organisation not given” for review"
+
+
+def unnamed_organisation(dropped: list[str]) -> "OrganisationRecord":
+    dropped.append(NO_ORGANISATION_NOTE)
+    return OrganisationRecord(source_id=UNNAMED_ORGANISATION, name="")
+
+
 @dataclass
 class OrganisationRecord:
     source_id: str

@@ -30,7 +30,7 @@ from kith.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from kith.feeds.importers.records import NewsRecord, OrganisationRecord, ServiceRecord
+from kith.feeds.importers.records import UNNAMED_ORGANISATION, NewsRecord, OrganisationRecord, ServiceRecord
 from kith.feeds.importers.rows import insert_rows
 from kith.feeds.models import ImportRun, NewsItem, OrganisationLink, PossibleDuplicate, Problem, Source
 
@@ -120,6 +120,8 @@ class Writer:
             return
         self.seen.add(record.source_id)
         self.first_names[record.source_id] = record.name
+        if record.organisation.source_id == UNNAMED_ORGANISATION:
+            record.organisation.name = f"{self.source.name}: organisation not given"
         self.pending.append(record)
         if len(self.pending) >= BATCH:
             self.flush()
@@ -166,7 +168,9 @@ class Writer:
         for source_id, record in wanted.items():
             found = self.organisations.get(source_id)
             if found is None:
-                same = self._same_elsewhere(record, evidence.get(source_id, set()))
+                # The placeholder is this feed's own: never the same as a real organisation elsewhere.
+                placeholder = source_id == UNNAMED_ORGANISATION
+                same = None if placeholder else self._same_elsewhere(record, evidence.get(source_id, set()))
                 if same is not None:
                     links.append(OrganisationLink(organisation=same, source=self.key, source_id=source_id))
                     self.organisations[source_id] = same
@@ -522,6 +526,9 @@ def run_import(
             if writer.changed_ids:
                 directory.services_changed(service_ids=writer.changed_ids)
             run.counts = writer.counts
+            run.unplaced = Service.objects.filter(
+                source=source.key, status=ServiceStatus.ACTIVE, service_at_locations__isnull=True
+            ).count()
             run.status = "done"
     except Exception as error:  # the batch rolled back: keep the run and say why
         from kith.feeds.importers.run import reason_for
