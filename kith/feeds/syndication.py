@@ -6,31 +6,21 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 
 from kith.core.spreadsheet import csv_text
+from kith.directory.occurrences import dates
 from kith.directory.prefetch import related
 from kith.directory.presenters import address_text, cost_text, public_distance_text, when_text
 from kith.directory.public import public_place
-from kith.directory.schedules import parse_byday
 
 LONDON = ZoneInfo("Europe/London")
-WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
-def first_date(byday: str, freq: str, today: dt.date, start: dt.date | None) -> dt.date:
-    """The first day on or after today (and after dtstart) on which the rule falls."""
-    day = max(today, start or today)
-    wanted = parse_byday(byday)
-    for offset in range(0, 62):
-        candidate = day + dt.timedelta(days=offset)
-        for ordinal, weekday in wanted:
-            if candidate.weekday() != weekday:
-                continue
-            if freq != "MONTHLY" or ordinal is None:
-                return candidate
-            week = (candidate.day - 1) // 7 + 1
-            last = (candidate + dt.timedelta(days=7)).month != candidate.month
-            if week == ordinal or (ordinal == -1 and last):
-                return candidate
-    return day
+def first_date(rule, today: dt.date) -> dt.date | None:
+    """The first day on or after today on which the schedule falls, by the one recurrence engine."""
+    found = dates(
+        freq=rule.freq, byday=rule.byday, interval=rule.interval, dtstart=rule.dtstart, until=rule.until,
+        count=rule.count, first=today, last=today + dt.timedelta(days=400),
+    )  # fmt: skip
+    return found[0] if found else None
 
 
 def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
@@ -45,7 +35,9 @@ def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
         for rule in related(service, "schedules"):
             if not (rule.opens_at and rule.closes_at and rule.byday and rule.freq in ("WEEKLY", "MONTHLY")):
                 continue
-            day = first_date(rule.byday, rule.freq, today, rule.dtstart)
+            day = first_date(rule, today)
+            if day is None:  # ended, or a rule no calendar can show
+                continue
             event = Event()
             event.add("uid", f"{rule.uuid}@kith")
             event.add("summary", service.name)
@@ -53,6 +45,8 @@ def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
             event.add("dtstart", dt.datetime.combine(day, rule.opens_at, tzinfo=LONDON))
             event.add("dtend", dt.datetime.combine(day, rule.closes_at, tzinfo=LONDON))
             recurrence = {"FREQ": rule.freq, "BYDAY": [d.strip() for d in rule.byday.split(",") if d.strip()]}
+            if rule.interval and rule.interval > 1:  # fortnightly is not weekly
+                recurrence["INTERVAL"] = rule.interval
             if rule.until:
                 recurrence["UNTIL"] = dt.datetime.combine(rule.until, dt.time(23, 59), tzinfo=LONDON)
             elif rule.count:
@@ -64,6 +58,8 @@ def calendar(hits, *, site: str, base_url: str, today: dt.date) -> bytes:
             if where:
                 event.add("location", where)
             cal.add_component(event)
+    # The VTIMEZONE for Europe/London, so calendars that do not know the zone still put BST right.
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kith.directory.occurrences import dates
 from kith.directory.prefetch import related
 from kith.directory.presenters import address_text, cost_text
-from kith.whatson.occurrences import dates
 
 
 @dataclass

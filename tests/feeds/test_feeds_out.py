@@ -8,7 +8,7 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
-from kith.directory.models import Location
+from kith.directory.models import Location, Schedule
 from kith.feeds.syndication import first_date
 from tests.directory.helpers import M9_4DH, add, listing, point_north
 
@@ -48,7 +48,19 @@ def test_icalendar_has_a_weekly_event_at_the_right_time(client, walk):
     ],
 )
 def test_the_first_occurrence(byday, freq, today, expected):
-    assert first_date(byday, freq, today, None) == expected
+    rule = Schedule(byday=byday, freq=freq)
+    assert first_date(rule, today) == expected
+
+
+def test_a_fortnightly_group_is_fortnightly_in_the_calendar_with_its_time_zone(client, walk):
+    Schedule.objects.filter(service=walk).update(interval=2, dtstart=dt.date(2026, 11, 3))
+    calendar = Calendar.from_ical(client.get("/feeds/events.ics", {"area": "E05011366"}).content)
+    (event,) = [e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Test Feed Walk"]
+    assert event["rrule"]["INTERVAL"] == [2] and event["rrule"]["FREQ"] == ["WEEKLY"]
+    # In phase with its start: 3 November, 17 November, 1 December...
+    assert (event.decoded("dtstart").date() - dt.date(2026, 11, 3)).days % 14 == 0
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/London" and zone.walk("DAYLIGHT") and zone.walk("STANDARD")
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])

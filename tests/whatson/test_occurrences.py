@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kith.whatson.occurrences import dates
+from kith.directory.occurrences import dates
 
 D = dt.date
 WEEK = {"first": D(2026, 11, 30), "last": D(2026, 12, 6)}  # Monday to Sunday
