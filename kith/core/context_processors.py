@@ -11,6 +11,7 @@ def site(request):
     role = role_of(user) if user is not None and user.is_authenticated else None
     return {
         "site_name": settings.KITH_SITE_NAME,
+        "base_url": settings.KITH_BASE_URL.rstrip("/"),
         "uses_enquiries": role in ENQUIRY_ROLES,
         "is_administrator": role == "administrator",
     }

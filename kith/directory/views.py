@@ -1,6 +1,7 @@
 """Public directory pages: thin views over the search engine and presenters."""
 
 import json
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -109,6 +110,10 @@ def _run_search(request, *, per_page: int):
             map_data.update(maps.orientation(bounds, leave_out=outline_area.code if outline_area else ""))
     params = request.GET.copy()
     params.pop("page", None)
+    # What another website can show in a frame: the same place and want, without the finer filters.
+    embed = {"near": data["near"] if place else "", "area": area.code if area else "", "category": data["category"]}
+    embed_query = urlencode({k: v for k, v in embed.items() if v}) if place or area else ""
+    embed_where = f"near {place.label}" if place else f"in {area.name}" if area else ""
     with_unknown = params.copy()
     with_unknown["access_unknown"] = "1"
     return {
@@ -121,6 +126,8 @@ def _run_search(request, *, per_page: int):
         "map_data": map_data,
         "outline_area": outline_area,
         "query_params": params.urlencode(),
+        "embed_query": embed_query,
+        "embed_where": embed_where,
         "with_unknown_params": with_unknown.urlencode(),
         "radius_choices": RADIUS_CHOICES,
         "page_beyond_end": result.total and data["page"] > result.pages,

@@ -216,6 +216,7 @@ def embed(request):
         {
             "rows": [result_row(h, query=query) for h in hits],
             "query": query,
+            "where": f"near {query.place.label}" if query.place else f"in {query.area.name}",
             "more": f"/search/?{request.GET.urlencode()}",
         },
     )

@@ -99,6 +99,25 @@ def test_embeddable_list_works_in_a_frame_without_script(client, walk):
     assert response.status_code == 200 and "Test Feed Walk" in html and "<script" not in html
     assert "X-Frame-Options" not in response and "frame-ancestors *" in response["Content-Security-Policy"]
     assert "max-age=600" in response["Cache-Control"]
+    assert "What's on near M9 4DH" in html  # the heading names the place
+    ward = client.get("/embed/whats-on/", {"area": "E05011366"}).content.decode()
+    assert "What's on in Harpurhey" in ward
+
+
+@pytest.mark.parametrize(
+    ("page", "where"),
+    [("/areas/E05011366/", "in Harpurhey"), ("/search/?q=feed+walk&near=M9+4DH", "near M9 4DH")],
+)
+def test_ward_and_search_pages_offer_the_embed_code_with_a_preview(client, walk, page, where):
+    html = client.get(page).content.decode()
+    panel = html[html.index('id="embed"') :]
+    snippet = panel[panel.index('id="embed-code"') :].split("</textarea>")[0]
+    assert "&lt;iframe src=&quot;http" in snippet or '&lt;iframe src="http' in snippet
+    assert f"title=&quot;What's on {where}&quot;" in snippet or f'title="What\'s on {where}"' in snippet
+    preview = panel[panel.index("<iframe") :].split(">")[0]
+    src = preview.split('src="')[1].split('"')[0].replace("&amp;", "&")
+    framed = client.get(src)
+    assert framed.status_code == 200 and f"What's on {where}" in framed.content.decode()
 
 
 @pytest.mark.parametrize(
