@@ -103,7 +103,7 @@ def search_csv(request):
             "Give a search: q=, near= or category="
         ]
         return _bad(" ".join(messages))
-    hits = search(context["result"].query).hits
+    hits = context["result"].hits  # the page's own search, not a second one
     response = HttpResponse(
         syndication.search_csv(hits, base_url=_base(request)), content_type="text/csv; charset=utf-8"
     )
