@@ -22,15 +22,19 @@ def distance_text(metres: float | None) -> str:
 
 def cost_text(service: Service) -> str:
     amounts = [c.amount for c in related(service, "cost_options")]
+    words = service.fees_description.strip()
     if not amounts:
-        return service.fees_description
+        return words
     if all(a is not None and a == 0 for a in amounts):
-        return "Free"
+        # The organisation's own words when they say more than "Free" ("Free; donations welcome").
+        return words if words.lower().startswith("free") else f"Free – {words}" if words else "Free"
     paid = sorted(a for a in amounts if a is not None and a > 0)
     if not paid:
-        return service.fees_description or "Ask about costs"
+        return words or "Ask about costs"
+    if "£" in words:
+        return words  # they gave the price in their own words: saying it twice helps nobody
     text = f"£{paid[0]:.2f}" + (" or more" if len(paid) > 1 and paid[-1] != paid[0] else "")
-    return f"{text} – {service.fees_description}" if service.fees_description else text
+    return f"{text} – {words}" if words else text
 
 
 def when_text(service: Service, location: Location | None) -> list[str]:

@@ -66,7 +66,12 @@ class ListingForm(SessionTimesMixin, forms.Form):
         label="Website", required=False, max_length=500, error_messages={"invalid": "Enter a web address."}
     )
     email = forms.EmailField(label="Email", required=False, error_messages={"invalid": "Enter an email address."})
-    fees_description = forms.CharField(label="Cost", required=False, max_length=500)
+    fees_description = forms.CharField(
+        label="Cost",
+        required=False,
+        max_length=500,
+        help_text="In your own words, for example: Free; donations welcome. Or: £3 a session, £2 concessions",
+    )
     eligibility_description = forms.CharField(label="Who it is for", required=False, max_length=1000)
     status = forms.ChoiceField(label="Status", choices=ServiceStatus.choices)
     days = forms.MultipleChoiceField(

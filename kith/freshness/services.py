@@ -9,8 +9,10 @@ from kith.accounts.models import Role, StaffProfile
 from kith.accounts.roles import role_of
 from kith.core.mail import send_on_commit
 from kith.directory import services as directory
+from kith.directory.costs import amounts_in
 from kith.directory.models import (
     Attribute,
+    CostOption,
     ListingCheck,
     Location,
     Organisation,
@@ -91,6 +93,15 @@ def edit_listing(*, user, service: Service, changes: dict, via: str) -> ListingC
         for field in fields:
             setattr(service, field, changed[field][1])
         service.save(update_fields=[*fields, "updated_at"])
+        if "fees_description" in changed:
+            # The cost in words decides the structured cost too, so "free" in search, the API and every
+            # feed says what the page says.
+            amounts = amounts_in(changed["fees_description"][1])
+            service.cost_options.all().delete()
+            for amount in amounts or []:
+                CostOption.objects.create(
+                    service=service, amount=amount, amount_description=changes["fees_description"]
+                )
         if new_schedule is not None:
             days, opens_at, closes_at = new_schedule
             if rule is not None:

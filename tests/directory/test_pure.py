@@ -1,6 +1,7 @@
 """Opening-time text, recurrence rules and ranking: plain functions, table-driven."""
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -138,3 +139,24 @@ def test_how_long_ago_is_said_in_words(minutes, text):
 
     now = timezone.make_aware(dt.datetime(2026, 12, 2, 15, 0))
     assert ago_text(now - dt.timedelta(minutes=minutes), now).replace("\xa0", " ") == text
+
+
+@pytest.mark.parametrize(
+    ("words", "amounts"),
+    [
+        ("Free", [Decimal(0)]),
+        ("Free; donations welcome", [Decimal(0)]),
+        ("free to all", [Decimal(0)]),
+        ("No charge", [Decimal(0)]),
+        ("£3 a session", [Decimal(3)]),
+        ("£3.50 a session, £2 concessions", [Decimal("3.50"), Decimal(2)]),
+        ("50p for tea", [Decimal("0.50")]),
+        ("Donations welcome", None),
+        ("Ask about costs", None),
+        ("", None),
+    ],
+)
+def test_a_cost_in_words_states_its_amounts(words, amounts):
+    from kith.directory.costs import amounts_in
+
+    assert amounts_in(words) == amounts

@@ -271,3 +271,22 @@ def test_a_staff_note_on_a_check_is_never_published_unless_written_for_the_publi
     )
     public = Client().get(f"/services/{service.uuid}/").content.decode()
     assert "Now meets in the back room" in public and "Private words" not in public
+
+
+@pytest.mark.parametrize(
+    ("words", "page_says", "free"),
+    [("Free; donations welcome", "Free; donations welcome", True), ("£3 a session", "£3 a session", False)],
+)
+def test_an_edited_cost_reaches_the_page_search_feeds_and_the_api(client, world, words, page_says, free):
+    from tests.directory.helpers import M9_4DH, add, listing
+
+    (service,) = add(listing("Test Cost Edit Walk", at=M9_4DH, cost=0.0))
+    upkeep.edit_listing(user=world.link_worker, service=service, changes={"fees_description": words}, via="test")
+    page = client.get(f"/services/{service.uuid}/").content.decode()
+    assert page_says in page
+    found = client.get("/search/", {"q": "cost edit walk", "near": "M9 4DH", "free": "1"}).content.decode()
+    assert ("Test Cost Edit Walk" in found) is free
+    rows = client.get("/search.csv", {"q": "cost edit walk", "near": "M9 4DH"}).content.decode()
+    assert page_says in rows
+    api = client.get(f"/api/oruk/services/{service.uuid}").json()
+    assert [float(c["amount"]) for c in api["cost_options"]] == ([0.0] if free else [3.0])
