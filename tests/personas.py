@@ -33,7 +33,9 @@ class World:
 
 
 def make_user(username: str, role: str, *, team=None, **profile):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=False)
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, is_staff=False, email=f"{username}@kith.example"
+    )
     StaffProfile.objects.create(user=user, role=role, team=team, **profile)
     return user
 

@@ -19,3 +19,15 @@ def role_of(user) -> str | None:
     if getattr(user, "is_superuser", False):
         return Role.ADMINISTRATOR
     return None
+
+
+def administrator_emails() -> list[str]:
+    """Where to tell administrators that something waits for them: every active administrator with an address."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(profile__role=Role.ADMINISTRATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )

@@ -80,7 +80,7 @@ class Claim(models.Model):
     """Someone asks to look after an organisation's listings: confirmed by email to the listing, or by an admin."""
 
     class Status(models.TextChoices):
-        EMAILED = "emailed", "Confirmation emailed to the listing's address"
+        EMAILED = "emailed", "Confirmation link emailed"
         WAITING = "waiting", "Waiting for an administrator"
         CONFIRMED = "confirmed", "Confirmed"
         REFUSED = "refused", "Refused"
@@ -102,7 +102,7 @@ class Claim(models.Model):
         ordering = ["-made_at"]
 
     def __str__(self):
-        return f"{self.name} for {self.organisation_id} ({self.status})"
+        return f"{self.name} for {self.organisation.name} ({self.get_status_display().lower()})"
 
 
 class Reminder(models.Model):

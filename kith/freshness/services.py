@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kith.accounts.models import Role, StaffProfile
-from kith.accounts.roles import role_of
+from kith.accounts.roles import administrator_emails, role_of
 from kith.core.mail import send_on_commit
 from kith.directory import services as directory
 from kith.directory.costs import amounts_in
@@ -210,6 +210,9 @@ def claim(*, organisation: Organisation, name: str, email: str, role_at_organisa
         )
         if on_listing:
             _send_confirmation(made)
+        elif administrators := administrator_emails():
+            # No name or address in the email: the claims queue shows them to a signed-in administrator.
+            send_on_commit("freshness/email_claim_waiting.txt", {"organisation": organisation}, administrators)
     return made
 
 

@@ -303,8 +303,12 @@ def claims(request):
         except upkeep.ListingError as error:
             messages.error(request, str(error))
         else:
+            approved = found.status == found.Status.EMAILED
             messages.success(
-                request, f"Claim by {found.name} for {found.organisation.name}: {found.get_status_display().lower()}."
+                request,
+                f"Approved: we emailed {found.email} a link to finish the claim for {found.organisation.name}."
+                if approved
+                else f"Refused: {found.name} will not look after {found.organisation.name}'s listings.",
             )
         return redirect("freshness:claims")
     waiting = Claim.objects.filter(status=Claim.Status.WAITING).select_related("organisation")

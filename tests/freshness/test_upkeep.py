@@ -190,8 +190,13 @@ def test_a_claim_without_the_listings_email_waits_for_an_administrator(
         response = client.post(
             f"/organisations/{organisation.uuid}/claim/", {"name": "Someone", "email": "x@elsewhere.example"}
         )
-    assert "An administrator will check" in response.content.decode() and mail.outbox == []
+    assert "An administrator will check" in response.content.decode()
+    (told,) = mail.outbox  # the administrators are told, without the claimant's details
+    assert told.to == [world.administrator.email] and "/listings/claims/" in told.body
+    assert "x@elsewhere.example" not in told.body and organisation.name in told.subject
+    mail.outbox.clear()
     claim = Claim.objects.get()
+    assert str(claim) == f"Someone for {organisation.name} (waiting for an administrator)"
     assert claim.status == "waiting"
     forged = signing.dumps(claim.pk, salt="another-salt")
     assert "not one Kith sent" in client.get(f"/claims/{forged}/").content.decode()
@@ -199,7 +204,8 @@ def test_a_claim_without_the_listings_email_waits_for_an_administrator(
     sign_in(client, world.administrator)
     assert "x@elsewhere.example" in client.get("/listings/claims/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/listings/claims/", {"claim": claim.pk, "decision": "approve"})
+        decided = client.post("/listings/claims/", {"claim": claim.pk, "decision": "approve"}, follow=True)
+    assert "we emailed x@elsewhere.example a link to finish" in decided.content.decode()
     (email,) = mail.outbox
     assert email.to == ["x@elsewhere.example"] and "/claims/" in email.body
 

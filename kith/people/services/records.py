@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kith.accounts.roles import administrator_emails
 from kith.core import audit
 from kith.geo.lookup import PlaceNotFound, find_postcode
 from kith.people import wellbeing
@@ -444,8 +445,6 @@ def erase_person(*, user, person: Person) -> None:
 @transaction.atomic
 def request_erasure(*, user, person: Person, reason: str) -> ErasureRequest:
     """Pass a person's request to be forgotten to the administrators, who carry it out."""
-    from django.contrib.auth import get_user_model
-
     from kith.core.mail import send_on_commit
 
     if not reason.strip():
@@ -454,12 +453,7 @@ def request_erasure(*, user, person: Person, reason: str) -> ErasureRequest:
         raise RecordError("An administrator has already been asked to erase this record.")
     found = ErasureRequest.objects.create(person=person, requested_by=user, reason=reason.strip()[:500])
     audit.record(user=user, action="update", what="erasure request", object_id=found.pk, person=person.uuid)
-    administrators = list(
-        get_user_model()
-        .objects.filter(profile__role="administrator", is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    administrators = administrator_emails()
     if administrators:
         # No name in the email: the administrator opens the queue, which is audited.
         send_on_commit("people/email_erasure_request.txt", {"request": found}, administrators)
