@@ -12,7 +12,7 @@ from kith.core.converters import as_id
 from kith.feeds import services
 from kith.feeds.models import ImportRun, PossibleDuplicate, Problem, Source
 
-KEEPERS = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+KEEPERS = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR, None)  # None: a directory editor
 
 
 def _latest_runs():

@@ -51,6 +51,12 @@ def per_service(service_id: np.ndarray, ages: np.ndarray, periods: np.ndarray) -
     return [Listing(int(i), float(ages[r]), float(periods[r])) for i, r in zip(ids, first, strict=True)]
 
 
+def stale_count(service_id: np.ndarray, ages: np.ndarray, periods: np.ndarray) -> int:
+    """How many services are stale, each counted once (as `per_service`, without an object per service)."""
+    _, first = np.unique(service_id, return_index=True)
+    return int(np.count_nonzero(ages[first] > periods[first]))
+
+
 def by_area(
     area: np.ndarray, service_id: np.ndarray, ages: np.ndarray, periods: np.ndarray, n_areas: int
 ) -> dict[str, np.ndarray]:

@@ -34,7 +34,8 @@ from kith.freshness.models import DEFAULT_REVIEW_DAYS, Claim, ReviewPeriod, Sugg
 from kith.freshness.stale import age_days, by_area, per_service, review_days
 from kith.geo.models import Area, AreaLevel
 
-CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+# Who keeps the directory: the care roles, and directory editors (staff with no care role, shown as None).
+CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR, None)
 PER_PAGE = 25
 
 

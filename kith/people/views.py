@@ -12,6 +12,7 @@ from django_ratelimit.core import is_ratelimited
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
+from kith.core.queues import waiting_for
 from kith.directory.models import Organisation, TaxonomyTerm
 from kith.matching.models import ConnectionStatus
 from kith.people import access, nhs_number, presenters
@@ -45,20 +46,20 @@ def _want_choices():
 
 @staff_required(*Role.values, None)
 def home(request):
-    """Each role's starting page; staff without a role (directory editors) go to the admin."""
+    """Each role's starting page: administrators and directory editors get their queues with counts."""
     role = role_of(request.user)
-    if role is None:
-        if request.user.is_staff:
-            return redirect("admin:index")
+    if role is None and not request.user.is_staff:
         raise Http404("No such page")
+    if role in (None, Role.ADMINISTRATOR):
+        # Administrators and directory editors: their queues with counts; the Django admin for rare fixes.
+        context = {"queues": waiting_for(request.user, role), "administrator": role == Role.ADMINISTRATOR}
+        return render(request, "people/staff_home.html", context)
     if role in (Role.LINK_WORKER, Role.LEAD):
         return redirect("people:caseload")
     if role == Role.PROFESSIONAL:
         return redirect("matching:referrals")
     if role == Role.ORGANISATION_EDITOR:
         return redirect("matching:organisation_connections")
-    if role == Role.ADMINISTRATOR:
-        return redirect("admin:index")
     return redirect("insights:atlas")
 
 
