@@ -183,7 +183,7 @@ def planner(walk: Walk):
 
 def administrator(walk: Walk):
     walk.as_("An administrator", "demo-admin")
-    walk.shot("The administrator's start page")
+    walk.shot("The administrator's workspace: every queue, each with how many wait", full=True)
     walk.go("/people/erasure-requests/")
     walk.shot("Erasure requests passed on by link workers")
     walk.go("/accounts/audit/")
@@ -191,6 +191,15 @@ def administrator(walk: Walk):
     walk.go("/people/erasure-requests/")
     walk.page.get_by_role("link", name=re.compile("^Erase")).first.click()
     walk.shot("Carrying out an erasure: type the family name to confirm")
+
+
+def directory_editor(walk: Walk):
+    page = walk.as_("A directory editor", "demo-editor")
+    walk.shot("The directory editor's workspace: the directory's queues, not the raw admin")
+    page.get_by_role("link", name="Suggestions from the public").click()
+    walk.shot("Suggestions from the public, to accept or reject")
+    walk.go("/imports/")
+    walk.shot("Imports: each source's last run, problems and warnings", full=True)
 
 
 def on_a_phone(walk: Walk):
@@ -239,7 +248,7 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=["--headless", "--no-sandbox"])
         walk = Walk(browser, args.url, args.out, codes)
         try:
-            for journey in (public, gp, link_worker, lead, planner, administrator, on_a_phone):
+            for journey in (public, gp, link_worker, lead, planner, administrator, directory_editor, on_a_phone):
                 journey(walk)
         except Exception:
             walk.shot("THE WALK STOPPED HERE")
