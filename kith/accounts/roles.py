@@ -2,6 +2,11 @@
 
 from kith.accounts.models import Role, StaffProfile
 
+# The roles that care for people: they see their team's caseload, referrals, pools and enquiries.
+CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+# Who keeps the directory: the care roles and directory editors (staff with no care role, shown as None).
+KEEPERS = (*CARE, None)
+
 
 def profile_of(user) -> StaffProfile | None:
     if not getattr(user, "is_authenticated", False):

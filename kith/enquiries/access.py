@@ -5,11 +5,11 @@ import uuid as uuid_module
 from django.db.models import Q, QuerySet
 
 from kith.accounts.models import Role
-from kith.accounts.roles import profile_of, role_of
+from kith.accounts.roles import CARE, profile_of, role_of
 from kith.enquiries.models import Enquiry
 from kith.people.access import refuse
 
-ANSWERERS = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
+ANSWERERS = CARE
 
 
 def covered_wards(user) -> list[str]:

@@ -7,10 +7,11 @@ class FeedsConfig(AppConfig):
     verbose_name = "Open Referral and feeds"
 
     def ready(self):
+        from kith.accounts.roles import KEEPERS
         from kith.core.queues import Queue, register
         from kith.feeds import queues
 
-        keepers = frozenset({"link-worker", "lead", "administrator", None})
+        keepers = frozenset(KEEPERS)
         register(
             Queue(
                 "Import problems",

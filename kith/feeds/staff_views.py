@@ -7,12 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
-from kith.accounts.models import Role
+from kith.accounts.roles import KEEPERS
 from kith.core.converters import as_id
 from kith.feeds import services
 from kith.feeds.models import ImportRun, PossibleDuplicate, Problem, Source
-
-KEEPERS = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR, None)  # None: a directory editor
 
 
 def _latest_runs():

@@ -6,10 +6,11 @@ class FreshnessConfig(AppConfig):
     verbose_name = "Fresh, trusted listings"
 
     def ready(self):
+        from kith.accounts.roles import KEEPERS
         from kith.core.queues import Queue, register
         from kith.freshness import queues
 
-        keepers = frozenset({"link-worker", "lead", "administrator", None})
+        keepers = frozenset(KEEPERS)
         register(
             Queue(
                 "Claims to decide",

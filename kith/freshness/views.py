@@ -14,7 +14,7 @@ from django_ratelimit.core import is_ratelimited
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
-from kith.accounts.roles import profile_of, role_of
+from kith.accounts.roles import KEEPERS, profile_of, role_of
 from kith.core.converters import as_id
 from kith.directory.models import ListingCheck, Location, Organisation, Service
 from kith.directory.presenters import checked_text
@@ -34,8 +34,7 @@ from kith.freshness.models import DEFAULT_REVIEW_DAYS, Claim, ReviewPeriod, Sugg
 from kith.freshness.stale import age_days, by_area, per_service, review_days
 from kith.geo.models import Area, AreaLevel
 
-# Who keeps the directory: the care roles, and directory editors (staff with no care role, shown as None).
-CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR, None)
+CARE = KEEPERS
 PER_PAGE = 25
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Profession, Role
-from kith.accounts.roles import profile_of
+from kith.accounts.roles import CARE, profile_of
 from kith.directory.models import Service
 from kith.directory.presenters import cost_text, when_text
 from kith.directory.public import public_place
@@ -23,7 +23,6 @@ from kith.people import services as people
 from kith.people.access import matching_needs
 from kith.people.views import person_page
 
-CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 REFERRAL_SOURCE = {Profession.GP: "gp", Profession.PHYSIO: "physio", Profession.SOCIAL_WORKER: "social-worker"}
 
 

@@ -11,11 +11,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kith.accounts.models import Role
-from kith.accounts.roles import profile_of, role_of
+from kith.accounts.roles import CARE, profile_of, role_of
 from kith.core import audit
 from kith.people.models import Consent, ConsentPurpose, Person
 
-CARE_ROLES = {Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR}
+CARE_ROLES = set(CARE)
 
 
 def caseload_of(user) -> QuerySet[Person]:

@@ -7,6 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People (care records)"
 
     def ready(self):
+        from kith.accounts.roles import CARE
         from kith.core.queues import Queue, register
         from kith.people.access import referrals_waiting
         from kith.people.models import ErasureRequest
@@ -19,7 +20,7 @@ class PeopleConfig(AppConfig):
                 "Referrals waiting",
                 "Referrals to accept or decline",
                 "people:referral_queue",
-                frozenset({"link-worker", "lead", "administrator"}),
+                frozenset(CARE),
                 referrals_waiting,
                 order=5,
             )

@@ -11,7 +11,7 @@ from django_ratelimit.core import is_ratelimited
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
-from kith.accounts.roles import profile_of, role_of
+from kith.accounts.roles import CARE, profile_of, role_of
 from kith.core.queues import waiting_for
 from kith.directory.models import Organisation, TaxonomyTerm
 from kith.matching.models import ConnectionStatus
@@ -32,8 +32,6 @@ from kith.people.forms import (
 from kith.people.languages import language_names
 from kith.people.models import LAWFUL_BASIS, Instrument
 from kith.people.wellbeing import SWEMWBS_NOTICE, WellbeingError, swemwbs_statements
-
-CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 
 
 def _want_choices():

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
-from kith.accounts.roles import profile_of, role_of
+from kith.accounts.roles import CARE, profile_of, role_of
 from kith.core import disclosure
 from kith.core.converters import as_id
 from kith.directory.models import Organisation, TaxonomyTerm
@@ -19,8 +19,6 @@ from kith.together import services as groups
 from kith.together.forms import ContactForm, ListingForm, OpenForm, TaskForm
 from kith.together.models import STAGE_ORDER, GroupOpportunity, Stage, Task
 from kith.together.pools import pools_in
-
-CARE = (Role.LINK_WORKER, Role.LEAD, Role.ADMINISTRATOR)
 
 
 def _ward(request, code: str | None = None):
