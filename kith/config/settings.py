@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kith.core.context_processors.site",
+                "kith.accounts.context_processors.site",
             ],
         },
     },

@@ -92,3 +92,12 @@ def test_the_admins_own_password_change_goes_through_kiths_checks(client, world)
     sign_in(client, world.administrator)
     response = client.get("/admin/password_change/")
     assert response.status_code == 302 and response["Location"] == "/accounts/security/password/"
+
+
+def test_each_event_records_the_role_of_who_acted(client):
+    from kith.core import audit
+    from tests.personas import build_world
+
+    world = build_world()
+    event = audit.record(user=world.link_worker, action="read", what="test")
+    assert event.role == "link-worker"  # read through the reader accounts registers with core
