@@ -25,7 +25,11 @@ def listings_due(user) -> int:
         rows = np.flatnonzero(np.isin(index.ward, [index.area_index(code) for code in wards]))
     else:
         rows = np.arange(len(index.service_id))
+    return stale_count(index.service_id[rows], *ages_and_periods(index, rows))
+
+
+def ages_and_periods(index, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: days since the last check, and the review period of its categories."""
     periods = dict(ReviewPeriod.objects.values_list("category__code", "days"))
     ages = age_days(index.checked_at[rows], timezone.now().timestamp())
-    days = review_days(index.categories[rows], index.category_bit, periods, DEFAULT_REVIEW_DAYS)
-    return stale_count(index.service_id[rows], ages, days)
+    return ages, review_days(index.categories[rows], index.category_bit, periods, DEFAULT_REVIEW_DAYS)

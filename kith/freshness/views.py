@@ -7,7 +7,6 @@ from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -30,23 +29,13 @@ from kith.freshness.forms import (
     PasswordForm,
     SuggestionForm,
 )
-from kith.freshness.models import DEFAULT_REVIEW_DAYS, Claim, ReviewPeriod, Suggestion
-from kith.freshness.stale import age_days, by_area, per_service, review_days
+from kith.freshness.models import DEFAULT_REVIEW_DAYS, Claim, Suggestion
+from kith.freshness.queues import ages_and_periods
+from kith.freshness.stale import by_area, per_service
 from kith.geo.models import Area, AreaLevel
 
 CARE = KEEPERS
 PER_PAGE = 25
-
-
-def _periods() -> dict[str, int]:
-    return dict(ReviewPeriod.objects.values_list("category__code", "days"))
-
-
-def _freshness(index, rows: np.ndarray):
-    now = timezone.now().timestamp()
-    ages = age_days(index.checked_at[rows], now)
-    periods = review_days(index.categories[rows], index.category_bit, _periods(), DEFAULT_REVIEW_DAYS)
-    return ages, periods
 
 
 def _latest_checks(service_ids) -> dict[int, ListingCheck]:
@@ -75,7 +64,7 @@ def review_queue(request):
     if ward is not None:
         index = get_index()
         found = np.flatnonzero(index.ward == index.area_index(ward.code))
-        ages, periods = _freshness(index, found)
+        ages, periods = ages_and_periods(index, found)
         listings = [entry for entry in per_service(index.service_id[found], ages, periods) if entry.stale]
         listings.sort(key=lambda entry: -entry.overdue_days)
         page = Paginator(listings, PER_PAGE).get_page(request.GET.get("page"))
@@ -148,7 +137,7 @@ def freshness(request):
         return HttpResponse("Unknown local authority: use a code such as E08000003.", status=400)
     index = get_index()
     everything = np.arange(len(index.service_id))
-    ages, periods = _freshness(index, everything)
+    ages, periods = ages_and_periods(index, everything)
     counts = by_area(index.ward, index.service_id, ages, periods, len(index.area_codes))
     rows = []
     for ward_code, name in (

@@ -88,8 +88,7 @@ class Writer:
         self.organisations: dict[str, Organisation] = {}
         self.terms = _term_lookup()
         self.counts = {"created": 0, "updated": 0, "unchanged": 0, "quarantined": 0, "inactivated": 0}
-        self.seen: set[str] = set()
-        self.first_names: dict[str, str] = {}
+        self.seen: dict[str, str] = {}  # source id → the name of the first record with it
         self.changed_ids: list[int] = []
         self.pending: list[ServiceRecord] = []
         self.news: list[NewsRecord] = []
@@ -110,7 +109,7 @@ class Writer:
     def service(self, record: ServiceRecord) -> None:
         if record.source_id in self.seen:
             # Two services under one id: importing both would overwrite one with the other on every run.
-            first = self.first_names.get(record.source_id, "")
+            first = self.seen[record.source_id]
             self.quarantine(
                 record.source_id,
                 record.name,
@@ -118,8 +117,7 @@ class Writer:
                 "was kept. Ask the publisher to give each service its own id.",
             )
             return
-        self.seen.add(record.source_id)
-        self.first_names[record.source_id] = record.name
+        self.seen[record.source_id] = record.name
         if record.organisation.source_id == UNNAMED_ORGANISATION:
             record.organisation.name = f"{self.source.name}: organisation not given"
         self.pending.append(record)
@@ -485,7 +483,7 @@ class Writer:
         self.flush()
         gone = (
             Service.objects.filter(source=self.key)
-            .exclude(source_id__in=self.seen)
+            .exclude(source_id__in=list(self.seen))
             .exclude(status=ServiceStatus.INACTIVE)
         )
         ids = list(gone.values_list("id", flat=True))
