@@ -153,7 +153,7 @@ def demo_data(seed: int, generated: int, force: bool, quiet: bool) -> None:
 @click.option("--new-codes", is_flag=True, help="Make new recovery codes; the ones printed before stop working.")
 def demo_users(codes: int, new_codes: bool) -> None:
     """Create the demo sign-ins and print them, with their second factors."""
-    from kith.core.demo import ensure_demo_users
+    from kith.accounts.demo import ensure_demo_users
 
     click.echo("Demo sign-ins (for this demo only; never use them on a real server).")
     click.echo("Sign in at /accounts/sign-in/, then give a recovery code (each works once) or a code from an")
@@ -175,12 +175,15 @@ def demo_users(codes: int, new_codes: bool) -> None:
 @click.option("--force", is_flag=True, help="Delete the demo people and make them again.")
 def demo_people(seed: int, count: int, insight: int, force: bool) -> None:
     """Add synthetic people (never real data) with wants, barriers, wellbeing and connections."""
+    from kith.matching.demo import build_demo_connections
     from kith.people.demo import build_demo_people
 
     try:
         made = build_demo_people(seed=seed, count=count, insight=insight, force=force)
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
+    if made is not None:
+        build_demo_connections(seed=seed)
     if made is None:
         click.echo("Demo people are here already; nothing to do (use --force to make them again).")
     else:

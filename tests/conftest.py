@@ -55,7 +55,7 @@ def anonymous(client):
 def _demo_sign_in(client, username):
     from django.contrib.auth import get_user_model
 
-    from kith.core.demo import ensure_demo_users
+    from kith.accounts.demo import ensure_demo_users
     from tests.personas import PASSWORD, sign_in
 
     ensure_demo_users()

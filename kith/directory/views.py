@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from kith.directory import maps
+from kith.directory import extensions, maps
 from kith.directory.forms import MAX_QUERY_STRING, RADIUS_CHOICES, SearchForm
 from kith.directory.models import (
     Address,
@@ -25,6 +25,7 @@ from kith.directory.models import (
 from kith.directory.presenters import checked_text, cost_text, result_row, when_text
 from kith.directory.public import public_places
 from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
+from kith.geo.deprivation import deprivation_summary
 from kith.geo.lookup import PlaceNotFound, find_place
 from kith.geo.models import Area, AreaLevel
 
@@ -140,13 +141,8 @@ def search_page(request):
     result = context.get("result")
     if result is not None and result.total == 0 and result.query.page == 1 and not request.user.is_authenticated:
         # What the public looked for and did not find is demand; the map outline is the area it was in.
-        from kith.enquiries.services import log_unmet_search
-        from kith.enquiries.unmet import counts_as_demand
-
-        area = context["outline_area"]
         words, category = result.query.words, result.query.category
-        if counts_as_demand(request, words=words, category=category, area_code=getattr(area, "code", "")):
-            log_unmet_search(words=words, category=category, area=area)
+        extensions.search_missed(request, words=words, category=category, area=context["outline_area"])
     return render(request, "directory/search.html", context, status=status)
 
 
@@ -167,25 +163,6 @@ def search_print(request):
         for row in rows:
             row.contact = details.get(row.uuid, {})
     return render(request, "directory/search_print.html", context, status=status)
-
-
-def _upkeep(user, service) -> dict:
-    """For the people who keep this listing right: whether they may check and edit it, and its history."""
-    from kith.accounts.roles import profile_of
-    from kith.freshness.views import CARE
-
-    profile = profile_of(user)
-    keeper = profile is not None and (
-        profile.role in CARE
-        or (profile.role == "organisation-editor" and profile.organisation_id == service.organisation_id)
-    )
-    if not keeper:
-        return {"can_keep": False}
-    from kith.freshness.forms import CheckForm
-
-    history = list(service.changes.select_related("changed_by")[:20])
-    checks = list(ListingCheck.objects.filter(service=service).order_by("-checked_at")[:10])
-    return {"can_keep": True, "history": history, "checks": checks, "check_form": CheckForm()}
 
 
 def service_detail(request, uuid):
@@ -247,7 +224,7 @@ def service_detail(request, uuid):
             "is_active": service.status == ServiceStatus.ACTIVE,
             "ward_name": ward_name,
             "ward_code": first.ward_id if first else None,
-            **_upkeep(request.user, service),
+            **extensions.service_page_context(request.user, service),
             "map_data": {
                 "markers": [
                     {
@@ -271,7 +248,9 @@ def service_detail(request, uuid):
 
 
 def organisation_detail(request, uuid):
-    organisation = get_object_or_404(Organisation, uuid=uuid)
+    organisation = get_object_or_404(Organisation.objects.select_related("folded_into"), uuid=uuid)
+    if organisation.folded_into is not None:  # found to be the same as another: its page is that one now
+        return redirect("directory:organisation", organisation.folded_into.uuid, permanent=True)
     services = list(
         organisation.services.order_by("name").only("uuid", "name", "description", "status", "organisation_id")[:200]
     )
@@ -292,7 +271,7 @@ def area_page(request, code):
         "area": area,
         "rows": rows,
         "missing": [r for r in rows if r["services"] == 0],
-        "deprivation": _deprivation(area),
+        "deprivation": deprivation_summary(area),
     }
     context["map_data"] = {
         "markers": [],
@@ -306,25 +285,3 @@ def area_page(request, code):
     if area.level == AreaLevel.LOCAL_AUTHORITY:
         context["wards"] = list(Area.objects.wards().filter(local_authority=area).without_geometry().order_by("name"))
     return render(request, "directory/area.html", context)
-
-
-def _deprivation(area: Area) -> dict | None:
-    from kith.geo.models import LsoaIndicators
-
-    if area.level == AreaLevel.LSOA:
-        rows = LsoaIndicators.objects.filter(lsoa=area)
-    elif area.level == AreaLevel.WARD:
-        rows = LsoaIndicators.objects.filter(lsoa__best_fit_ward=area)
-    else:
-        rows = LsoaIndicators.objects.filter(lsoa__local_authority=area)
-    values = list(rows.values_list("imd_decile", "population", "loneliness_pct"))
-    if not values:
-        return None
-    population = sum(p for _, p, _ in values)
-    return {
-        "lsoas": len(values),
-        "population": population,
-        "most_deprived": sum(1 for d, _, _ in values if d == 1),
-        "most_deprived_share": round(100 * sum(p for d, p, _ in values if d <= 2) / population) if population else 0,
-        "loneliness": round(sum(pct * p for _, p, pct in values) / population, 1) if population else None,
-    }

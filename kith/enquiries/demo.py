@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from kith.core.demo import DEMO_WARDS, ensure_demo_users
+from kith.accounts.demo import DEMO_WARDS, ensure_demo_users
 from kith.core.workdays import answer_due
 from kith.directory.models import TaxonomyTerm
 from kith.enquiries import services

@@ -6,6 +6,10 @@ class FreshnessConfig(AppConfig):
     verbose_name = "Fresh, trusted listings"
 
     def ready(self):
+        from kith.directory import extensions
+        from kith.freshness.upkeep_panel import upkeep_context
+
+        extensions.add_to_service_page(upkeep_context)
         from kith.accounts.roles import KEEPERS
         from kith.core.queues import Queue, register
         from kith.freshness import queues

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from kith.core.demo import DEMO_WARDS
+from kith.accounts.demo import DEMO_WARDS
 from kith.directory.models import Service
 from kith.freshness import services as upkeep
 from kith.freshness.models import Claim, Suggestion

@@ -15,7 +15,7 @@ from kith.directory.search.index import get_index
 from kith.enquiries.models import Enquiry
 from kith.freshness.stale import age_days, by_area
 from kith.insights import engine
-from kith.people.access import outcomes_by_ward
+from kith.matching.access import outcomes_by_ward
 from kith.together.models import GroupOpportunity, Stage
 
 CHECKED_WITHIN_DAYS = 183  # six months

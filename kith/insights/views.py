@@ -100,8 +100,8 @@ def ward_profile(request, code):
                 "lsoas": row.lsoas,
             }
         )
-    from kith.directory.views import _deprivation
     from kith.enquiries.insight import ward_demand
+    from kith.geo.deprivation import deprivation_summary
     from kith.together.pools import pools_in
 
     return render(
@@ -110,7 +110,7 @@ def ward_profile(request, code):
         {
             "ward": ward,
             "categories": categories,
-            "context": _deprivation(ward),
+            "context": deprivation_summary(ward),
             "gaps": [c for c in categories if c["shortfall"]],
             "weights": report.weights,
             "trend": _trend(ward.code),

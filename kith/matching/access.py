@@ -1,14 +1,17 @@
 """Reads for matching that reach beyond a care team: shared lists and organisations' connections."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from kith.accounts.models import Role
 from kith.accounts.roles import profile_of, role_of
 from kith.core import audit
-from kith.matching.models import Connection, ShareableList
-from kith.people.access import refuse, sharing_agreed_with
+from kith.matching.models import Connection, ConnectionStatus, ShareableList
+from kith.people.access import counted_in_insight, refuse, sharing_agreed_with
+from kith.people.models import Instrument, Occasion, WellbeingScore
 
 
 def access_shared_list(token: str) -> ShareableList:
@@ -54,3 +57,45 @@ def access_connection(user, person, connection_id: int) -> Connection:
     if connection is None:
         refuse(user, "connection", connection_id)
     return connection
+
+
+def outcomes_by_ward(*, now=None) -> dict[str, dict]:
+    """Per home ward, for people counted in insight: people with a connection, people with one still going
+    after 8 weeks, and each person's SWEMWBS change (first baseline to latest follow-up). Unrounded: every
+    figure here is about people, so callers publish it through disclosure control."""
+    now = now or timezone.now()
+    counted = counted_in_insight().filter(ward__isnull=False).values("pk")
+    result: dict[str, dict] = {}
+    for ward, connected, sustained in (
+        Connection.objects.filter(person__in=counted)
+        .order_by()
+        .values("person__ward_id")
+        .annotate(
+            connected=Count("person", distinct=True),
+            sustained=Count(
+                "person",
+                distinct=True,
+                filter=Q(status=ConnectionStatus.ATTENDING, status_changed_at__lte=now - dt.timedelta(weeks=8)),
+            ),
+        )
+        .values_list("person__ward_id", "connected", "sustained")
+    ):
+        result[ward] = {"connected": connected, "sustained": sustained, "changes": []}
+    first: dict[int, tuple] = {}
+    latest: dict[int, tuple] = {}
+    wards: dict[int, str] = {}
+    for person, ward, occasion, taken_on, metric in (
+        WellbeingScore.objects.filter(person__in=counted, instrument=Instrument.SWEMWBS, swemwbs_metric__isnull=False)
+        .order_by("taken_on", "id")
+        .values_list("person_id", "person__ward_id", "occasion", "taken_on", "swemwbs_metric")
+    ):
+        wards[person] = ward
+        if occasion == Occasion.BASELINE:
+            first.setdefault(person, (taken_on, float(metric)))
+        else:
+            latest[person] = (taken_on, float(metric))
+    for person, (taken_on, metric) in latest.items():
+        if person in first and taken_on > first[person][0]:
+            entry = result.setdefault(wards[person], {"connected": 0, "sustained": 0, "changes": []})
+            entry["changes"].append(metric - first[person][1])
+    return result

@@ -5,17 +5,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from kith.people.stages import ENDED, ConnectionStatus
 
-class ConnectionStatus(models.TextChoices):
-    SUGGESTED = "suggested", "Suggested"
-    CONTACTED = "contacted", "Contacted"
-    TRIED = "tried", "Tried it"
-    ATTENDING = "attending", "Attending"
-    STOPPED = "stopped", "Stopped"
-    NOT_SUITABLE = "not-suitable", "Not suitable"
-
-
-ENDED = {ConnectionStatus.STOPPED, ConnectionStatus.NOT_SUITABLE}
+__all__ = ["ENDED", "Connection", "ConnectionStatus", "ConnectionUpdate", "ShareableList", "ShareableListItem"]
 
 
 class Connection(models.Model):

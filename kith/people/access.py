@@ -166,7 +166,6 @@ def counted_in_insight() -> QuerySet[Person]:
 
 def access_caseload(user, *, purpose: str = "caseload"):
     """Open people on this user's caseload with the rows caseload pages summarise; audited."""
-    from kith.matching.models import Connection
     from kith.people.models import WellbeingScore
 
     people = list(
@@ -193,11 +192,14 @@ def access_caseload(user, *, purpose: str = "caseload"):
         .order_by("taken_on", "id")
         .values_list("person_id", "swemwbs_metric")
     )
-    connection_rows = list(
-        Connection.objects.filter(person_id__in=ids).values_list(
-            "person_id", "status", "status_changed_at", "follow_up_on"
+    # Through the reverse relation, so that people need not import matching: one row per connection.
+    connection_rows = [
+        row
+        for row in Person.objects.filter(pk__in=ids).values_list(
+            "pk", "connections__status", "connections__status_changed_at", "connections__follow_up_on"
         )
-    )
+        if row[1] is not None
+    ]
     audit_caseload_read(user, people, purpose=purpose)
     return people, wellbeing_rows, connection_rows
 
@@ -325,56 +327,6 @@ def access_pool_member(user, person_uuid, *, purpose: str) -> Person:
         refuse(user, "person", person_uuid, purpose=purpose)
     audit.record(user=user, action="read", what="person", object_id=person.pk, person=person.uuid, purpose=purpose)
     return person
-
-
-def outcomes_by_ward(*, now=None) -> dict[str, dict]:
-    """Per home ward, for people counted in insight: people with a connection, people with one still going
-    after 8 weeks, and each person's SWEMWBS change (first baseline to latest follow-up). Unrounded: every
-    figure here is about people, so callers publish it through disclosure control."""
-    import datetime as dt
-
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from kith.matching.models import Connection, ConnectionStatus
-    from kith.people.models import Instrument, Occasion, WellbeingScore
-
-    now = now or timezone.now()
-    counted = counted_in_insight().filter(ward__isnull=False).values("pk")
-    result: dict[str, dict] = {}
-    for ward, connected, sustained in (
-        Connection.objects.filter(person__in=counted)
-        .order_by()
-        .values("person__ward_id")
-        .annotate(
-            connected=Count("person", distinct=True),
-            sustained=Count(
-                "person",
-                distinct=True,
-                filter=Q(status=ConnectionStatus.ATTENDING, status_changed_at__lte=now - dt.timedelta(weeks=8)),
-            ),
-        )
-        .values_list("person__ward_id", "connected", "sustained")
-    ):
-        result[ward] = {"connected": connected, "sustained": sustained, "changes": []}
-    first: dict[int, tuple] = {}
-    latest: dict[int, tuple] = {}
-    wards: dict[int, str] = {}
-    for person, ward, occasion, taken_on, metric in (
-        WellbeingScore.objects.filter(person__in=counted, instrument=Instrument.SWEMWBS, swemwbs_metric__isnull=False)
-        .order_by("taken_on", "id")
-        .values_list("person_id", "person__ward_id", "occasion", "taken_on", "swemwbs_metric")
-    ):
-        wards[person] = ward
-        if occasion == Occasion.BASELINE:
-            first.setdefault(person, (taken_on, float(metric)))
-        else:
-            latest[person] = (taken_on, float(metric))
-    for person, (taken_on, metric) in latest.items():
-        if person in first and taken_on > first[person][0]:
-            entry = result.setdefault(wards[person], {"connected": 0, "sustained": 0, "changes": []})
-            entry["changes"].append(metric - first[person][1])
-    return result
 
 
 @dataclass(frozen=True)

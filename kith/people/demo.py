@@ -8,11 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from kith.accounts.demo import DEMO_WARDS, demo_team, ensure_demo_users
 from kith.core import audit
-from kith.core.demo import DEMO_WARDS, demo_team, ensure_demo_users
 from kith.directory.models import TaxonomyTerm
 from kith.geo.models import Postcode
-from kith.matching.models import Connection, ConnectionStatus
 from kith.people.models import Barrier, BarrierKind, Consent, Note, Person, Strength, Want, WellbeingScore
 from kith.people.wellbeing import SWEMWBS_ITEMS, swemwbs_table
 
@@ -132,7 +131,6 @@ def build_demo_people(*, seed: int, count: int, insight: int = 6000, force: bool
         Person.objects.filter(is_demo=True).delete()
         made = _build(random.Random(seed), count)
         made += _build_insight_people(random.Random(seed + 2), insight)
-    _connect(random.Random(seed + 1))
     return made
 
 
@@ -282,40 +280,6 @@ def _swemwbs(person, items, taken, occasion, worker, table) -> WellbeingScore:
     )
 
 
-def _connect(rng: random.Random) -> None:
-    """Give people connections to listings that suit them, at every stage of the pipeline."""
-    from kith.matching.suggest import suggest
-
-    worker = get_user_model().objects.get(username="demo-linkworker")
-    now = timezone.now()
-    stages = [
-        ConnectionStatus.SUGGESTED,
-        ConnectionStatus.CONTACTED,
-        ConnectionStatus.TRIED,
-        ConnectionStatus.ATTENDING,
-        ConnectionStatus.ATTENDING,
-        ConnectionStatus.STOPPED,
-    ]
-    connections = []
-    for person in Person.objects.filter(is_demo=True).order_by("id"):
-        for suggestion in suggest(person, limit=rng.randint(0, 3), now=now):
-            status = rng.choice(stages)
-            changed = now - dt.timedelta(days=rng.randint(1, 120))
-            connections.append(
-                Connection(
-                    person=person,
-                    service=suggestion.service,
-                    status=status,
-                    created_by=worker,
-                    status_changed_at=changed,
-                    follow_up_on=(changed + dt.timedelta(days=21)).date(),
-                    reason="Too far in the winter" if status == ConnectionStatus.STOPPED else "",
-                    persons_words="Lovely people, I go every week" if status == ConnectionStatus.ATTENDING else "",
-                )
-            )
-    Connection.objects.bulk_create(connections)
-
-
 DEMO_REFERRALS = [
     # (source, given, family, postcode, words, contact times)
     ("gp", "Brenda", "Oakes", "M9 4DH", "Recently widowed and not leaving the house. Agreed to a call from a "
@@ -331,7 +295,7 @@ def build_demo_referrals() -> int | None:
     """Three synthetic referrals waiting in the demo team's queue: from the demo GP, a physio and a person."""
     from django.contrib.auth import get_user_model
 
-    from kith.core.demo import ensure_demo_users
+    from kith.accounts.demo import ensure_demo_users
     from kith.people.models import Referral
     from kith.people.services import make_referral
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from kith.matching.models import ENDED, ConnectionStatus
 from kith.people.charts import change_text, line_svg
 from kith.people.models import Instrument, Person
+from kith.people.stages import ENDED, ConnectionStatus
 
 SUSTAINED_AFTER = dt.timedelta(weeks=8)
 
@@ -165,7 +165,6 @@ def _day(value: str | None) -> str:
 
 def export_view(data: dict) -> dict:
     """The subject access export in people's words: labels, not field names; names, not codes."""
-    from kith.matching.models import ConnectionStatus
     from kith.people.languages import language_names
     from kith.people.models import (
         Consent,

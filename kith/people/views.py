@@ -14,7 +14,6 @@ from kith.accounts.models import Role
 from kith.accounts.roles import CARE, profile_of, role_of
 from kith.core.queues import waiting_for
 from kith.directory.models import Organisation, TaxonomyTerm
-from kith.matching.models import ConnectionStatus
 from kith.people import access, nhs_number, presenters
 from kith.people import services as people
 from kith.people.forms import (
@@ -31,6 +30,7 @@ from kith.people.forms import (
 )
 from kith.people.languages import language_names
 from kith.people.models import LAWFUL_BASIS, Instrument
+from kith.people.stages import ConnectionStatus
 from kith.people.wellbeing import SWEMWBS_NOTICE, WellbeingError, swemwbs_statements
 
 
@@ -42,12 +42,10 @@ def _want_choices():
     return [(t.pk, f"{t.parent.name}: {t.name}" if t.parent else t.name) for t in ordered]
 
 
-@staff_required(*Role.values, None)
+@staff_required(*Role.values, None, to="have a workspace")
 def home(request):
     """Each role's starting page: administrators and directory editors get their queues with counts."""
     role = role_of(request.user)
-    if role is None and not request.user.is_staff:
-        raise Http404("No such page")
     if role in (None, Role.ADMINISTRATOR):
         # Administrators and directory editors: their queues with counts; the Django admin for rare fixes.
         context = {"queues": waiting_for(request.user, role), "administrator": role == Role.ADMINISTRATOR}
@@ -61,7 +59,7 @@ def home(request):
     return redirect("insights:atlas")
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="see a caseload")
 def caseload(request):
     people_list, wellbeing_rows, connection_rows = access.access_caseload(request.user)
     rows = presenters.caseload_rows(
@@ -86,7 +84,7 @@ def caseload(request):
     )
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="add a person")
 def person_new(request):
     profile = profile_of(request.user)
     team = profile.team if profile else None
@@ -121,7 +119,7 @@ def person_new(request):
     )
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="open a person's record")
 def person_detail(request, uuid):
     return person_page(request, access.access_person(request.user, uuid))
 
@@ -164,7 +162,7 @@ def person_page(request, person, *, status: int = 200, connection_form=None, **f
     return render(request, "people/person.html", context, status=status)
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="edit a person's record")
 def person_edit(request, uuid):
     person = access.access_person(request.user, uuid, purpose="edit")
     initial = {f: getattr(person, f) for f in PersonForm.base_fields}
@@ -202,7 +200,7 @@ def _refuse(request, person, message: str, anchor: str):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="change a person's record")
 def want_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="add want")
     form = WantForm(request.POST, terms=_want_choices())
@@ -220,7 +218,7 @@ def want_add(request, uuid):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="change a person's record")
 def want_status(request, uuid, want_id):
     person = access.access_person(request.user, uuid, purpose="change want")
     want = get_object_or_404(person.wants, pk=want_id)
@@ -232,7 +230,7 @@ def want_status(request, uuid, want_id):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="change a person's record")
 def barriers_set(request, uuid):
     person = access.access_person(request.user, uuid, purpose="change barriers")
     form = BarriersForm(request.POST)
@@ -243,7 +241,7 @@ def barriers_set(request, uuid):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="change a person's record")
 def strength_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="add strength")
     form = StrengthForm(request.POST)
@@ -253,7 +251,7 @@ def strength_add(request, uuid):
     return _back(person, "#strengths")
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="record wellbeing")
 def wellbeing_new(request, uuid, instrument):
     if instrument not in Instrument.values:
         raise Http404("No such measure")
@@ -293,7 +291,7 @@ def wellbeing_new(request, uuid, instrument):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="record consent")
 def consent_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="record consent")
     form = ConsentForm(request.POST)
@@ -301,14 +299,16 @@ def consent_add(request, uuid):
         return person_page(request, person, consent_form=form, status=400)
     data = dict(form.cleaned_data)
     chosen, name = data.pop("organisation"), data.pop("organisation_name").strip()
-    organisation = Organisation.objects.filter(uuid=chosen).first() if chosen else None
+    organisation = Organisation.objects.filter(uuid=chosen, folded_into__isnull=True).first() if chosen else None
     if organisation is None and name:
-        exact = list(Organisation.objects.filter(name__iexact=name)[:2])
+        exact = list(Organisation.objects.filter(name__iexact=name, folded_into__isnull=True)[:2])
         if len(exact) == 1:
             organisation = exact[0]
         else:
             # More than one, or none by that exact name: let the person choose from the names that match.
-            matches = list(Organisation.objects.filter(name__icontains=name).order_by("name")[:20])
+            matches = list(
+                Organisation.objects.filter(name__icontains=name, folded_into__isnull=True).order_by("name")[:20]
+            )
             if not matches:
                 form.add_error(
                     "organisation_name",
@@ -330,7 +330,7 @@ def consent_add(request, uuid):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="record consent")
 def consent_withdraw(request, uuid, consent_id):
     person = access.access_person(request.user, uuid, purpose="withdraw consent")
     consent = get_object_or_404(person.consents, pk=consent_id)
@@ -342,7 +342,7 @@ def consent_withdraw(request, uuid, consent_id):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="add notes")
 def note_add(request, uuid):
     person = access.access_person(request.user, uuid, purpose="add note")
     form = NoteForm(request.POST)
@@ -352,7 +352,7 @@ def note_add(request, uuid):
     return _back(person, "#notes")
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="edit notes")
 def note_edit(request, uuid, note_id):
     person = access.access_person(request.user, uuid, purpose="edit note")
     note = get_object_or_404(person.notes, pk=note_id)
@@ -388,7 +388,7 @@ def note_edit(request, uuid, note_id):
     )
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="export a person's record")
 def export_page(request, uuid):
     person = access.access_person(request.user, uuid, purpose="subject access export")
     data = people.subject_access_export(user=request.user, person=person)
@@ -400,7 +400,7 @@ def export_page(request, uuid):
     return render(request, "people/export.html", {"person": person, "view": presenters.export_view(data)})
 
 
-@staff_required(Role.ADMINISTRATOR)
+@staff_required(Role.ADMINISTRATOR, to="erase a person's record")
 def erase(request, uuid):
     person = access.access_person(request.user, uuid, purpose="erasure")
     if request.method == "POST":
@@ -415,13 +415,13 @@ def erase(request, uuid):
     return render(request, "people/erase.html", {"person": person})
 
 
-@staff_required(Role.ADMINISTRATOR)
+@staff_required(Role.ADMINISTRATOR, to="read a person's audit trail")
 def audit_trail(request, uuid):
     person, events = access.access_audit_trail(request.user, uuid)
     return render(request, "people/audit.html", {"person": person, "events": events, "uuid": uuid})
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="close a record")
 def person_close(request, uuid):
     person = access.access_person(request.user, uuid, purpose="close record")
     if person.closed_at:
@@ -455,7 +455,7 @@ def person_close(request, uuid):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="reopen a record")
 def person_reopen(request, uuid):
     person = access.access_person(request.user, uuid, purpose="reopen record")
     version = VersionForm(request.POST)
@@ -469,12 +469,12 @@ def person_reopen(request, uuid):
     return _back(person)
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="see closed records")
 def closed_records(request):
     return render(request, "people/closed.html", {"people": access.access_closed(request.user)})
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="pass on a request to be forgotten")
 def erasure_request(request, uuid):
     """A link worker passes on the person's request to be forgotten."""
     person = access.access_person(request.user, uuid, purpose="request erasure")
@@ -495,12 +495,12 @@ def erasure_request(request, uuid):
     )
 
 
-@staff_required(Role.ADMINISTRATOR)
+@staff_required(Role.ADMINISTRATOR, to="decide requests to be forgotten")
 def erasure_requests(request):
     return render(request, "people/erasure_requests.html", {"waiting": access.access_erasure_requests(request.user)})
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="work the referral queue")
 def referral_queue(request):
     """Referrals waiting for the team: from professionals and from people themselves."""
     waiting = access.referral_queue(request.user)
@@ -516,7 +516,7 @@ def referral_queue(request):
     return render(request, "people/referral_queue.html", {"rows": rows})
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="work the referral queue")
 def queued_referral(request, uuid):
     """Accept a referral (for someone already known, or as a new record) or decline it with a reason."""
     referral, matches = access.access_queued_referral(request.user, uuid)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from kith.core.demo import DEMO_WARDS
+from kith.accounts.demo import DEMO_WARDS
 from kith.directory.models import Organisation, TaxonomyTerm
 from kith.directory.taxonomy import WHAT_MATTERS
 from kith.geo.models import Area, Postcode

@@ -4,8 +4,16 @@ and live where the gap method finds too little of it within reach."""
 from dataclasses import dataclass
 
 from kith.directory.models import TaxonomyTerm
-from kith.insights import engine
 from kith.people.access import pool_candidates
+
+# The gap method sits above pools (in insights): it tells pools, when it starts, how to read its current report
+# (LSOA codes in `.areas.codes` and `.meets_for(want, top_want)`).
+_gap_report = None
+
+
+def use_gap_report(read) -> None:
+    global _gap_report
+    _gap_report = read
 
 
 @dataclass
@@ -33,7 +41,9 @@ def want_names() -> dict[str, tuple[str, str]]:
 def pools_in(ward_code: str) -> list[Pool]:
     """Largest first. A pool is one want at the level people named it (walking is not chair yoga); someone
     whose LSOA has enough of that want within reach, by its top-level want's standard, is in none."""
-    report = engine.report()
+    if _gap_report is None:
+        raise RuntimeError("Pools need the gap method: add kith.insights to INSTALLED_APPS.")
+    report = _gap_report()
     position = {code: i for i, code in enumerate(report.areas.codes)}
     wants = want_names()
     members: dict[str, set[int]] = {}

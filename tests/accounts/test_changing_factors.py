@@ -162,7 +162,7 @@ def test_the_admin_shows_no_recovery_codes_and_resets_a_lost_phone_with_an_audit
 
 
 def test_demo_codes_stay_the_same_across_runs_until_asked_for(db):
-    from kith.core.demo import ensure_demo_users
+    from kith.accounts.demo import ensure_demo_users
 
     first = {e["username"]: e["recovery_codes"] for e in ensure_demo_users(with_second_factor=True, codes=3)}
     again = {e["username"]: e["recovery_codes"] for e in ensure_demo_users(with_second_factor=True, codes=3)}

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kith.core.demo import DEMO_WARDS
+from kith.accounts.demo import DEMO_WARDS
 from tests.system.conftest import axe_violations
 from tests.system.test_link_worker_journey import sign_in
 

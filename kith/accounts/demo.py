@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from kith.accounts import twofactor
 from kith.accounts.models import Profession, Role, StaffProfile, Team
+from kith.geo.models import Area
 
 DEMO_TEAM = "North Manchester social prescribing (demo)"
 # Harpurhey, Moston, Charlestown, Cheetham, Crumpsall and Higher Blackley.
@@ -40,8 +42,6 @@ DEMO_NAMES = {
 
 @transaction.atomic
 def demo_team() -> Team:
-    from kith.geo.models import Area
-
     team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
     team.wards.set(Area.objects.filter(code__in=DEMO_WARDS))
     return team
@@ -50,8 +50,6 @@ def demo_team() -> Team:
 @transaction.atomic
 def ensure_demo_users(*, with_second_factor: bool = False, codes: int = 3, new_codes: bool = False) -> list[dict]:
     """Create the demo accounts if missing; with a second factor, also an authenticator key and codes."""
-    from kith.accounts import twofactor
-
     User = get_user_model()
     editors, _ = Group.objects.get_or_create(name=EDITOR_GROUP)
     editors.permissions.set(Permission.objects.filter(content_type__app_label="directory"))
