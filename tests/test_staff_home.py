@@ -40,12 +40,18 @@ def test_a_directory_editor_lands_on_the_directory_queues_and_may_work_them(clie
     assert "Claims to decide" not in html and "Referrals waiting" not in html  # not theirs
     for page in ["/listings/review/?ward=E05011366", "/listings/suggestions/", "/imports/", "/imports/problems/"]:
         assert client.get(page).status_code == 200, page
-    for page in ["/listings/claims/", "/people/", "/referral-queue/"]:
-        assert client.get(page).status_code == 404, page
+    for page, words in [("/listings/claims/", "You need to be an administrator to decide claims"),
+                        ("/people/", "You need to be a link worker, a neighbourhood lead or an administrator"),
+                        ("/referral-queue/", "queue. You are signed in as a directory editor.")]:  # fmt: skip
+        refused = client.get(page)
+        assert refused.status_code == 403 and words in refused.content.decode(), page
+        assert 'href="/workspace/"' in refused.content.decode()  # a way back to what they can do
 
 
 def test_an_account_with_neither_a_role_nor_staff_is_let_into_nothing(client, world):
     nobody = get_user_model().objects.create_user(username="nobody", password=PASSWORD)
     sign_in(client, nobody)
     for page in ["/workspace/", "/listings/review/", "/imports/"]:
-        assert client.get(page).status_code == 404, page
+        refused = client.get(page)
+        assert refused.status_code == 403, page
+        assert "Your account has no role yet: ask an administrator" in refused.content.decode(), page

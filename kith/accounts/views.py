@@ -269,7 +269,7 @@ def sign_out(request):
     return redirect("accounts:login")
 
 
-@staff_required(Role.ADMINISTRATOR)
+@staff_required(Role.ADMINISTRATOR, to="read the audit trail")
 def audit_trail(request):
     """Who did what: sign-ins, refused reads, changes to sign-in, reads and exports of records."""
     events = AuditEvent.objects.order_by("-at", "-id")

@@ -18,5 +18,6 @@ urlpatterns = [
 ]
 
 handler400 = "kith.core.views.bad_request"
+handler403 = "kith.core.views.forbidden"
 handler404 = "kith.core.views.not_found"
 handler500 = "kith.core.views.server_error"

@@ -22,6 +22,17 @@ def bad_request(request, exception=None):
     return render(request, "core/error.html", {"title": "Bad request", "message": message}, status=400)
 
 
+def forbidden(request, exception=None):
+    """A page this account's role may not use: say which roles may, and send staff back to their workspace."""
+    message = str(exception) if exception and str(exception) else "You cannot use this page."
+    return render(
+        request,
+        "core/error.html",
+        {"title": "You cannot use this page", "message": message, "staff": request.user.is_authenticated},
+        status=403,
+    )
+
+
 def not_found(request, exception=None):
     return render(
         request,

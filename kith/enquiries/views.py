@@ -25,7 +25,7 @@ EVERYONE_WHO_USES_IT = (Role.PROFESSIONAL, *access.ANSWERERS)
 MAX_CHOSEN = 20
 
 
-@staff_required(*EVERYONE_WHO_USES_IT)
+@staff_required(*EVERYONE_WHO_USES_IT, to="see enquiries")
 def queue(request):
     """A professional's own enquiries, or the enquiries a link worker answers: open ones first, soonest due."""
     scope = access.visible_to(request.user).select_related("ward", "category", "asked_by")
@@ -45,7 +45,7 @@ def queue(request):
     )
 
 
-@staff_required(*ASKERS)
+@staff_required(*ASKERS, to="ask an enquiry")
 def new(request):
     form = EnquiryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +70,7 @@ def new(request):
     return render(request, "enquiries/new.html", context, status=status)
 
 
-@staff_required(*EVERYONE_WHO_USES_IT)
+@staff_required(*EVERYONE_WHO_USES_IT, to="see an enquiry")
 def detail(request, uuid):
     enquiry = access.access_enquiry(request.user, uuid)
     listings = list(
@@ -107,7 +107,7 @@ def _candidates(enquiry: Enquiry, words: str):
     return [(s.service, s.reasons) for s in suggest_near(centre, needs, limit=MAX_CHOSEN)]
 
 
-@staff_required(*access.ANSWERERS)
+@staff_required(*access.ANSWERERS, to="answer enquiries")
 def answer(request, uuid):
     enquiry = access.access_enquiry(request.user, uuid, to_answer=True)
     if enquiry.status != Enquiry.Status.OPEN:

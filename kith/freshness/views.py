@@ -51,7 +51,7 @@ def _checked(check: ListingCheck | None) -> str:
     return checked_text(check.checked_at, role=check.checked_by_role, method=check.method)
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="review listings")
 def review_queue(request):
     """Stale listings in a neighbourhood, worst first, each with a way to record a check."""
     mine = covered_wards(request.user)
@@ -111,7 +111,7 @@ def _back(request, fallback: str) -> str:
 
 
 @require_POST
-@staff_required(*CARE, Role.ORGANISATION_EDITOR)
+@staff_required(*CARE, Role.ORGANISATION_EDITOR, to="check a listing")
 def record_check(request, uuid):
     service = _service_for(request.user, uuid)
     form = CheckForm(request.POST)
@@ -189,7 +189,7 @@ def suggest(request, uuid):
     return render(request, "freshness/suggest.html", {"service": service, "form": form})
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="review suggested changes to listings")
 def suggestions(request):
     waiting = Suggestion.objects.filter(status=Suggestion.Status.WAITING).select_related("service__organisation")
     page = Paginator(waiting, PER_PAGE).get_page(request.GET.get("page"))
@@ -208,7 +208,7 @@ def _listing_initial(service: Service) -> dict:
     return initial
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="review suggested changes to listings")
 def suggestion(request, pk):
     found = get_object_or_404(Suggestion.objects.select_related("service__organisation"), pk=pk)
     service = found.service
@@ -243,7 +243,9 @@ def suggestion(request, pk):
 
 def claim(request, uuid):
     """An organisation asks to look after its listings."""
-    organisation = get_object_or_404(Organisation, uuid=uuid)
+    organisation = get_object_or_404(Organisation.objects.select_related("folded_into"), uuid=uuid)
+    if organisation.folded_into is not None:  # claim the organisation its listings moved to
+        return redirect("freshness:claim", organisation.folded_into.uuid)
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
         if is_ratelimited(request, group="claim", key="ip", rate="5/h", increment=True):
@@ -281,7 +283,7 @@ def claim_confirm(request, token):
     return render(request, "freshness/claim_confirm.html", {"claim": found, "form": form}, status=status)
 
 
-@staff_required(Role.ADMINISTRATOR)
+@staff_required(Role.ADMINISTRATOR, to="decide claims to manage listings")
 def claims(request):
     if request.method == "POST":
         found = get_object_or_404(
@@ -304,7 +306,7 @@ def claims(request):
     return render(request, "freshness/claims.html", {"claims": waiting})
 
 
-@staff_required(Role.ORGANISATION_EDITOR)
+@staff_required(Role.ORGANISATION_EDITOR, to="manage your organisation's listings")
 def my_listings(request):
     """An organisation's own listings, with when each was last checked and a way to confirm or edit it."""
     profile = profile_of(request.user)
@@ -350,7 +352,7 @@ def _places(organisation_id: int) -> list[tuple[str, str]]:
     ]
 
 
-@staff_required(*CARE, Role.ORGANISATION_EDITOR)
+@staff_required(*CARE, Role.ORGANISATION_EDITOR, to="edit a listing")
 def edit_listing(request, uuid):
     service = _service_for(request.user, uuid)
     form = ListingForm(request.POST or None, initial=_listing_initial(service))

@@ -37,7 +37,7 @@ def _uuids(values) -> list[uuid_module.UUID]:
     return found
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="see suggestions for a person")
 def suggestions(request, uuid):
     person = access.access_person(request.user, uuid, purpose="suggestions")
     if request.method == "POST":
@@ -61,7 +61,7 @@ def suggestions(request, uuid):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="update a connection")
 def connection_update(request, uuid, connection_id):
     person = access.access_person(request.user, uuid, purpose="update connection")
     connection = matching_access.access_connection(request.user, person, connection_id)
@@ -79,7 +79,7 @@ def connection_update(request, uuid, connection_id):
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="stop a shared list")
 def revoke_list(request, uuid, list_id):
     """Stop a shared list's link working at once (a link sent to the wrong person, or no longer wanted)."""
     person = access.access_person(request.user, uuid, purpose="revoke shared list")
@@ -124,7 +124,7 @@ def shared_list(request, token):
     return response
 
 
-@staff_required(Role.PROFESSIONAL)
+@staff_required(Role.PROFESSIONAL, to="make and follow referrals")
 def referrals(request):
     """A professional's referrals and what became of each; a new one goes to the queue of the team that
     covers the person's postcode."""
@@ -163,7 +163,7 @@ def referrals(request):
     )
 
 
-@staff_required(Role.PROFESSIONAL)
+@staff_required(Role.PROFESSIONAL, to="follow a referral")
 def referral_detail(request, uuid):
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         try:
@@ -176,7 +176,7 @@ def referral_detail(request, uuid):
     return render(request, "matching/referral.html", {"summary": access.access_referral(request.user, uuid)})
 
 
-@staff_required(Role.ORGANISATION_EDITOR)
+@staff_required(Role.ORGANISATION_EDITOR, to="see who your organisation has been connected with")
 def organisation_connections(request):
     connections = matching_access.access_organisation_connections(request.user)
     return render(

@@ -42,7 +42,7 @@ def _opportunities(user):
     )
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="see pools and group opportunities")
 def board(request):
     """A neighbourhood's pools (names only for the team's own people) and its group opportunities."""
     ward = _ward(request)
@@ -59,7 +59,7 @@ def board(request):
     return render(request, "together/board.html", context)
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="open a group opportunity")
 def open_opportunity(request, ward_code, category):
     ward = _ward(request, ward_code)
     term = TaxonomyTerm.objects.filter(taxonomy__source_id=WHAT_MATTERS, code=category).first()
@@ -150,13 +150,13 @@ def _page(request, found: GroupOpportunity, *, listing_form=None, task_form=None
     )
 
 
-@staff_required(*CARE)
+@staff_required(*CARE, to="work on a group opportunity")
 def opportunity(request, uuid):
     return _page(request, _opportunity(request, uuid))
 
 
 @require_POST
-@staff_required(*CARE)
+@staff_required(*CARE, to="work on a group opportunity")
 def act(request, uuid):
     """Every change to an opportunity: one thin dispatcher to the services, each with its words on failure."""
     found = _opportunity(request, uuid)

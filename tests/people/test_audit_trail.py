@@ -35,7 +35,7 @@ def test_a_refused_read_is_audited_and_looks_like_a_missing_record(client, world
 
 def test_a_page_refused_for_a_role_is_audited(client, world):
     sign_in(client, world.planner)
-    assert client.get(f"/people/{world.person.uuid}/").status_code == 404
+    assert client.get(f"/people/{world.person.uuid}/").status_code == 403
     event = AuditEvent.objects.get(action="refused", username="planner")
     assert event.what == "page" and event.object_id == f"/people/{world.person.uuid}/"
 
@@ -67,7 +67,7 @@ def test_refusals_spread_over_hours_are_not_flagged(world):
 
 def test_only_administrators_read_the_audit_trail(client, world):
     sign_in(client, world.lead)
-    assert client.get("/accounts/audit/").status_code == 404
+    assert client.get("/accounts/audit/").status_code == 403
 
 
 def test_staff_downloads_of_gap_data_are_audited(client, world):

@@ -59,7 +59,7 @@ def test_the_pool_board_names_only_the_teams_own_people(client, world):
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">*</td>' in row  # 2 people: under 8
     client.logout()
     sign_in(client, world.planner)
-    assert client.get(f"/pools/?ward={WARD}").status_code == 404
+    assert client.get(f"/pools/?ward={WARD}").status_code == 403
 
 
 def test_something_within_reach_means_no_pool(client, world):
