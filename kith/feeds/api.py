@@ -12,6 +12,7 @@ import uuid
 import numpy as np
 from django.db.models import Q
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET
 
@@ -327,7 +328,7 @@ def service_at_location(request, id):
 
 @open_endpoint
 def organizations(request):
-    organisations = Organisation.objects.select_related("parent")
+    organisations = Organisation.objects.filter(folded_into__isnull=True).select_related("parent")
     if search := request.GET.get("search", "").strip():
         organisations = organisations.filter(name__icontains=search[:200])
     total = organisations.count()
@@ -338,9 +339,11 @@ def organizations(request):
 
 @open_endpoint
 def organization(request, id):
-    found = Organisation.objects.select_related("parent").filter(uuid=_uuid(id, "id")).first()
+    found = Organisation.objects.select_related("parent", "folded_into").filter(uuid=_uuid(id, "id")).first()
     if found is None:
         return _error("No organization has that id.", 404)
+    if found.folded_into is not None:  # the same organisation as another: that record answers for it now
+        return redirect("oruk:organization", id=found.folded_into.uuid, permanent=True)
     record = hsds.organization(found)
     ids = list(found.services.order_by("name").values_list("id", flat=True)[:500])
     services_ = hsds.load_services(ids)

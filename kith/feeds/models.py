@@ -1,5 +1,6 @@
 """Where imported records come from, each run of an import, and what could not be taken."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -96,17 +97,31 @@ class Problem(models.Model):
         return f"{self.get_severity_display()}: {self.reason[:60]}"
 
 
+class PossibleDuplicateQuerySet(models.QuerySet):
+    def waiting(self):
+        """Pairs nobody has decided whose organisations are both still themselves (neither folded elsewhere)."""
+        return self.filter(
+            decided="", second__isnull=False, first__folded_into__isnull=True, second__folded_into__isnull=True
+        )
+
+
 class PossibleDuplicate(models.Model):
     """Two organisations from different sources that may be the same: a person decides."""
 
     first = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
-    # Null once a person decided they are the same and the second was folded into the first.
+    # Null only for folds decided before Kith kept the folded organisation (it was deleted then).
     second = models.ForeignKey(
         "directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     folded_name = models.CharField(max_length=300, blank=True, help_text="The second's name, kept when it was folded")
     reason = models.CharField(max_length=300)
     decided = models.CharField(max_length=20, blank=True, help_text="same, different, or empty while undecided")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # What a fold moved from the second to the first (ids by kind), so that undoing it moves exactly those back.
+    moved = models.JSONField(default=dict, blank=True)
+
+    objects = PossibleDuplicateQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["first", "second"], name="one_duplicate_pair")]

@@ -13,4 +13,4 @@ def problems_waiting(user) -> int:
 
 
 def duplicates_waiting(user) -> int:
-    return PossibleDuplicate.objects.filter(decided="", second__isnull=False).count()
+    return PossibleDuplicate.objects.waiting().count()

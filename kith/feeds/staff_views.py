@@ -1,9 +1,12 @@
 """Import problems and possible duplicates, for the people who keep the directory."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
@@ -17,7 +20,7 @@ def _latest_runs():
     return ImportRun.objects.filter(source=OuterRef("pk")).order_by("-started_at").values("pk")[:1]
 
 
-@staff_required(*KEEPERS)
+@staff_required(*KEEPERS, to="see imports")
 def imports(request):
     """Every source, its last run and how many records that run could not take."""
     sources = list(Source.objects.annotate(latest_run=Subquery(_latest_runs())).order_by("name"))
@@ -36,7 +39,7 @@ def imports(request):
     return render(request, "feeds/imports.html", {"rows": rows, "undecided": undecided})
 
 
-@staff_required(*KEEPERS)
+@staff_required(*KEEPERS, to="see import problems")
 def problems(request):
     """What the latest run of each source could not take, or took without a field, and why."""
     latest = Source.objects.annotate(latest_run=Subquery(_latest_runs())).values("latest_run")
@@ -61,20 +64,24 @@ def problems(request):
     )
 
 
-@staff_required(*KEEPERS)
+@staff_required(*KEEPERS, to="decide possible duplicates")
 def duplicates(request):
     """Organisations from two sources with the same name: a person says whether they are one."""
-    pairs = (
-        PossibleDuplicate.objects.filter(decided="", second__isnull=False)
-        .select_related("first", "second")
-        .order_by("id")
-    )
+    pairs = PossibleDuplicate.objects.waiting().select_related("first", "second").order_by("id")
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    since = timezone.now() - dt.timedelta(days=services.UNDO_DAYS)
+    recent = list(
+        PossibleDuplicate.objects.filter(decided__in=["same", "different"], decided_at__gte=since, second__isnull=False)
+        .select_related("first", "second", "decided_by")
+        .order_by("-decided_at")[:50]
+    )
     names = source_names()
-    for pair in page:
+    for pair in [*page, *recent]:
         pair.first_from = names.get(pair.first.source, "entered in Kith")
         pair.second_from = names.get(pair.second.source, "entered in Kith")
-    return render(request, "feeds/duplicates.html", {"page": page})
+    for pair in recent:
+        pair.undo_until = services.undo_until(pair)
+    return render(request, "feeds/duplicates.html", {"page": page, "recent": recent, "undo_days": services.UNDO_DAYS})
 
 
 def source_names() -> dict[str, str]:
@@ -100,14 +107,59 @@ def counts_text(counts: dict) -> str:
 
 
 @require_POST
-@staff_required(*KEEPERS)
+@staff_required(*KEEPERS, to="decide possible duplicates")
 def decide(request, pair_id):
+    """Keep two organisations apart at once; folding them into one asks first, on its own page."""
     pair = get_object_or_404(PossibleDuplicate.objects.select_related("first", "second"), pk=pair_id)
+    if request.POST.get("decision") == "same":
+        return redirect("oruk:fold", pair_id=pair.pk)
     try:
         services.decide_duplicate(pair, request.POST.get("decision", ""), user=request.user)
     except services.DecisionError as error:
         messages.error(request, str(error))
     else:
-        outcome = "folded into one" if pair.decided == "same" else "kept apart"
-        messages.success(request, f"{pair.first.name}: {outcome}.")
+        messages.success(
+            request, f"{pair.first.name}: kept apart. You can undo this below for {services.UNDO_DAYS} days."
+        )
+    return redirect("oruk:duplicates")
+
+
+@staff_required(*KEEPERS, to="decide possible duplicates")
+def fold(request, pair_id):
+    """Say what folding moves and that it can be undone, then fold when the person confirms."""
+    pair = get_object_or_404(PossibleDuplicate.objects.waiting().select_related("first", "second"), pk=pair_id)
+    if request.method == "POST":
+        try:
+            services.decide_duplicate(pair, "same", user=request.user)
+        except services.DecisionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"{pair.second.name} is folded into {pair.first.name}: its listings are listed there now and its "
+                f"old page sends people on. You can undo this below for {services.UNDO_DAYS} days.",
+            )
+        return redirect("oruk:duplicates")
+    names = source_names()
+    pair.first_from = names.get(pair.first.source, "entered in Kith")
+    pair.second_from = names.get(pair.second.source, "entered in Kith")
+    counts = services.what_a_fold_moves(pair)
+    return render(request, "feeds/fold.html", {"pair": pair, "counts": counts, "undo_days": services.UNDO_DAYS})
+
+
+@require_POST
+@staff_required(*KEEPERS, to="decide possible duplicates")
+def undo(request, pair_id):
+    pair = get_object_or_404(PossibleDuplicate.objects.select_related("first", "second"), pk=pair_id)
+    was = pair.decided
+    try:
+        services.undo_decision(pair, user=request.user)
+    except services.DecisionError as error:
+        messages.error(request, str(error))
+    else:
+        if was == "same":
+            text = f"{pair.second.name} is its own organisation again, with its listings; the pair waits to be decided."
+        else:
+            text = f"{pair.first.name} and {pair.second.name} wait to be decided again."
+        messages.success(request, f"Undone. {text}")
     return redirect("oruk:duplicates")

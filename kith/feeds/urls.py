@@ -27,4 +27,6 @@ urlpatterns = [
     path("imports/problems/", staff_views.problems, name="problems"),
     path("imports/duplicates/", staff_views.duplicates, name="duplicates"),
     path("imports/duplicates/<id:pair_id>/", staff_views.decide, name="decide"),
+    path("imports/duplicates/<id:pair_id>/fold/", staff_views.fold, name="fold"),
+    path("imports/duplicates/<id:pair_id>/undo/", staff_views.undo, name="undo"),
 ]

@@ -80,7 +80,11 @@ def test_import_pages_are_for_the_people_who_keep_the_directory(tmp_path, client
     assert run.counts["quarantined"] == 1
     assert client.get("/imports/problems/").status_code == 302  # to sign in
     sign_in(client, world.planner)
-    assert client.get("/imports/problems/").status_code == 404
+    refused = client.get("/imports/problems/")
+    assert (
+        refused.status_code == 403
+        and "to see import problems. You are signed in as a planner." in refused.content.decode()
+    )
     client.logout()
     sign_in(client, world.link_worker)
     overview = client.get("/imports/").content.decode()
@@ -107,28 +111,90 @@ def test_import_problem_pages_do_not_grow_queries_with_sources(tmp_path, client,
     assert counted() == few
 
 
-def test_deciding_same_folds_one_organisation_into_the_other_for_good(tmp_path, client, world):
+def test_folding_asks_first_then_moves_listings_and_sends_the_old_page_on(tmp_path, client, world):
     import_file(tmp_path, [v1_service(1)], name="first.json")
     org = {"id": "org-x", "name": "Org 1", "url": "https://elsewhere.example/"}
     _run, third = import_file(tmp_path, [v1_service(7, organization=org)], name="third.json")
     pair = PossibleDuplicate.objects.get(second__source_id="org-x")
-    keep = pair.first
+    keep, fold = pair.first, pair.second
     sign_in(client, world.link_worker)
     queue = client.get("/imports/duplicates/").content.decode()
     assert "Org 1" in queue and "elsewhere.example" in queue
-    response = client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"}, follow=True)
-    assert "folded into one" in response.content.decode()
+    # "The same" asks first, saying what will move and that it can be undone; nothing moves yet.
+    asked = client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"}, follow=True)
+    page = asked.content.decode()
+    assert asked.redirect_chain[-1][0] == f"/imports/duplicates/{pair.pk}/fold/"
+    assert "1 listing, " in page and "undo this for 30 days" in page
+    assert Service.objects.get(source=third.key).organisation == fold
+    response = client.post(f"/imports/duplicates/{pair.pk}/fold/", follow=True)
+    assert "is folded into Org 1" in response.content.decode()
     assert Service.objects.get(source=third.key).organisation == keep
     assert OrganisationLink.objects.filter(source=third.key, source_id="org-x", organisation=keep).exists()
     pair.refresh_from_db()
-    assert (pair.decided, pair.second, pair.folded_name) == ("same", None, "Org 1")
+    assert (pair.decided, pair.second, pair.folded_name) == ("same", fold, "Org 1")
+    # The folded organisation's old addresses send people, and API clients, to the kept one.
+    old = client.get(f"/organisations/{fold.uuid}/")
+    assert old.status_code == 301 and old["Location"] == f"/organisations/{keep.uuid}/"
+    api = client.get(f"/api/oruk/organizations/{fold.uuid}")
+    assert api.status_code == 301 and api["Location"].endswith(f"/api/oruk/organizations/{keep.uuid}")
+    listed = client.get("/api/oruk/organizations?search=Org 1").json()
+    assert [o["id"] for o in listed["contents"]] == [str(keep.uuid)]
     # The next harvest of that source updates the kept organisation instead of making the other again.
     again, _ = import_file(tmp_path, [v1_service(7, organization=org, name="Renamed")], name="third.json")
     assert again.status == "done" and again.counts["updated"] == 1
-    assert Organisation.objects.filter(name="Org 1").count() == 1
+    assert Organisation.objects.filter(name="Org 1", folded_into__isnull=True).count() == 1
     assert Service.objects.get(source=third.key).organisation == keep
-    twice = client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"}, follow=True)
-    assert "already decided" in twice.content.decode()
+    twice = client.post(f"/imports/duplicates/{pair.pk}/fold/", follow=True)
+    assert twice.status_code == 404  # no longer waiting to be decided
+    assert "Nothing to decide" in client.get("/imports/duplicates/").content.decode()
+
+
+def test_a_fold_is_undone_within_30_days_moving_back_what_it_moved(tmp_path, client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kith.core.models import AuditEvent
+    from kith.feeds import services as decisions
+    from kith.people import services as people
+
+    import_file(tmp_path, [v1_service(1)], name="first.json")
+    org = {"id": "org-x", "name": "Org 1", "url": "https://elsewhere.example/"}
+    _run, third = import_file(tmp_path, [v1_service(7, organization=org)], name="third.json")
+    pair = PossibleDuplicate.objects.get()
+    keep, fold = pair.first, pair.second
+    theirs = people.record_consent(
+        user=world.link_worker, person=world.person, purpose="share-with-organisation", decision="agreed",
+        method="phone", wording="May we tell Org 1?", organisation=fold,
+    )  # fmt: skip
+    kept_own = people.record_consent(
+        user=world.link_worker, person=world.person, purpose="share-with-organisation", decision="agreed",
+        method="phone", wording="May we tell the first Org 1?", organisation=keep,
+    )  # fmt: skip
+    sign_in(client, world.link_worker)
+    client.post(f"/imports/duplicates/{pair.pk}/fold/")
+    queue = client.get("/imports/duplicates/").content.decode()
+    assert "Decided in the last 30 days" in queue and "Folded into one" in queue
+    undone = client.post(f"/imports/duplicates/{pair.pk}/undo/", follow=True)
+    assert "is its own organisation again" in undone.content.decode()
+    theirs.refresh_from_db(), kept_own.refresh_from_db()
+    assert (theirs.organisation, kept_own.organisation) == (fold, keep)  # only what the fold moved goes back
+    assert Service.objects.get(source=third.key).organisation == fold
+    assert not OrganisationLink.objects.filter(source=third.key, source_id="org-x").exists()
+    fold.refresh_from_db()
+    assert fold.folded_into is None and client.get(f"/organisations/{fold.uuid}/").status_code == 200
+    pair.refresh_from_db()
+    assert pair.decided == "" and PossibleDuplicate.objects.waiting().filter(pk=pair.pk).exists()
+    assert AuditEvent.objects.filter(what="duplicate", detail__change="undid 'same'").exists()
+    changes = list(AuditEvent.objects.filter(what="consent", object_id=str(theirs.pk)).values_list("detail", flat=True))
+    assert any("fold undone" in d.get("change", "") for d in changes)
+    # After 30 days a decision stands.
+    decisions.decide_duplicate(pair, "different", user=world.link_worker)
+    PossibleDuplicate.objects.filter(pk=pair.pk).update(decided_at=timezone.now() - dt.timedelta(days=31))
+    late = client.post(f"/imports/duplicates/{pair.pk}/undo/", follow=True)
+    assert "can be undone for 30 days" in late.content.decode()
+    pair.refresh_from_db()
+    assert pair.decided == "different"
 
 
 def test_deciding_different_keeps_both_and_the_queue_empties(tmp_path, client, world):
@@ -157,7 +223,7 @@ def test_folding_moves_consents_to_the_kept_organisation_and_audits_each(tmp_pat
         method="phone", wording="May we tell Org 1 you are coming?", organisation=pair.second,
     )  # fmt: skip
     sign_in(client, world.link_worker)
-    client.post(f"/imports/duplicates/{pair.pk}/", {"decision": "same"})
+    client.post(f"/imports/duplicates/{pair.pk}/fold/")
     consent.refresh_from_db()
     assert consent.organisation == pair.first
     event = AuditEvent.objects.get(what="consent", action="update")

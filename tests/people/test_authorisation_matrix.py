@@ -1,4 +1,7 @@
-"""Every URL × every persona × own team / other team / no relation: allowed, or a 404 that says nothing.
+"""Every URL × every persona × own team / other team / no relation: allowed, refused in words, or a 404.
+
+A role that may never use a page is told so (403, naming the roles that may); someone whose role may use the
+page but for whom this object is not theirs gets the 404 that says nothing (ADR 0007).
 
 The list of URLs comes from the URL configuration, so a new URL without an entry here fails.
 """
@@ -22,8 +25,9 @@ EVERYONE = set(PERSONAS)
 STAFF = set(PERSONAS) - {"anonymous"}
 
 # name: (method, path template, {relation: personas allowed}). Relations: "own" is the north team's person
-# (referred by the professional), "other" the south team's. Anything not allowed must be a 404, except that
-# anonymous people are sent to sign in for staff pages.
+# (referred by the professional), "other" the south team's. A persona allowed for no relation is refused by role
+# (403 with words); one allowed for some relation but not this one gets a 404; anonymous people are sent to sign
+# in for staff pages.
 RULES = {
     "healthz": ("get", "/healthz", {"none": EVERYONE}),
     "favicon": ("get", "/favicon.ico", {"none": EVERYONE}),
@@ -160,6 +164,8 @@ RULES = {
     "oruk:problems": ("get", "/imports/problems/", {"none": CARE}),
     "oruk:duplicates": ("get", "/imports/duplicates/", {"none": CARE}),
     "oruk:decide": ("post", "/imports/duplicates/{pair}/", {"none": CARE}),
+    "oruk:fold": ("get", "/imports/duplicates/{pair}/fold/", {"none": CARE}),
+    "oruk:undo": ("post", "/imports/duplicates/{pair}/undo/", {"none": CARE}),
     "directory:home": ("get", "/", {"none": EVERYONE}),
     "directory:search": ("get", "/search/?q=walking", {"none": EVERYONE}),
     "directory:search_print": ("get", "/search/print/?q=walking", {"none": EVERYONE}),
@@ -167,6 +173,10 @@ RULES = {
     "directory:organisation": ("get", "/organisations/{organisation}/", {"none": EVERYONE}),
     "directory:area": ("get", "/areas/E05011366/", {"none": EVERYONE}),
 }
+# Roles that may use the page, though none of the test's objects is theirs: a lead's team answers no enquiry
+# here, and the organisation editor's organisation runs none of these listings. They get the 404.
+NOT_YOURS = {("enquiries:detail", "lead"), ("enquiries:answer", "lead"), ("freshness:check", "organisation_editor"),
+             ("freshness:edit", "organisation_editor")}  # fmt: skip
 # Django admin has its own rules (staff, second factor, model permissions): tests/test_admin.py.
 ELSEWHERE = "admin"
 
@@ -291,8 +301,10 @@ def test_authorisation_matrix(client, persona):
                 )
             elif persona == "anonymous":
                 ok = response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
-            else:
+            elif (name, persona) in NOT_YOURS or any(persona in others for others in allowed_by_relation.values()):
                 ok = response.status_code == 404
+            else:
+                ok = response.status_code == 403 and b"You need to be " in response.content
             if not ok:
                 failures.append(f"{persona} {method.upper()} {path} ({name}, {relation}): {response.status_code}")
     assert failures == []

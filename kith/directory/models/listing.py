@@ -40,6 +40,9 @@ class Organisation(HsdsRecord):
     logo = models.URLField(blank=True, max_length=500)
     uri = models.URLField(blank=True, max_length=500)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    # Set when a person decided this is the same as another organisation: its listings moved there, and its
+    # address sends people on. Kept (not deleted) so the fold can be undone and old links keep working.
+    folded_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name"]

@@ -130,7 +130,11 @@ class Writer:
         """Organisations from other sources by normalised name, read once a run."""
         if self._elsewhere is None:
             self._elsewhere = {}
-            for org in Organisation.objects.exclude(source=self.key).only("id", "name", "website", "source"):
+            for org in (
+                Organisation.objects.exclude(source=self.key)
+                .filter(folded_into__isnull=True)
+                .only("id", "name", "website", "source")
+            ):
                 self._elsewhere.setdefault(_normal(org.name), []).append(org)
         return self._elsewhere
 
@@ -156,7 +160,8 @@ class Writer:
         wanted = {r.source_id: r for r in records if r.source_id not in self.organisations}
         if not wanted:
             return
-        for org in Organisation.objects.filter(source=self.key, source_id__in=list(wanted)):
+        # A folded organisation is found through the link its fold made, so its listings go to the kept one.
+        for org in Organisation.objects.filter(source=self.key, source_id__in=list(wanted), folded_into__isnull=True):
             self.organisations[org.source_id] = org
         for link in OrganisationLink.objects.filter(source=self.key, source_id__in=list(wanted)).select_related(
             "organisation"

@@ -481,15 +481,26 @@ def apply_retention(*, years: int, now=None, dry_run: bool = False) -> int:
 
 
 @transaction.atomic
-def move_organisation_consents(*, user, from_organisation, to_organisation) -> list[int]:
-    """Consents to share with one organisation now name another (the two were found to be one); each
-    is a change to someone's record, so each is audited. Returns the consents moved."""
+def organisation_consent_count(organisation) -> int:
+    """How many consents name this organisation (a count of records, not of anyone's details)."""
+    return Consent.objects.filter(organisation=organisation).count()
+
+
+def move_organisation_consents(*, user, from_organisation, to_organisation, consent_ids=None) -> list[int]:
+    """Consents to share with one organisation now name another (the two were found to be one, or a fold is
+    undone: then only `consent_ids` move back); each is a change to someone's record, so each is audited.
+    Returns the consents moved."""
     moved = []
-    for consent in Consent.objects.filter(organisation=from_organisation).select_related("person"):
+    consents = Consent.objects.filter(organisation=from_organisation).select_related("person")
+    if consent_ids is not None:
+        consents = consents.filter(pk__in=consent_ids)
+    undoing = consent_ids is not None
+    for consent in consents:
+        change = (f"fold undone: organisation {from_organisation.pk} back to {to_organisation.pk}" if undoing
+                  else f"organisation {from_organisation.pk} folded into {to_organisation.pk}")  # fmt: skip
         audit.record(
-            user=user, action="update", what="consent", object_id=consent.pk, person=consent.person.uuid,
-            change=f"organisation {from_organisation.pk} folded into {to_organisation.pk}",
-        )  # fmt: skip
+            user=user, action="update", what="consent", object_id=consent.pk, person=consent.person.uuid, change=change
+        )
         moved.append(consent.pk)
     Consent.objects.filter(pk__in=moved).update(organisation=to_organisation)
     return moved
