@@ -82,9 +82,9 @@ def _create_postgres_database(url: str) -> None:
 def build_directory() -> tuple[int, bool]:
     from django.core.management import call_command
 
-    from kith.directory.demo import build_demo_directory
-    from kith.directory.demo.sources import real_assets
     from kith.directory.models import DemoBuild, Service
+    from kith.feeds.demo import build_demo_directory
+    from kith.feeds.demo.sources import real_assets
     from kith.geo.loader import load_geography
     from kith.geo.models import Postcode
 

@@ -128,7 +128,7 @@ def load_taxonomy() -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def demo_data(seed: int, generated: int, force: bool, quiet: bool) -> None:
     """Build the demo directory from real Greater Manchester asset lists plus generated groups."""
-    from kith.directory.demo import build_demo_directory
+    from kith.feeds.demo import build_demo_directory
 
     progress = StageProgress(enabled=not quiet)
     try:
@@ -380,7 +380,7 @@ def harvest(quiet) -> None:
     # A source that failed last time is tried again on the next harvest, whatever its schedule.
     due = [
         s
-        for s in Source.objects.order_by("name")
+        for s in Source.objects.exclude(kind=Source.Kind.DEMO).order_by("name")  # the demo is built, not fetched
         if s.last_run_at is None
         or s.last_status == "failed"
         or timezone.now() - s.last_run_at >= dt.timedelta(hours=s.every_hours)

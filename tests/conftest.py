@@ -39,7 +39,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with Greater Manchester loaded and a small seeded demo directory."""
-    from kith.directory.demo import build_demo_directory
+    from kith.feeds.demo import build_demo_directory
     from kith.geo.loader import load_geography
 
     with django_db_blocker.unblock():

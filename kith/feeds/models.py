@@ -13,6 +13,8 @@ class Source(models.Model):
         ICAL = "ical", "iCalendar feed"
         RSS = "rss", "RSS or Atom feed"
         CSV = "csv", "Kith CSV template"
+        # Written by `kith demo-data` through the same writer, never harvested: its records are marked as demo.
+        DEMO = "demo", "Kith's demo directory"
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)

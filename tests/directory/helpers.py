@@ -1,14 +1,13 @@
-"""Make listings for tests through the same writer the demo builder uses."""
+"""Make listings for tests through the importer's writer, from a demo-kind source, as the demo builder does."""
 
 import datetime as dt
 import math
 
-from django.utils import timezone
-
-from kith.directory import services
-from kith.directory.demo.spec import AssetSpec, ScheduleSpec, VenueSpec
-from kith.directory.demo.writer import write_assets
 from kith.directory.models import Service
+from kith.feeds.demo.spec import make_asset, make_place, make_schedule
+from kith.feeds.importers.records import ServiceRecord
+from kith.feeds.importers.writer import run_import
+from kith.feeds.models import Source
 
 M9_4DH = (-2.2119, 53.51264)
 
@@ -33,11 +32,11 @@ def listing(
     checked_days_ago=10,
     description="A friendly group.",
     key=None,
-) -> AssetSpec:
-    venue = VenueSpec(
+) -> ServiceRecord:
+    venue = make_place(
         key or f"test:{name}", f"{name} venue", at[0], at[1], "1 Test Street", "Manchester", step_free=step_free
     )
-    return AssetSpec(
+    return make_asset(
         source="test",
         source_id=name,
         organisation=f"{name} organisers",
@@ -47,7 +46,7 @@ def listing(
         kind="vcse",
         scope="local",
         venue=venue,
-        schedules=[ScheduleSpec(byday=days, opens_at=opens, closes_at=closes)] if days else [],
+        schedules=[make_schedule(byday=days, opens_at=opens, closes_at=closes)] if days else [],
         cost=cost,
         minimum_age=min_age,
         maximum_age=max_age,
@@ -55,8 +54,14 @@ def listing(
     )
 
 
-def add(*specs: AssetSpec) -> list[Service]:
-    write_assets(list(specs), now=timezone.now(), progress=lambda *a: None)
-    made = list(Service.objects.filter(source="demo", source_id__in=[f"test:{s.source_id}" for s in specs]))
-    services.services_changed(service_ids=[s.id for s in made])
-    return sorted(made, key=lambda s: [x.name for x in specs].index(s.name))
+def add(*records: ServiceRecord) -> list[Service]:
+    """Write these listings (adding to what is there) and return them in the order given."""
+    source, _ = Source.objects.get_or_create(
+        kind=Source.Kind.DEMO, location="packaged:test-listings", defaults={"name": "Test listings"}
+    )
+    run = run_import(source, list(records), complete=False)
+    assert run.status == "done", run.error
+    made = {
+        s.source_id: s for s in Service.objects.filter(source=source.key, source_id__in=[r.source_id for r in records])
+    }
+    return [made[r.source_id] for r in records]

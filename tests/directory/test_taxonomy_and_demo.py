@@ -5,9 +5,23 @@ from collections import Counter
 
 import pytest
 
-from kith.directory.demo import build_demo_directory
-from kith.directory.models import DemoBuild, Location, Service, Taxonomy, TaxonomyTerm
+from kith.directory.models import (
+    Accessibility,
+    CostOption,
+    DemoBuild,
+    Language,
+    ListingCheck,
+    Location,
+    Organisation,
+    Schedule,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from kith.directory.taxonomy import DATA_DIR, load_taxonomies
+from kith.feeds.demo import build_demo_directory
+from kith.feeds.importers.run import run_source
+from kith.feeds.models import ImportRun, Source
 from kith.geo.models import Area
 from tests.conftest import DEMO_GENERATED, DEMO_SEED
 
@@ -66,7 +80,28 @@ def test_demo_directory_is_big_enough_covers_every_borough_and_is_marked():
     assert demo.count() >= 1500
     boroughs = set(Location.objects.filter(is_demo=True).values_list("local_authority_id", flat=True))
     assert boroughs >= set(Area.objects.local_authorities().values_list("code", flat=True))
-    assert not Service.objects.filter(is_demo=False, source="demo").exists()
+    source = Source.objects.get(kind=Source.Kind.DEMO, location="packaged:demo")
+    assert not Service.objects.filter(is_demo=False, source=source.key).exists()
+    assert not Location.objects.filter(is_demo=False, source=source.key).exists()
+
+
+def test_the_demo_is_written_by_the_importers_writer_with_everything_a_listing_has():
+    """One writer and one shape of record for feeds and the demo: the demo is a run of a demo-kind source."""
+    source = Source.objects.get(kind=Source.Kind.DEMO, location="packaged:demo")
+    run = ImportRun.objects.filter(source=source).latest("started_at")
+    demo = Service.objects.filter(source=source.key)
+    assert run.status == "done" and run.counts["created"] == demo.count() and run.counts["quarantined"] == 0
+    assert Organisation.objects.filter(source=source.key, is_demo=True).exists()
+    # What only the demo used to write: step-free places, places' opening hours, languages, checks, kinds.
+    assert Accessibility.objects.filter(location__source=source.key, feature="step-free", is_demo=True).exists()
+    assert Schedule.objects.filter(location__source=source.key, is_demo=True).exists()
+    assert Language.objects.filter(service__source=source.key).exists()
+    assert ListingCheck.objects.filter(service__source=source.key, method="imported").exists()
+    assert ListingCheck.objects.filter(service__source=source.key).exclude(method="imported").exists()
+    assert set(demo.values_list("asset_kind", flat=True)) >= {"vcse", "public-space", "public-service"}
+    assert CostOption.objects.filter(service__source=source.key, option="Per session").exists()
+    # A harvest never fetches the demo: it is built, not imported from anywhere.
+    assert run_source(source).error.startswith("The demo directory is built by `kith demo-data`")
 
 
 def test_demo_coverage_is_deliberately_uneven():

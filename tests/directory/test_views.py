@@ -285,13 +285,12 @@ def test_the_printable_list_has_every_way_of_getting_in_touch(anonymous, django_
 
 
 def test_a_results_map_without_tiles_has_neighbouring_wards_and_landmarks_to_orient_by(anonymous):
-    from dataclasses import replace
-
     walk, library = (
         listing("Orienting Walk", at=point_north(M9_4DH, 100)),
         listing("Orienting Library Reading Group", at=point_north(M9_4DH, 600), key="test:orienting-library"),
     )
-    add(walk, replace(library, kind="public-service", venue=replace(library.venue, name="Harpurhey Library")))
+    library.asset_kind, library.locations[0].name = "public-service", "Harpurhey Library"
+    add(walk, library)
     response = anonymous.get("/search/", {"q": "orienting", "near": "M9 4DH", "radius": "2"})
     data = response.context["map_data"]
     names = {w["name"] for w in data["neighbours"]}

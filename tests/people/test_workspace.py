@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kith.core.models import AuditEvent
 from kith.directory.models import Service, TaxonomyTerm
+from kith.feeds.importers.records import OrganisationRecord
 from kith.matching import services as matching
 from kith.matching.models import Connection, ShareableList
 from kith.matching.suggest import suggest
@@ -507,7 +508,7 @@ def test_one_activity_at_several_places_is_one_suggestion_linked_with_its_barrie
         for metres in (900, 300, 600)
     ]
     for n, spec in enumerate(specs):  # three listings of one group's walk, one per place
-        specs[n] = type(spec)(**{**spec.__dict__, "source_id": f"circle-{n}", "organisation": "Circle Walkers"})
+        spec.source_id, spec.organisation = f"test:circle-{n}", OrganisationRecord("Circle Walkers", "Circle Walkers")
     add(*specs)
     people.set_barriers(user=world.link_worker, person=world.person, kinds={"cost", "confidence"})
     found = [s for s in suggest(world.person, limit=50) if s.service.name == "Test Circle Walk"]

@@ -147,14 +147,11 @@ def test_addresses_never_confirmed_are_forgotten_after_a_week():
 
 
 def test_a_places_opening_hours_are_not_sessions(client, harpurhey):
-    from dataclasses import replace
+    from kith.feeds.demo.spec import make_schedule
 
-    from kith.directory.demo.spec import ScheduleSpec
-
-    spec = listing("Harpurhey Pharmacy", days=None, categories=("social",))
-    spec = replace(spec, venue=replace(spec.venue, opening=[ScheduleSpec(byday="MO,TU,WE,TH,FR", opens_at=dt.time(9),
-                                                                        closes_at=dt.time(18))]))  # fmt: skip
-    add(spec)
+    pharmacy = listing("Harpurhey Pharmacy", days=None, categories=("social",))
+    pharmacy.locations[0].opening = [make_schedule(byday="MO,TU,WE,TH,FR", opens_at=dt.time(9), closes_at=dt.time(18))]
+    add(pharmacy)
     page = client.get(f"/whats-on/?area={WARD}").content.decode()
     assert "Tuesday stroll" in page and "Harpurhey Pharmacy" not in page
     assert "Harpurhey Pharmacy" not in client.get(f"/feeds/events.ics?area={WARD}").content.decode()

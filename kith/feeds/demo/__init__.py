@@ -1,5 +1,7 @@
-"""`kith demo-data`: a deterministic demo directory from real asset lists plus generated groups."""
+"""`kith demo-data`: a deterministic demo directory from real asset lists plus generated groups, written
+through the importer's writer from a source of kind "demo", as any feed is."""
 
+import datetime as dt
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -8,13 +10,17 @@ import shapely
 from django.db import transaction
 from django.utils import timezone
 
-from kith.directory.demo.generate import Ward, generate
-from kith.directory.demo.sources import real_assets
-from kith.directory.demo.spec import AssetSpec
-from kith.directory.demo.writer import write_assets
 from kith.directory.models import DemoBuild, Location, Organisation, Service
 from kith.directory.services import place_locations, reindex_all
+from kith.feeds.demo.generate import Ward, generate
+from kith.feeds.demo.sources import real_assets
+from kith.feeds.demo.spec import demo_list
+from kith.feeds.importers.records import ServiceRecord
+from kith.feeds.importers.writer import run_import
+from kith.feeds.models import Source
 from kith.geo.models import Area, Postcode
+
+DEMO_SOURCE = "Kith demo directory (real Greater Manchester lists and generated groups)"
 
 
 @dataclass
@@ -50,8 +56,8 @@ def build_demo_directory(*, seed: int, generated: int, force: bool = False, prog
     progress("real assets read", len(real), len(real))
 
     # Place real venues in wards, so that generated groups can meet in them.
-    venues = {a.venue.key: a.venue for a in real if a.venue}
-    probes = [Location(longitude=v.lon, latitude=v.lat) for v in venues.values()]
+    venues = {loc.source_id: loc for a in real for loc in a.locations}
+    probes = [Location(longitude=v.longitude, latitude=v.latitude) for v in venues.values()]
     place_locations(probes)
     venues_by_ward: dict[str, list] = {}
     for venue, probe in zip(venues.values(), probes, strict=True):
@@ -65,22 +71,33 @@ def build_demo_directory(*, seed: int, generated: int, force: bool = False, prog
     ]
     made = generate(rng, wards, venues_by_ward, generated)
     progress("groups generated", len(made), len(made))
+    now = timezone.now()
     for asset in real:
         # Real lists were published some time ago: record the import as their last check.
-        asset.checks = [(rng.randint(20, 700), "imported", "import")]
+        asset.checks = [(now - dt.timedelta(days=rng.randint(20, 700)), "imported", "import")]
 
-    assets: list[AssetSpec] = real + made
+    assets: list[ServiceRecord] = real + made
     with transaction.atomic():
         if force:
             Service.objects.filter(is_demo=True).delete()
             Location.objects.filter(is_demo=True).delete()
             Organisation.objects.filter(is_demo=True).delete()
             DemoBuild.objects.all().delete()
-        counts = write_assets(assets, now=timezone.now(), progress=progress)
+        source, _ = Source.objects.get_or_create(
+            kind=Source.Kind.DEMO, location="packaged:demo", defaults={"name": DEMO_SOURCE}
+        )
+        run = run_import(source, assets, progress=progress)
+        if run.status != "done":
+            raise RuntimeError(f"The demo directory could not be written: {run.error}")
         progress("search index", 0, 1)
         reindex_all()
         progress("search index", 1, 1)
-        by_source = dict(Counter(a.source for a in assets))
+        by_source = dict(Counter(demo_list(a) for a in assets))
+        counts = {
+            "organisations": Organisation.objects.filter(source=source.key).count(),
+            "locations": Location.objects.filter(source=source.key).count(),
+            "services": Service.objects.filter(source=source.key).count(),
+        }
         DemoBuild.objects.create(seed=seed, generated=generated, counts={**counts, "by_source": by_source})
     return DemoResult(
         skipped=False,

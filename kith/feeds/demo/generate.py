@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import shapely
 
-from kith.directory.demo.spec import AssetSpec, ScheduleSpec, VenueSpec
 from kith.directory.models import AssetKind, Scope
 from kith.directory.schedules import DAY_CODES
+from kith.feeds.demo.spec import make_asset, make_place, make_schedule
+from kith.feeds.importers.records import LocationRecord, ServiceRecord
 
 # Relative numbers of groups a ward gets; 0 leaves it bare.
 RICHNESS = [0.0, 0.0, 0.2, 0.5, 1.0, 1.0, 1.5, 3.0, 5.0]
@@ -332,8 +333,8 @@ def ward_richness(rng: random.Random, wards: list[Ward]) -> dict[str, float]:
 
 
 def generate(
-    rng: random.Random, wards: list[Ward], venues_by_ward: dict[str, list[VenueSpec]], count: int
-) -> list[AssetSpec]:
+    rng: random.Random, wards: list[Ward], venues_by_ward: dict[str, list[LocationRecord]], count: int
+) -> list[ServiceRecord]:
     richness = ward_richness(rng, wards)
     weighted = [w for w in wards if richness[w.code] > 0]
     if not weighted or count <= 0:
@@ -349,14 +350,14 @@ def generate(
         if n == 0:
             continue
         real = venues_by_ward.get(ward.code, [])
-        outdoors = [v for v in real if v.key.startswith("park:")] or []
-        indoor_real = [v for v in real if v.key.split(":")[0] in {"library", "worship", "hub", "leisure"}]
+        outdoors = [v for v in real if v.source_id.startswith("park:")] or []
+        indoor_real = [v for v in real if v.source_id.split(":")[0] in {"library", "worship", "hub", "leisure"}]
         synthetic = []
         for k in range(max(2, n // 8)):
             lon, lat = random_point(rng, ward.geometry)
             kind = VENUE_KINDS[k % len(VENUE_KINDS)]
             synthetic.append(
-                VenueSpec(
+                make_place(
                     key=f"generated:{ward.code}:{k}",
                     name=f"{ward.name} {kind}",
                     lon=lon,
@@ -382,14 +383,14 @@ def generate(
             name = template.name.format(place=ward.name, venue=venue.name)
             day = rng.randrange(7) if rng.random() < 0.15 else rng.randrange(5)
             if template.monthly:
-                schedule = ScheduleSpec(
+                schedule = make_schedule(
                     freq="MONTHLY",
                     byday=f"{rng.randint(1, 4)}{DAY_CODES[day]}",
                     opens_at=template.times[0],
                     closes_at=template.times[1],
                 )
             else:
-                schedule = ScheduleSpec(byday=DAY_CODES[day], opens_at=template.times[0], closes_at=template.times[1])
+                schedule = make_schedule(byday=DAY_CODES[day], opens_at=template.times[0], closes_at=template.times[1])
             languages = [rng.choice(LANGUAGE_GROUPS)] if rng.random() < 0.06 else []
             if languages:
                 name = f"{name} ({languages[0][0]}-speaking)"
@@ -406,7 +407,7 @@ def generate(
                 method, role = rng.choice(CHECK_METHODS)
                 checks.append((days_ago, method, role))
             assets.append(
-                AssetSpec(
+                make_asset(
                     source="generated",
                     source_id=f"{ward.code}:{i}",
                     organisation=rng.choice(organisations),

@@ -5,12 +5,13 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kith.directory.demo.spec import AssetSpec, ScheduleSpec, VenueSpec
 from kith.directory.models import AssetKind, Scope
 from kith.directory.opening_text import parse_hours_range, parse_opening_text
 from kith.directory.schedules import DAY_CODES
+from kith.feeds.demo.spec import make_asset, make_place, make_schedule
+from kith.feeds.importers.records import ScheduleRecord, ServiceRecord
 
-ASSETS = Path(__file__).resolve().parent.parent / "data" / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "directory" / "data" / "assets"
 Geocode = Callable[[str], tuple[float, float] | None]
 
 
@@ -38,9 +39,9 @@ def _address(text: str) -> tuple[str, str]:
     return ", ".join(parts[:-1]) or parts[0], parts[-1]
 
 
-def _rules_to_specs(text: str) -> list[ScheduleSpec]:
+def _rules_to_specs(text: str) -> list[ScheduleRecord]:
     return [
-        ScheduleSpec(
+        make_schedule(
             byday=",".join(DAY_CODES[d] for d in rule.days),
             opens_at=rule.opens_at,
             closes_at=rule.closes_at,
@@ -50,13 +51,13 @@ def _rules_to_specs(text: str) -> list[ScheduleSpec]:
     ]
 
 
-def libraries(geocode: Geocode) -> Iterator[AssetSpec]:
+def libraries(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("gm_libraries.csv"):
         line, city = _address(row["address"])
-        venue = VenueSpec(
+        venue = make_place(
             f"library:{row['name']}", row["name"], float(row["lon"]), float(row["lat"]), line, city, row["postcode"]
         )
-        yield AssetSpec(
+        yield make_asset(
             source="gm_libraries",
             source_id=row["name"],
             organisation=f"{row['area_name']} Libraries",
@@ -72,10 +73,10 @@ def libraries(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def parks(geocode: Geocode) -> Iterator[AssetSpec]:
+def parks(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("gm_green_flag_parks.csv"):
-        venue = VenueSpec(f"park:{row['name']}", row["name"], float(row["lon"]), float(row["lat"]))
-        yield AssetSpec(
+        venue = make_place(f"park:{row['name']}", row["name"], float(row["lon"]), float(row["lat"]))
+        yield make_asset(
             source="gm_green_flag_parks",
             source_id=row["name"],
             organisation=row["managed"] or row["name"],
@@ -90,15 +91,15 @@ def parks(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def food_banks(geocode: Geocode) -> Iterator[AssetSpec]:
+def food_banks(geocode: Geocode) -> Iterator[ServiceRecord]:
     for i, row in enumerate(_rows("gm_food_banks.csv")):
         line, city = _address(row["address"])
-        venue = VenueSpec(
+        venue = make_place(
             f"foodbank:{i}", line or row["name"], float(row["lon"]), float(row["lat"]), line, city, row["postcode"]
         )
         times = _clean(row["opening_times"])
         referral = _clean(row["referral_method"])
-        yield AssetSpec(
+        yield make_asset(
             source="gm_food_banks",
             source_id=str(i),
             organisation=row["name"],
@@ -115,10 +116,10 @@ def food_banks(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def places_of_worship(geocode: Geocode) -> Iterator[AssetSpec]:
+def places_of_worship(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("gm_places_of_worship.csv"):
-        venue = VenueSpec(f"worship:{row['os_id']}", row["name"], float(row["lon"]), float(row["lat"]))
-        yield AssetSpec(
+        venue = make_place(f"worship:{row['os_id']}", row["name"], float(row["lon"]), float(row["lat"]))
+        yield make_asset(
             source="gm_places_of_worship",
             source_id=row["os_id"],
             organisation=row["name"],
@@ -131,7 +132,7 @@ def places_of_worship(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def pharmacies(geocode: Geocode) -> Iterator[AssetSpec]:
+def pharmacies(geocode: Geocode) -> Iterator[ServiceRecord]:
     days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     for row in _rows("gm_pharmacies.csv"):
         point = geocode(row["postcode"])
@@ -139,11 +140,11 @@ def pharmacies(geocode: Geocode) -> Iterator[AssetSpec]:
             continue
         line, city = _address(row["address"])
         opening = [
-            ScheduleSpec(byday=DAY_CODES[d], opens_at=opens, closes_at=closes)
+            make_schedule(byday=DAY_CODES[d], opens_at=opens, closes_at=closes)
             for d, day in enumerate(days)
             for opens, closes in parse_hours_range(row[f"opening_hours_{day}"])
         ]
-        venue = VenueSpec(
+        venue = make_place(
             f"pharmacy:{row['organisation_data_service_code']}",
             row["pharmacy_name"],
             point[0],
@@ -153,7 +154,7 @@ def pharmacies(geocode: Geocode) -> Iterator[AssetSpec]:
             row["postcode"],
             opening=opening,
         )
-        yield AssetSpec(
+        yield make_asset(
             source="gm_pharmacies",
             source_id=row["organisation_data_service_code"],
             organisation=row["pharmacy_name"],
@@ -167,10 +168,10 @@ def pharmacies(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def jobcentres(geocode: Geocode) -> Iterator[AssetSpec]:
+def jobcentres(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("gm_jobcentreplus.csv"):
         line, city = _address(row["address"])
-        venue = VenueSpec(
+        venue = make_place(
             f"jobcentre:{row['name']}",
             f"{row['name']} Jobcentre",
             float(row["lon"]),
@@ -180,7 +181,7 @@ def jobcentres(geocode: Geocode) -> Iterator[AssetSpec]:
             row["postcode"],
             step_free=True,
         )
-        yield AssetSpec(
+        yield make_asset(
             source="gm_jobcentreplus",
             source_id=row["name"],
             organisation="Jobcentre Plus",
@@ -195,10 +196,10 @@ def jobcentres(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def community_hubs(geocode: Geocode) -> Iterator[AssetSpec]:
+def community_hubs(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("trafford_community_hubs.csv"):
         line, city = _address(row["address"])
-        venue = VenueSpec(
+        venue = make_place(
             f"hub:{row['community_hub']}",
             line or row["community_hub"],
             float(row["lon"]),
@@ -207,7 +208,7 @@ def community_hubs(geocode: Geocode) -> Iterator[AssetSpec]:
             city,
             row["postcode"],
         )
-        yield AssetSpec(
+        yield make_asset(
             source="trafford_community_hubs",
             source_id=row["community_hub"],
             organisation=f"{row['community_hub']} Community Hub",
@@ -225,11 +226,11 @@ def community_hubs(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def leisure_centres(geocode: Geocode) -> Iterator[AssetSpec]:
+def leisure_centres(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("trafford_leisure_centres.csv"):
         line, city = _address(row["address"])
         name = " ".join(row["name"].split())
-        venue = VenueSpec(
+        venue = make_place(
             f"leisure:{name}",
             name,
             float(row["lon"]),
@@ -240,7 +241,7 @@ def leisure_centres(geocode: Geocode) -> Iterator[AssetSpec]:
             step_free=True,
             opening=_rules_to_specs(row["opening_hours"]),
         )
-        yield AssetSpec(
+        yield make_asset(
             source="trafford_leisure_centres",
             source_id=name,
             organisation=" ".join(row["managed_by"].split()),
@@ -257,16 +258,18 @@ def leisure_centres(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def mental_health_services(geocode: Geocode) -> Iterator[AssetSpec]:
+def mental_health_services(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("trafford_mental_health_services.csv"):
         point = geocode(row["postcode"])
         line, city = _address(row["address"])
         venue = None
         if point:
-            venue = VenueSpec(f"mh:{row['name']}", line or row["name"], point[0], point[1], line, city, row["postcode"])
-        yield AssetSpec(
+            venue = make_place(
+                f"mh:{row['name']}", line or row["name"], point[0], point[1], line, city, row["postcode"]
+            )
+        yield make_asset(
             source="trafford_mental_health_services",
-            source_id=row["name"],
+            source_id=f"{row['name']}:{row['postcode']}",  # one charity, several places
             organisation=row["name"],
             name=row["name"],
             description=row["description"],
@@ -280,11 +283,11 @@ def mental_health_services(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def sport_facilities(geocode: Geocode) -> Iterator[AssetSpec]:
+def sport_facilities(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("trafford_sport_facilities.csv"):
         if row["access_type"] == "Private Use":
             continue
-        venue = VenueSpec(
+        venue = make_place(
             f"activeplaces:{row['site_id']}",
             row["site_name"],
             float(row["lon"]),
@@ -295,9 +298,9 @@ def sport_facilities(geocode: Geocode) -> Iterator[AssetSpec]:
             step_free=row["disability_finding_reaching_entrance"] == "Yes" and row["disability_activity_area"] == "Yes",
         )
         free = row["access_type"] == "Free Public Access"
-        yield AssetSpec(
+        yield make_asset(
             source="trafford_sport_facilities",
-            source_id=f"{row['site_id']}:{row['facility_type']}",
+            source_id=f"{row['site_id']}:{row['facility_type']}:{row['access_type']}",
             organisation=row["site_name"],
             name=f"{row['facility_type']} at {row['site_name']}",
             description=f"{row['facility_type']} ({row['access_type'].lower()}). Source: Sport England Active Places.",
@@ -310,15 +313,15 @@ def sport_facilities(geocode: Geocode) -> Iterator[AssetSpec]:
         )
 
 
-def sports_clubs(geocode: Geocode) -> Iterator[AssetSpec]:
+def sports_clubs(geocode: Geocode) -> Iterator[ServiceRecord]:
     for row in _rows("trafford_sports_clubs.csv"):
         point = geocode(row["postcode"])
         if point is None:
             continue
         line, city = _address(row["address"])
-        venue = VenueSpec(f"club:{row['name']}", line or row["name"], point[0], point[1], line, city, row["postcode"])
+        venue = make_place(f"club:{row['name']}", line or row["name"], point[0], point[1], line, city, row["postcode"])
         sports = [s.strip() for s in row["category"].split(",") if s.strip()]
-        yield AssetSpec(
+        yield make_asset(
             source="trafford_sports_clubs",
             source_id=row["name"],
             organisation=row["name"],
@@ -346,6 +349,6 @@ READERS = [
 ]
 
 
-def real_assets(geocode: Geocode) -> Iterator[AssetSpec]:
+def real_assets(geocode: Geocode) -> Iterator[ServiceRecord]:
     for reader in READERS:
         yield from reader(geocode)

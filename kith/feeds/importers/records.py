@@ -40,17 +40,6 @@ class OrganisationRecord:
 
 
 @dataclass
-class LocationRecord:
-    source_id: str
-    name: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    address_1: str = ""
-    city: str = ""
-    postcode: str = ""
-
-
-@dataclass
 class ScheduleRecord:
     freq: str = ""
     byday: str = ""
@@ -59,6 +48,22 @@ class ScheduleRecord:
     dtstart: dt.date | None = None
     until: dt.date | None = None
     description: str = ""
+
+
+@dataclass
+class LocationRecord:
+    """A place; several services may meet at one (a library hosts a knit-and-natter)."""
+
+    source_id: str
+    name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    address_1: str = ""
+    city: str = ""
+    postcode: str = ""
+    step_free: bool | None = None  # None: not known
+    accessibility_note: str = ""
+    opening: list[ScheduleRecord] = field(default_factory=list)  # the place's opening hours, not sessions
 
 
 @dataclass
@@ -78,8 +83,14 @@ class ServiceRecord:
     categories: list[str] = field(default_factory=list)  # taxonomy term codes or "openactive:<label>"
     locations: list[LocationRecord] = field(default_factory=list)
     schedules: list[ScheduleRecord] = field(default_factory=list)
-    cost: float | None = None
+    cost: float | None = None  # None: not known; 0: free
+    cost_option: str = ""  # what the amount is for ("Per session"); "Free" is said for 0
     phone: str = ""
+    asset_kind: str = ""  # an AssetKind; empty: the directory's default
+    scope: str = ""  # a Scope; empty: the directory's default
+    eligibility: str = ""
+    languages: list[tuple[str, str]] = field(default_factory=list)  # (name, ISO 639 code)
+    checks: list[tuple[dt.datetime, str, str]] = field(default_factory=list)  # (when, method, by whom) for new ones
     dropped: list[str] = field(default_factory=list)  # fields left out, with why
 
 

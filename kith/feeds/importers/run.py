@@ -69,6 +69,10 @@ def _package(source, progress):
     return hsds_package.parse(table)
 
 
+def _not_fetched():
+    raise FetchError("The demo directory is built by `kith demo-data`, not fetched; run that to make it again.")
+
+
 PARSERS = {
     Source.Kind.ORUK_V1: lambda s, p: oruk_v1.parse(_json(read(s.location), s.location)),
     Source.Kind.ORUK_V3: _oruk,
@@ -77,6 +81,7 @@ PARSERS = {
     Source.Kind.ICAL: lambda s, p: calendars.parse_ical(read(s.location), organiser=s.name),
     Source.Kind.RSS: lambda s, p: calendars.parse_feed(read(s.location), organiser=s.name),
     Source.Kind.CSV: lambda s, p: csv_template.parse(read(s.location)),
+    Source.Kind.DEMO: lambda s, p: _not_fetched(),
 }
 # RPDE sends changes and deletions, not the whole list, so what it leaves out is not gone.
 INCREMENTAL = {Source.Kind.OPENACTIVE}

@@ -4,12 +4,15 @@
 - An organisation already known from another source with the same name and the same web address,
   phone number or postcode is linked as one; the same name alone goes to a person to decide.
 - After a complete harvest, services the source no longer lists become inactive.
+- The demo directory is written by this writer too, from a source of kind "demo": every row it makes is
+  marked as demo data.
 """
 
 import hashlib
 import logging
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from urllib.parse import urlparse
 
 from django.db import transaction
@@ -17,14 +20,19 @@ from django.utils import timezone
 
 from kith.directory import services as directory
 from kith.directory.models import (
+    Accessibility,
+    AccessibilityFeature,
     Address,
+    AssetKind,
     Attribute,
     CostOption,
+    Language,
     ListingCheck,
     Location,
     Organisation,
     Phone,
     Schedule,
+    Scope,
     Service,
     ServiceAtLocation,
     ServiceStatus,
@@ -94,6 +102,8 @@ class Writer:
         self.news: list[NewsRecord] = []
         self._elsewhere: dict[str, list[Organisation]] | None = None
         self._points: dict[int, set[str]] = {}
+        # Demo data is marked on every row it makes, so it can be told apart and replaced as a whole.
+        self.mark = {"is_demo": True} if source.kind == Source.Kind.DEMO else {}
 
     def quarantine(self, source_id: str, name: str, reason: str, payload=None) -> None:
         Problem.objects.create(
@@ -187,6 +197,7 @@ class Writer:
                         source=self.key,
                         source_id=source_id,
                         harvested_at=self.now,
+                        **self.mark,
                     )
                 )
             elif found.source == self.key and (found.name, found.description, found.website, found.email) != (
@@ -281,7 +292,7 @@ class Writer:
         for record, found, digest_now in todo:
             fields = self._fields(record, digest_now)
             if found is None:
-                new.append(Service(source=self.key, source_id=record.source_id, **fields))
+                new.append(Service(source=self.key, source_id=record.source_id, **fields, **self.mark))
             else:
                 for name, value in fields.items():
                     setattr(found, name, value)
@@ -296,15 +307,19 @@ class Writer:
             Schedule.objects.filter(service_id__in=ids).delete()
             CostOption.objects.filter(service_id__in=ids).delete()
             Phone.objects.filter(service_id__in=ids).delete()
+            Language.objects.filter(service_id__in=ids).delete()
             Attribute.objects.filter(
                 link_entity="service", link_id__in=[s.uuid for s in changed], source=self.key
             ).delete()
         by_id = {s.source_id: s for s in [*new, *changed]}
-        self._parts([(r, by_id[r.source_id]) for r, _, _ in todo])
+        self._parts([(r, by_id[r.source_id]) for r, _, _ in todo], created={s.pk for s in new})
         self.changed_ids.extend(s.pk for s in by_id.values())
 
     def _fields(self, record: ServiceRecord, digest_now: str) -> dict:
         return {
+            "asset_kind": record.asset_kind or AssetKind.VCSE,
+            "scope": record.scope or Scope.LOCAL,
+            "eligibility_description": record.eligibility,
             "organisation": self.organisations.get(record.organisation.source_id),
             "name": record.name,
             "description": record.description,
@@ -320,45 +335,61 @@ class Writer:
             "harvested_at": self.now,
         }
 
-    def _parts(self, pairs: list[tuple[ServiceRecord, Service]]) -> None:
-        attributes, schedules, costs, phones = [], [], [], []
+    def _parts(self, pairs: list[tuple[ServiceRecord, Service]], *, created: set[int]) -> None:
+        attributes, schedules, costs, phones, languages = [], [], [], [], []
+        mark = self.mark
         for record, service in pairs:
             for code in dict.fromkeys(record.categories):
                 term_id = self.terms.get(code) or self.terms.get(code.lower())
                 if term_id:
                     attributes.append(
                         Attribute(
-                            link_entity="service", link_id=service.uuid, taxonomy_term_id=term_id, source=self.key
+                            link_entity="service",
+                            link_id=service.uuid,
+                            taxonomy_term_id=term_id,
+                            source=self.key,
+                            **mark,
                         )
                     )
-            schedules.extend(
-                Schedule(
-                    service=service,
-                    freq=s.freq,
-                    byday=s.byday,
-                    opens_at=s.opens_at,
-                    closes_at=s.closes_at,
-                    dtstart=s.dtstart,
-                    until=s.until,
-                    description=s.description[:1000],
-                    source=self.key,
-                )
-                for s in record.schedules
-            )
+            schedules.extend(self._schedule(s, service=service) for s in record.schedules)
             if record.cost is not None:
                 costs.append(
                     CostOption(
-                        service=service, amount=record.cost, option="Free" if record.cost == 0 else "", source=self.key
+                        service=service,
+                        amount=Decimal(str(record.cost)),
+                        option="Free" if record.cost == 0 else record.cost_option,
+                        amount_description=record.fees[:300],
+                        source=self.key,
+                        **mark,
                     )
                 )
             if record.phone:
-                phones.append(Phone(service=service, number=record.phone[:40], source=self.key))
+                phones.append(Phone(service=service, number=record.phone[:40], type="voice", source=self.key, **mark))
+            languages.extend(
+                Language(service=service, name=name[:100], code=code[:10], source=self.key, **mark)
+                for name, code in record.languages
+            )
         insert_rows(Attribute, attributes, ignore_conflicts=True)
         insert_rows(Schedule, schedules)
         insert_rows(CostOption, costs)
         insert_rows(Phone, phones)
+        insert_rows(Language, languages)
         self._locations(pairs)
-        self._checks(pairs)
+        self._checks(pairs, created)
+
+    def _schedule(self, s, **owner) -> Schedule:
+        return Schedule(
+            freq=s.freq,
+            byday=s.byday,
+            opens_at=s.opens_at,
+            closes_at=s.closes_at,
+            dtstart=s.dtstart,
+            until=s.until,
+            description=s.description[:1000],
+            source=self.key,
+            **self.mark,
+            **owner,
+        )
 
     def _locations(self, pairs) -> None:
         wanted = {loc.source_id: loc for record, _ in pairs for loc in record.locations}
@@ -369,7 +400,7 @@ class Writer:
         for source_id, loc in wanted.items():
             location = existing.get(source_id)
             if location is None:
-                location = Location(source=self.key, source_id=source_id)
+                location = Location(source=self.key, source_id=source_id, **self.mark)
                 new.append(location)
             else:
                 moved.append(location)
@@ -384,20 +415,42 @@ class Writer:
             batch_size=BATCH,
         )
         Address.objects.filter(location__in=moved).delete()
+        # What the source says of a place's access and opening hours replaces what it said before.
+        Accessibility.objects.filter(location__in=moved, source=self.key).delete()
+        Schedule.objects.filter(location__in=moved, source=self.key).delete()
         insert_rows(
             Address,
             [
                 Address(
                     location=existing[sid],
-                    address_1=loc.address_1 or loc.name or "Address",
-                    city=loc.city,
+                    address_1=(loc.address_1 or loc.name or "Address")[:300],
+                    city=loc.city[:100],
                     state_province="",
                     postal_code=loc.postcode[:10],
                     source=self.key,
+                    **self.mark,
                 )
                 for sid, loc in wanted.items()
                 if loc.address_1 or loc.postcode
             ],
+        )
+        insert_rows(
+            Accessibility,
+            [
+                Accessibility(
+                    location=existing[sid],
+                    feature=AccessibilityFeature.STEP_FREE,
+                    description=loc.accessibility_note or "Step-free access to the entrance and main rooms",
+                    source=self.key,
+                    **self.mark,
+                )
+                for sid, loc in wanted.items()
+                if loc.step_free
+            ],
+        )
+        insert_rows(
+            Schedule,
+            [self._schedule(s, location=existing[sid]) for sid, loc in wanted.items() for s in loc.opening],
         )
         links = {(s.pk, existing[loc.source_id].pk) for r, s in pairs for loc in r.locations}
         have = set(
@@ -407,10 +460,20 @@ class Writer:
         )
         insert_rows(
             ServiceAtLocation,
-            [ServiceAtLocation(service_id=s, location_id=loc, source=self.key) for s, loc in links - have],
+            [ServiceAtLocation(service_id=s, location_id=loc, source=self.key, **self.mark) for s, loc in links - have],
         )
 
-    def _checks(self, pairs) -> None:
+    def _checks(self, pairs, created: set[int]) -> None:
+        # Checks a source reports (the demo's history) are written once, when the listing is first made.
+        insert_rows(
+            ListingCheck,
+            [
+                ListingCheck(service=s, checked_at=when, method=method, checked_by_role=role)
+                for r, s in pairs
+                if s.pk in created
+                for when, method, role in r.checks
+            ],
+        )
         dated = [(r, s) for r, s in pairs if r.assured_date]
         if not dated:
             return
