@@ -35,8 +35,40 @@ def imports(request):
     for _, run in rows:
         if run is not None:
             run.counts_text = counts_text(run.counts) or "nothing new"
-    undecided = PossibleDuplicate.objects.filter(decided="", second__isnull=False).count()
-    return render(request, "feeds/imports.html", {"rows": rows, "undecided": undecided})
+    for source, run in rows:
+        source.can_read_now = source.kind != Source.Kind.DEMO and (run is None or run_size(run) <= READ_NOW_LIMIT)
+    undecided = PossibleDuplicate.objects.waiting().count()
+    return render(request, "feeds/imports.html", {"rows": rows, "undecided": undecided, "limit": READ_NOW_LIMIT})
+
+
+# Read in the request, so only sources small enough to finish well inside a request's time; larger ones
+# wait for the harvest (a job runner is for later).
+READ_NOW_LIMIT = 2000
+
+
+def run_size(run: ImportRun) -> int:
+    return sum(value for key, value in (run.counts or {}).items() if not key.startswith("news"))
+
+
+@require_POST
+@staff_required(*KEEPERS, to="read a source again")
+def read_now(request, source_id):
+    """After a problem is fixed at the source: read it again now rather than at the next harvest."""
+    from kith.core import audit
+    from kith.feeds.importers.run import run_source
+
+    source = get_object_or_404(Source, pk=source_id)
+    last = ImportRun.objects.filter(source=source).order_by("-started_at").first()
+    if source.kind == Source.Kind.DEMO or (last is not None and run_size(last) > READ_NOW_LIMIT):
+        messages.error(request, f"{source.name} is too large to read from this page; the next harvest reads it.")
+        return redirect("oruk:imports")
+    audit.record(user=request.user, action="update", what="import source", object_id=source.pk, change="read now")
+    run = run_source(source)
+    if run.status == "done":
+        messages.success(request, f"{source.name} read again: {counts_text(run.counts) or 'nothing new'}.")
+    else:
+        messages.error(request, f"{source.name} could not be read: {run.error}")
+    return redirect("oruk:imports")
 
 
 @staff_required(*KEEPERS, to="see import problems")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("news/", views.news, name="news"),
     path("imports/", staff_views.imports, name="imports"),
     path("imports/problems/", staff_views.problems, name="problems"),
+    path("imports/sources/<id:source_id>/read/", staff_views.read_now, name="read_now"),
     path("imports/duplicates/", staff_views.duplicates, name="duplicates"),
     path("imports/duplicates/<id:pair_id>/", staff_views.decide, name="decide"),
     path("imports/duplicates/<id:pair_id>/fold/", staff_views.fold, name="fold"),

@@ -228,3 +228,36 @@ def test_folding_moves_consents_to_the_kept_organisation_and_audits_each(tmp_pat
     assert consent.organisation == pair.first
     event = AuditEvent.objects.get(what="consent", action="update")
     assert event.person == world.person.uuid and event.username == world.link_worker.username
+
+
+def test_a_problem_fixed_at_the_source_is_read_again_from_the_imports_page_and_listed(tmp_path, client, world):
+    """The problem reaches the people who keep the directory; fixing the sheet and reading it again lists it."""
+    header = "id,group,activity,postcode,when\n"
+    bad = header + "swap-1,Moston Fairway Growers,,M40 9NQ,Saturdays 10am-12pm\n"
+    run, source = import_file(tmp_path, bad, kind="csv", name="growers.csv")
+    assert run.counts["quarantined"] == 1
+    sign_in(client, world.link_worker)
+    problems = client.get("/imports/problems/").content.decode()
+    assert "row 2: the activity has no name" in problems and "read the source again" in problems
+    (tmp_path / "growers.csv").write_text(
+        header + "swap-1,Moston Fairway Growers,Seed Swap,M40 9NQ,Saturdays 10am-12pm\n"
+    )
+    overview = client.get("/imports/").content.decode()
+    assert f'action="/imports/sources/{source.pk}/read/"' in overview
+    response = client.post(f"/imports/sources/{source.pk}/read/", follow=True)
+    assert "growers.csv read again: 1 new" in response.content.decode()
+    service = Service.objects.get(source=source.key, source_id="swap-1")
+    assert "Seed Swap" in client.get(f"/services/{service.uuid}/").content.decode()
+    assert "0 problems." in client.get(f"/imports/problems/?source={source.pk}").content.decode()
+
+
+def test_a_source_too_large_to_read_in_a_request_waits_for_the_harvest(tmp_path, client, world):
+    from kith.feeds.models import ImportRun
+
+    run, source = import_file(tmp_path, [v1_service(1)])
+    ImportRun.objects.filter(pk=run.pk).update(counts={"created": 2001})
+    sign_in(client, world.link_worker)
+    assert f"/imports/sources/{source.pk}/read/" not in client.get("/imports/").content.decode()
+    refused = client.post(f"/imports/sources/{source.pk}/read/", follow=True)
+    assert "too large to read from this page" in refused.content.decode()
+    assert ImportRun.objects.filter(source=source).count() == 1

@@ -162,6 +162,7 @@ RULES = {
     # Import problems and duplicates are for the people who keep the directory.
     "oruk:imports": ("get", "/imports/", {"none": CARE}),
     "oruk:problems": ("get", "/imports/problems/", {"none": CARE}),
+    "oruk:read_now": ("post", "/imports/sources/{source}/read/", {"none": CARE}),
     "oruk:duplicates": ("get", "/imports/duplicates/", {"none": CARE}),
     "oruk:decide": ("post", "/imports/duplicates/{pair}/", {"none": CARE}),
     "oruk:fold": ("get", "/imports/duplicates/{pair}/fold/", {"none": CARE}),
@@ -269,8 +270,15 @@ def _objects(world):
     from kith.whatson.models import DigestSubscription
 
     subscription = DigestSubscription.objects.create(email="d@example.org", ward_id="E05011366")
+    from kith.feeds.models import Source
+
+    big = Source.objects.create(kind="csv", location="https://example.invalid/big.csv", name="Big")
+    from kith.feeds.models import ImportRun
+
+    ImportRun.objects.create(source=big, status="done", counts={"created": 5000})  # refused, never fetched
     objects["none"] = {
         **objects["own"],
+        "source": big.pk,
         "pair": pair.pk,
         "suggestion": suggestion.pk,
         "claim_token": token,
