@@ -7,6 +7,7 @@ that fails stops the walk with the page it was on saved, so a break is seen, not
 """
 
 import argparse
+import base64
 import os
 import re
 import shutil
@@ -101,6 +102,14 @@ def public(walk: Walk):
     page.get_by_label("I agree that a link worker may contact me about this").check()
     page.get_by_role("button", name="Ask a link worker to get in touch").click()
     walk.shot("Acknowledged: who will get in touch, and by when")
+    walk.go("/search/?q=tuesday+stroll&near=M9+4DH")
+    page.get_by_role("link", name="Tuesday Stroll").first.click()
+    page.get_by_role("link", name="Suggest a change or report a closure").click()
+    page.get_by_label("Something has changed").check()
+    page.get_by_label("Tell us more").fill("The stroll is on Wednesdays now, same time.")
+    walk.shot("Telling the directory a listing has changed")
+    page.get_by_role("button", name="Send the suggestion").click()
+    walk.shot("Thanked, and told what happens next")
 
 
 def gp(walk: Walk):
@@ -198,8 +207,82 @@ def directory_editor(walk: Walk):
     walk.shot("The directory editor's workspace: the directory's queues, not the raw admin")
     page.get_by_role("link", name="Suggestions from the public").click()
     walk.shot("Suggestions from the public, to accept or reject")
+    page.get_by_role("link", name=re.compile("Tuesday Stroll")).first.click()
+    walk.shot("A suggestion: what the public said, and the listing as it will be")
+    page.get_by_label("Wednesday").check()
+    page.get_by_label("Tuesday").uncheck()
+    page.get_by_label(re.compile("How did you check", re.I)).select_option(index=1)
+    page.get_by_role("button", name="Accept").click()
+    walk.shot("Accepted: the suggestion leaves the queue")
+    walk.go("/search/?q=tuesday+stroll&near=M9+4DH")
+    page.get_by_role("link", name="Tuesday Stroll").first.click()
+    walk.shot("The public listing now says Wednesdays")
+    walk.go("/imports/problems/")
+    walk.shot("Import problems: the row the sheet could not give, and why")
+    # The group fills in the missing name in its spreadsheet (the demo's copy is in the import folder).
+    sheet = REPO / "var" / "imports" / "volunteers.csv"
+    fixed = sheet.read_text(encoding="utf-8").replace("Fairway Growers,,", "Fairway Growers,Seed Swap,")
+    sheet.write_text(fixed, encoding="utf-8")
     walk.go("/imports/")
-    walk.shot("Imports: each source's last run, problems and warnings", full=True)
+    page.get_by_role("button", name=re.compile("Read again now: Moston volunteers sheet")).click()
+    walk.shot("Read again once the sheet is fixed: one new listing, no problem left", full=True)
+    walk.go("/search/?q=seed+swap&near=M40+9NQ")
+    walk.shot("The public finds the listing the sheet gave once fixed")
+    walk.go("/imports/duplicates/")
+    walk.shot("Possible duplicates: one organisation from two sources, to fold or keep apart")
+    page.get_by_role("link", name=re.compile("The same: fold into one")).first.click()
+    walk.shot("Before folding: what will move, and that it can be undone for 30 days")
+    page.get_by_role("button", name="Fold into one").click()
+    walk.shot("Folded, with the decision listed and an undo for 30 days", full=True)
+    page.get_by_role("link", name="Manchester Libraries").first.click()
+    walk.shot("The kept organisation's public page lists the listing the sheet gave")
+
+
+def organisation(walk: Walk):
+    """Claims with an address the listing does not show, so an administrator decides; then edits its listing."""
+    page = walk.as_("A community organisation")
+    walk.go("/search/?q=knit+and+natter&near=M9+4DH")
+    page.get_by_role("link", name="Knit and Natter").first.click()
+    walk.shot("Their listing, with 'Look after its listings yourself'")
+    page.get_by_role("link", name="Look after its listings yourself").click()
+    page.get_by_label("Your name").fill("Pat Organiser")
+    page.get_by_label("Your email address").fill("pat@strollers.example")
+    walk.shot("Asking to look after the organisation's listings")
+    page.get_by_role("button", name="Send").click()
+    walk.shot("Not an address the listing shows: an administrator will check")
+    admin = walk.as_("An administrator deciding the claim", "demo-admin")
+    walk.shot("The workspace counts the claim that waits", full=True)
+    admin.get_by_role("link", name="Claims to decide").click()
+    walk.shot("Claims to decide: who asked, for which organisation, with which address")
+    card = admin.locator(".nhsuk-card", has_text="Pat Organiser")
+    card.get_by_role("button", name="Approve").click()
+    walk.shot("Approved: the claimant is emailed a link to finish")
+    mail = sorted((REPO / "var" / "mail").iterdir(), key=lambda f: f.stat().st_mtime)
+    email = next(f.read_text() for f in reversed(mail) if "To: pat@strollers.example" in f.read_text())
+    link = re.search(r"http://\S+/claims/\S+/", email.replace("=\n", "")).group(0)
+    page = walk.as_("A community organisation")
+    page.goto(link)
+    walk.shot("From the email: choose a password")
+    page.get_by_label("Choose a password").fill("a-long-organiser-password-2026")
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_label("Username").fill("pat@strollers.example")
+    page.get_by_label("Password").fill("a-long-organiser-password-2026")
+    page.get_by_role("button", name="Continue").click()
+    walk.shot("First sign-in: set up an authenticator app")
+    from django_otp.oath import totp
+
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code").fill(f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}")
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    walk.go("/organisation/listings/")
+    walk.shot("Their listings, with when each was last checked")
+    page.get_by_role("link", name="Edit Knit and Natter").click()
+    page.get_by_label("Cost").fill("Free; donations welcome")
+    page.get_by_role("button", name="Save").click()
+    walk.shot("Saved: the change is in the listing's history")
+    page = walk.as_("A member of the public")
+    walk.go("/search/?q=knit+and+natter&near=M9+4DH&free=1")
+    walk.shot("The public sees the new cost, and the free filter finds it")
 
 
 def on_a_phone(walk: Walk):
@@ -248,7 +331,8 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=["--headless", "--no-sandbox"])
         walk = Walk(browser, args.url, args.out, codes)
         try:
-            for journey in (public, gp, link_worker, lead, planner, administrator, directory_editor, on_a_phone):
+            for journey in (public, gp, link_worker, lead, planner, administrator, directory_editor, organisation,
+                            on_a_phone):  # fmt: skip
                 journey(walk)
         except Exception:
             walk.shot("THE WALK STOPPED HERE")
