@@ -250,7 +250,8 @@ def service_detail(request, uuid):
 def organisation_detail(request, uuid):
     organisation = get_object_or_404(Organisation.objects.select_related("folded_into"), uuid=uuid)
     if organisation.folded_into is not None:  # found to be the same as another: its page is that one now
-        return redirect("directory:organisation", organisation.folded_into.uuid, permanent=True)
+        # Not permanent: browsers keep a 301 for good, and a fold can be undone for 30 days.
+        return redirect("directory:organisation", organisation.folded_into.uuid)
     services = list(
         organisation.services.order_by("name").only("uuid", "name", "description", "status", "organisation_id")[:200]
     )

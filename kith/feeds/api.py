@@ -343,7 +343,7 @@ def organization(request, id):
     if found is None:
         return _error("No organization has that id.", 404)
     if found.folded_into is not None:  # the same organisation as another: that record answers for it now
-        return redirect("oruk:organization", id=found.folded_into.uuid, permanent=True)
+        return redirect("oruk:organization", id=found.folded_into.uuid)  # 302: a fold can be undone
     record = hsds.organization(found)
     ids = list(found.services.order_by("name").values_list("id", flat=True)[:500])
     services_ = hsds.load_services(ids)

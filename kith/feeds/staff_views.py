@@ -13,6 +13,7 @@ from kith.accounts.decorators import staff_required
 from kith.accounts.roles import KEEPERS
 from kith.core.converters import as_id
 from kith.feeds import services
+from kith.feeds.importers.writer import SAME_NAME_ONLY
 from kith.feeds.models import ImportRun, PossibleDuplicate, Problem, Source
 
 
@@ -109,11 +110,25 @@ def duplicates(request):
     )
     names = source_names()
     for pair in [*page, *recent]:
-        pair.first_from = names.get(pair.first.source, "entered in Kith")
-        pair.second_from = names.get(pair.second.source, "entered in Kith")
+        describe(pair, names)
     for pair in recent:
         pair.undo_until = services.undo_until(pair)
     return render(request, "feeds/duplicates.html", {"page": page, "recent": recent, "undo_days": services.UNDO_DAYS})
+
+
+def describe(pair: PossibleDuplicate, names: dict[str, str]) -> PossibleDuplicate:
+    """Each side's source by the name people gave it, and the reason in words (older pairs stored source keys)."""
+    pair.first_from = names.get(pair.first.source, "entered in Kith")
+    pair.second_from = names.get(pair.second.source, "entered in Kith")
+    pair.why = SAME_NAME_ONLY if pair.reason.startswith("Same name from ") else pair.reason
+    return pair
+
+
+def fold_text(pair: PossibleDuplicate) -> str:
+    """The fold in words, naming each side's source when the two have one name."""
+    if pair.second.name == pair.first.name:
+        return f"{pair.second.name} from {pair.second_from} into the one from {pair.first_from}"
+    return f"{pair.second.name} into {pair.first.name}"
 
 
 def source_names() -> dict[str, str]:
@@ -168,15 +183,26 @@ def fold(request, pair_id):
         else:
             messages.success(
                 request,
-                f"{pair.second.name} is folded into {pair.first.name}: its listings are listed there now and its "
+                f"Folded {fold_text(describe(pair, source_names()))}: its listings are listed there now and its "
                 f"old page sends people on. You can undo this below for {services.UNDO_DAYS} days.",
             )
         return redirect("oruk:duplicates")
-    names = source_names()
-    pair.first_from = names.get(pair.first.source, "entered in Kith")
-    pair.second_from = names.get(pair.second.source, "entered in Kith")
+    describe(pair, source_names())
     counts = services.what_a_fold_moves(pair)
-    return render(request, "feeds/fold.html", {"pair": pair, "counts": counts, "undo_days": services.UNDO_DAYS})
+    moving = [
+        f"{n:,} {word if n == 1 else plural}"
+        for n, word, plural in [
+            (counts["services"], "listing", "listings"),
+            (counts["locations"], "place", "places"),
+            (counts["contacts"], "contact", "contacts"),
+            (counts["phones"], "phone number", "phone numbers"),
+            (counts["editors"], "organisation editor's account", "organisation editors' accounts"),
+        ]
+        if n
+    ]
+    context = {"pair": pair, "counts": counts, "moving": moving, "undo_days": services.UNDO_DAYS,
+               "same_name": pair.first.name == pair.second.name}  # fmt: skip
+    return render(request, "feeds/fold.html", context)
 
 
 @require_POST

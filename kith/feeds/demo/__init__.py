@@ -20,7 +20,7 @@ from kith.feeds.importers.writer import run_import
 from kith.feeds.models import Source
 from kith.geo.models import Area, Postcode
 
-DEMO_SOURCE = "Kith demo directory (real Greater Manchester lists and generated groups)"
+DEMO_SOURCE = "Kith demo directory"
 
 
 @dataclass

@@ -85,6 +85,8 @@ def _term_lookup() -> dict[str, int]:
 
 
 BATCH = 1000
+# Why a pair waits for a person: said in words, since the page shows each side's source by its name.
+SAME_NAME_ONLY = "The same name, but no web address, phone number or postcode in common"
 
 
 class Writer:
@@ -247,7 +249,7 @@ class Writer:
                 PossibleDuplicate.objects.get_or_create(
                     first=candidate,
                     second=organisation,
-                    defaults={"reason": f"Same name from {candidate.source or 'Kith'} and {self.key}"},
+                    defaults={"reason": SAME_NAME_ONLY},
                 )
 
     # Services ------------------------------------------------------------------------------------
