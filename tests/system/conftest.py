@@ -30,6 +30,7 @@ def kith_server(tmp_path_factory, chromium_path):
         ["demo-people", "--people", "40"],
         ["import", "csv", "docs/examples/activities.csv", "--name", "CSV example", "--quiet"],
         ["import", "rss", "docs/examples/newsletter.rss", "--name", "RSS example", "--quiet"],
+        ["import", "csv", "docs/examples/volunteers.csv", "--name", "Volunteers sheet", "--quiet"],
         ["collectstatic"],
         ["demo-users", "--codes", "10"],
     ]
