@@ -70,6 +70,8 @@ def caseload(request):
         for row in rows:
             by_worker.setdefault(row.link_worker or "Not assigned", []).append(row)
     due = [r for r in rows if r.follow_ups_due]
+    # The same queues, with the same counts, as an administrator's workspace shows, for this role.
+    queues = waiting_for(request.user, role_of(request.user))
     return render(
         request,
         "people/caseload.html",
@@ -79,7 +81,8 @@ def caseload(request):
             "by_worker": by_worker,
             "is_lead": role_of(request.user) == Role.LEAD,
             "sustained": sum(r.connections_sustained for r in rows),
-            "referrals_waiting": access.referrals_waiting(request.user),
+            "referrals_waiting": next((n for q, n, _ in queues if q.url_name == "people:referral_queue"), 0),
+            "queues": queues,
         },
     )
 

@@ -148,7 +148,11 @@ def test_caseload_shows_due_follow_ups_and_sustained_connections(world, worker):
     assert not re.search(r"referrals? (made|received|rate|target)", html.lower())
 
 
-def test_caseload_of_250_people_renders_in_at_most_15_queries(world, worker):
+def test_caseload_of_250_people_renders_in_as_many_queries_as_one(world, worker):
+    """The queries do not grow with people: a fixed few for the records, and one per queue the home counts."""
+    worker.get("/people/")  # the search index, which counts listings to check, is built once per process
+    with CaptureQueriesContext(db) as one:
+        worker.get("/people/")
     people_rows = [
         Person(
             team=world.north,
@@ -165,7 +169,8 @@ def test_caseload_of_250_people_renders_in_at_most_15_queries(world, worker):
     with CaptureQueriesContext(db) as captured:
         response = worker.get("/people/")
     assert response.status_code == 200 and len(response.context["rows"]) == 250
-    assert len(captured) <= 15, [q["sql"][:80] for q in captured]
+    # The audit trail of reads is inserted in batches of 100: two more batches for 249 more people.
+    assert len(captured) <= len(one) + 2 <= 26, [q["sql"][:80] for q in captured]
     assert AuditEvent.objects.filter(what="person", action="read", detail__purpose="caseload").count() >= 250
 
 
