@@ -224,7 +224,8 @@ def directory_editor(walk: Walk):
     fixed = sheet.read_text(encoding="utf-8").replace("Fairway Growers,,", "Fairway Growers,Seed Swap,")
     sheet.write_text(fixed, encoding="utf-8")
     walk.go("/imports/")
-    page.locator("tr", has_text="Moston volunteers sheet").get_by_role("button", name=re.compile("Read again now")).click()
+    row = page.locator("tr", has_text="Moston volunteers sheet")
+    row.get_by_role("button", name=re.compile("Read again now")).click()
     walk.shot("Read again once the sheet is fixed: one new listing, no problem left", full=True)
     walk.go("/search/?q=seed+swap&near=M40+9NQ")
     walk.shot("The public finds the listing the sheet gave once fixed")
@@ -234,8 +235,12 @@ def directory_editor(walk: Walk):
     walk.shot("Before folding: what will move, and that it can be undone for 30 days")
     page.get_by_role("button", name="Fold into one").click()
     walk.shot("Folded, with the decision listed and an undo for 30 days", full=True)
-    page.get_by_role("link", name="Manchester Libraries").first.click()
-    walk.shot("The kept organisation's public page lists the listing the sheet gave")
+    from kith.feeds.models import PossibleDuplicate
+
+    folded = PossibleDuplicate.objects.filter(decided="same").select_related("second").latest("decided_at").second
+    walk.go(f"/organisations/{folded.uuid}/")
+    page.get_by_role("link", name="Reading Friends").scroll_into_view_if_needed()
+    walk.shot("The folded organisation's old address opens the kept one, which lists the sheet's listing")
 
 
 def organisation(walk: Walk):
@@ -282,7 +287,8 @@ def organisation(walk: Walk):
     walk.shot("Saved: the change is in the listing's history")
     page = walk.as_("A member of the public")
     walk.go("/search/?q=knit+and+natter&near=M9+4DH&free=1")
-    walk.shot("The public sees the new cost, and the free filter finds it")
+    page.get_by_role("link", name="Knit and Natter").first.click()
+    walk.shot("The public listing says the new cost, and the free filter finds it")
 
 
 def on_a_phone(walk: Walk):
