@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import django
@@ -38,6 +39,7 @@ class Walk:
         self.page = None
         self.persona = ""
         self.sign_ins: dict[str, str] = {}  # persona → username
+        self.used_steps: dict[str, int] = {}  # username → the authenticator time step its last code was from
 
     def as_(self, persona: str, username: str | None = None, *, width: int = 1100):
         if self.page is not None:
@@ -53,6 +55,9 @@ class Walk:
             self.page.get_by_role("button", name="Continue").click()
             self.shot("Sign in: after the password, the code from the authenticator app")
             totp, digits = self.codes[username]
+            while totp.t() <= self.used_steps.get(username, -1):  # a code is good once: wait for the next one
+                time.sleep(1)
+            self.used_steps[username] = totp.t()
             self.page.get_by_label("Code").fill(f"{totp.token():0{digits}d}")
             self.page.get_by_role("button", name="Sign in").click()
         return self.page
