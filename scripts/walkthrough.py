@@ -193,6 +193,8 @@ def planner(walk: Walk):
     walk.shot("The gap atlas")
     walk.go("/insight/wards/E05011366/")
     walk.shot("A ward profile: what exists, what people want, and interest pools as rounded counts", full=True)
+    walk.go("/people/")
+    walk.shot("A page for the care team: which roles may use it, and the way back to what a planner can do")
 
 
 def administrator(walk: Walk):
