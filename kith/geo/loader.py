@@ -20,7 +20,7 @@ from kith.geo.models import Area, AreaLevel, GeographyLoad, LsoaIndicators, Post
 from kith.geo.postcodes import PostcodeSyntaxError, normalise_postcode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 CNI_FILE = "deprivation/community_needs_index2023_lsoa21_greater_manchester.csv"
 
 BOUNDARY_FILES = [
@@ -30,7 +30,9 @@ BOUNDARY_FILES = [
     (AreaLevel.MSOA, "gm_msoa21_generalised.geojson"),
     (AreaLevel.LSOA, "gm_lsoa21_generalised.geojson"),
 ]
-POSTCODE_FILES = ["M_postcodes_latlon_nspl_may2025.csv", "trafford_non_m_postcodes.csv"]
+# Every postcode area that reaches into Greater Manchester, whole: those inside are placed in their ward; those
+# just outside are kept too, with the nearest borough, so people there are told where Kith's area begins.
+POSTCODE_FILES = [f"{area}_postcodes_latlon_nspl_may2025.csv" for area in ("M", "BL", "OL", "SK", "WA", "WN")]
 OTHER_FILES = [
     "gm_lsoa21_to_ward24_lad24_bestfit.csv",
     "imd2025_lsoa21_greater_manchester.csv",
@@ -183,7 +185,7 @@ def load_geography(
                 postcodes[start : start + 5000],
                 update_conflicts=True,
                 unique_fields=["postcode"],
-                update_fields=["lat", "lon", "lsoa", "ward", "local_authority"],
+                update_fields=["lat", "lon", "lsoa", "ward", "local_authority", "nearest_local_authority"],
             )
             progress("postcodes saved", min(start + 5000, total), total)
         counts = {level.value: len(items) for level, items in areas.items()}
@@ -255,6 +257,9 @@ def _postcodes(data_dir, areas, problems, progress) -> list[Postcode]:
     ward_of = dict(zip(located, ward_index.locate(lons, lats), strict=True))
     progress("postcodes located", len(located), len(located))
     la_of_ward = {a.code: a.local_authority_id for a in areas[AreaLevel.WARD]}
+    outside = [c for c in located if ward_of.get(c) is None]
+    nearest = _nearest_local_authority(areas, [seen[c][1] for c in outside], [seen[c][0] for c in outside])
+    nearest_of = dict(zip(outside, nearest, strict=True))
     result = []
     for code in codes:
         lat, lon = seen[code]
@@ -267,6 +272,20 @@ def _postcodes(data_dir, areas, problems, progress) -> list[Postcode]:
                 lsoa_id=lsoa_of.get(code),
                 ward_id=ward,
                 local_authority_id=la_of_ward.get(ward) if ward else None,
+                nearest_local_authority_id=nearest_of.get(code),
             )
         )
     return result
+
+
+def _nearest_local_authority(areas, lons: list[float], lats: list[float]) -> list[str]:
+    """For points outside every borough, the borough whose boundary is nearest (in degrees: good enough to name)."""
+    if not lons:
+        return []
+    boroughs = areas[AreaLevel.LOCAL_AUTHORITY]
+    tree = shapely.STRtree([shapely.from_geojson(a.geometry) for a in boroughs])
+    inputs, found = tree.query_nearest(shapely.points(lons, lats), all_matches=False)
+    nearest = [""] * len(lons)
+    for i, j in zip(inputs, found, strict=True):
+        nearest[i] = boroughs[j].code
+    return nearest

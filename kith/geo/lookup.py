@@ -27,11 +27,11 @@ def find_postcode(text: str) -> Postcode:
         code = normalise_postcode(text)
     except PostcodeSyntaxError as error:
         raise PlaceNotFound(str(error)) from None
-    postcode = Postcode.objects.filter(postcode=code).first()
+    postcode = Postcode.objects.filter(postcode=code).select_related("nearest_local_authority").first()
     if postcode is None:
         raise PlaceNotFound(
-            f"We do not know the postcode {code}. Kith knows the postcodes of the M area and "
-            "Trafford; check it, or search by the name of a ward or town."
+            f"We do not know the postcode {code}. Kith knows every postcode in Greater Manchester and in the "
+            "postcode areas around it (BL, M, OL, SK, WA and WN); check it, or search by the name of a ward or town."
         )
     if not postcode.is_geographic:
         raise PlaceNotFound(
@@ -39,6 +39,16 @@ def find_postcode(text: str) -> Postcode:
             "so it has no location. Try the postcode of a street or home."
         )
     return postcode
+
+
+def outside_text(postcode: Postcode) -> str:
+    """Why a postcode just outside finds nothing, and where the area Kith covers begins."""
+    nearest = postcode.nearest_local_authority
+    where = f"; the nearest borough is {nearest.name}" if nearest else ""
+    return (
+        f"{postcode.postcode} is outside the area Kith covers (Greater Manchester){where}. "
+        "Search by a postcode, ward or town in Greater Manchester."
+    )
 
 
 def find_place(text: str) -> Place:
@@ -51,7 +61,7 @@ def find_place(text: str) -> Place:
     if looks_like_postcode(text):
         postcode = find_postcode(text)
         if postcode.lsoa_id is None:
-            raise PlaceNotFound(f"{postcode.postcode} is outside Greater Manchester, which Kith covers.")
+            raise PlaceNotFound(outside_text(postcode))
         return Place(
             label=postcode.postcode,
             lon=postcode.lon,

@@ -87,9 +87,18 @@ class Postcode(models.Model):
     lsoa = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ward = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     local_authority = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Only for a postcode just outside Greater Manchester: the borough nearest to it, to say where Kith begins.
+    nearest_local_authority = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return self.postcode
+
+    @property
+    def inside(self) -> bool:
+        """Inside Greater Manchester: in one of its wards."""
+        return self.ward_id is not None
 
     @property
     def is_geographic(self) -> bool:

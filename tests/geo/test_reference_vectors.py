@@ -60,7 +60,7 @@ def test_non_geographic_postcodes_are_kept_without_a_point():
     assert not postcode.is_geographic
     with pytest.raises(PlaceNotFound, match="non-geographic"):
         find_postcode("M1 9FN")
-    assert Postcode.objects.filter(lat__isnull=True).count() == 348
+    assert Postcode.objects.filter(lat__isnull=True, postcode__startswith="M").count() == 348  # the M file's
 
 
 @pytest.mark.django_db
@@ -96,5 +96,5 @@ def test_places_by_name_code_and_trafford_postcode(text, code):
     place = find_place(text)
     if code:
         assert place.area.code == code
-    else:  # a WA postcode shipped from Trafford's ONSPD extract
+    else:  # a WA postcode inside Trafford
         assert place.postcode == "WA14 4PU" and place.local_authority_code == "E08000009"
