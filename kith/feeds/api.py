@@ -121,6 +121,8 @@ def _service_ids(request):
         if len(search) > 200:
             raise BadParameter("search must be at most 200 characters.")
         matched, _ = fulltext.match(search)
+        if not len(matched) and (corrected := get_index().spelling.correct(search)):
+            matched, _ = fulltext.match(corrected)  # a misspelling read as the word the directory knows
     if term := request.GET.get("taxonomy_term_id"):
         term_id = _uuid(term, "taxonomy_term_id")
         services = services.filter(

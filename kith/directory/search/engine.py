@@ -59,15 +59,26 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     # With step_free: listings left out only because their place has no accessibility record.
     access_unknown_left_out: int = 0
+    # When the words as typed found nothing and a misspelling was read as a known word: what was typed.
+    typed_words: str = ""
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.per_page))
 
 
-def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchResult:
+def search(query: SearchQuery, *, now: dt.datetime | None = None, as_typed: bool = False) -> SearchResult:
+    """`as_typed`: never read a misspelt word as another (the person asked for their words exactly)."""
     index = get_index()
     rows, distance, score = rank(index, query, now=now or timezone.now())
+    typed = ""
+    if not len(rows) and query.words.strip() and not as_typed:
+        corrected = index.spelling.correct(query.words)
+        if corrected:
+            fixed = replace(query, words=corrected)
+            rows, distance, score = rank(index, fixed, now=now or timezone.now())
+            if len(rows):
+                typed, query = query.words, fixed
     start = (query.page - 1) * query.per_page
     page_rows = rows[start : start + query.per_page]
     hits = _hits(index, page_rows, distance, score[start : start + query.per_page] if len(score) else score)
@@ -75,7 +86,7 @@ def search(query: SearchQuery, *, now: dt.datetime | None = None) -> SearchResul
     if query.step_free and not query.access_unknown_too:
         wider, _, _ = rank(index, replace(query, access_unknown_too=True), now=now or timezone.now())
         left_out = len(wider) - len(rows)
-    return SearchResult(query=query, total=len(rows), hits=hits, access_unknown_left_out=left_out)
+    return SearchResult(query=query, total=len(rows), hits=hits, access_unknown_left_out=left_out, typed_words=typed)
 
 
 def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):

@@ -31,6 +31,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.directory.schedules import PART_BIT, minutes, parts_of_day, weekdays
+from kith.directory.search.spelling import Spelling
 from kith.directory.taxonomy import OPENACTIVE_WANTS, WHAT_MATTERS
 
 
@@ -70,6 +71,8 @@ class SearchIndex:
     iv_day: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
     iv_start: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
     iv_end: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
+    # The words of listings' names and of the taxonomy, to read a misspelt query as what was meant.
+    spelling: Spelling = field(default_factory=lambda: Spelling(frozenset(), ()))
 
     def __len__(self) -> int:
         return len(self.service_id)
@@ -348,4 +351,10 @@ def build_index(token: str) -> SearchIndex:
         iv_day=np.asarray(iv_day, dtype=np.int8),
         iv_start=np.asarray(iv_start, dtype=np.int16),
         iv_end=np.asarray(iv_end, dtype=np.int16),
+        spelling=Spelling.from_texts(
+            [
+                *Service.objects.filter(status=ServiceStatus.ACTIVE).values_list("name", flat=True),
+                *TaxonomyTerm.objects.values_list("name", flat=True),
+            ]
+        ),
     )

@@ -1,0 +1,51 @@
+"""Typo tolerance: a word the directory does not know is read as the nearest word it does ("waking" → "walking").
+
+The known words are those of listings' names and the taxonomy's terms, counted once per index build; a tie
+between equally near words goes to the one more listings use. Short words are left alone (one edit turns
+"gym" into "gem"), and a word is only corrected when the words as typed find nothing.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from kith.directory.search.fulltext import query_terms
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def allowed_edits(word: str) -> int:
+    """How many letters may be wrong: none in a word of up to 3 letters, one up to 6, two beyond."""
+    return 0 if len(word) <= 3 else 1 if len(word) <= 6 else 2
+
+
+@dataclass(frozen=True)
+class Spelling:
+    known: frozenset[str]
+    by_use: tuple[str, ...]  # every known word, the most used first
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> "Spelling":
+        counts = Counter(w for text in texts for w in _WORD.findall((text or "").lower()) if len(w) >= 3)
+        ordered = tuple(w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+        return cls(known=frozenset(ordered), by_use=ordered)
+
+    def correct(self, text: str) -> str:
+        """The query with each unknown word replaced by the nearest known one; "" when nothing changed."""
+        words, changed = [], False
+        for word in query_terms(text):
+            edits = allowed_edits(word)
+            if word in self.known or not edits or not word.isalpha():
+                words.append(word)
+                continue
+            found = process.extractOne(word, self.by_use, scorer=Levenshtein.distance, score_cutoff=edits)
+            if found is None:
+                words.append(word)
+            else:
+                words.append(found[0])
+                changed = True
+        return " ".join(words) if changed else ""
