@@ -25,6 +25,8 @@ from kith.directory.models import (
 from kith.directory.presenters import checked_text, cost_text, result_row, when_text
 from kith.directory.public import public_places
 from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
+from kith.directory.search.index import get_index
+from kith.directory.search.ways_out import FILTERS, ways_out
 from kith.geo.deprivation import deprivation_summary
 from kith.geo.lookup import PlaceNotFound, find_place
 from kith.geo.models import Area, AreaLevel
@@ -84,7 +86,7 @@ def _run_search(request, *, per_page: int):
         per_page=per_page,
     )
     now = timezone.now()
-    result = search(query, now=now)
+    result = search(query, now=now, as_typed=request.GET.get("as_typed") == "1")
     rows = [result_row(hit, query=query, now=now) for hit in result.hits]
     outline_area = area or (place.area if place and place.area else None)
     if outline_area is None and place and place.ward_code:
@@ -117,6 +119,17 @@ def _run_search(request, *, per_page: int):
     embed_where = f"near {place.label}" if place else f"in {area.name}" if area else ""
     with_unknown = params.copy()
     with_unknown["access_unknown"] = "1"
+    as_typed = params.copy()
+    as_typed["as_typed"] = "1"
+    ways = []
+    if not result.total:
+        for way in ways_out(get_index(), result.query, now=now):
+            changed = params.copy()
+            for key, value in way.changes.items():
+                changed.pop(key, None)
+                if value is not None:
+                    changed[key] = value
+            ways.append({"label": way.label, "count": way.count, "query": changed.urlencode()})
     return {
         "form": form,
         "result": result,
@@ -130,10 +143,26 @@ def _run_search(request, *, per_page: int):
         "embed_query": embed_query,
         "embed_where": embed_where,
         "with_unknown_params": with_unknown.urlencode(),
+        "as_typed_params": as_typed.urlencode(),
+        "ways_out": ways,
+        "why_nothing": _why_nothing(result.query) if not result.total else "",
         "radius_choices": RADIUS_CHOICES,
         "page_beyond_end": result.total and data["page"] > result.pages,
         "first_number": (data["page"] - 1) * per_page + 1,
     }, 200
+
+
+def _why_nothing(query: SearchQuery) -> str:
+    """What the empty search asked for, in words: which words, filters and distance found nothing together."""
+    parts = []
+    if query.words.strip():
+        parts.append(f"every word of “{query.words.strip()}”")
+    said = [label for attribute, unset, _, label in FILTERS if getattr(query, attribute) != unset]
+    if said:
+        parts.append(", ".join(said))
+    where = f" within {query.radius_km:g} km of {query.place.label}" if query.place else ""
+    where += f" in {query.area.name}" if query.area else ""
+    return f"Nothing matched {' and '.join(parts) or 'this search'}{where}."
 
 
 def search_page(request):

@@ -1,0 +1,48 @@
+"""A search that finds nothing says why and offers the nearest searches that do, each with its count, as other
+searches: never as results of the one asked."""
+
+import pytest
+
+from tests.directory.helpers import M9_4DH, add, listing, point_north
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zithers():
+    return add(
+        listing("Zither Circle", cost=3.0, at=point_north(M9_4DH, 300)),
+        listing("Zither Orchestra", cost=0.0, at=point_north(M9_4DH, 3500)),
+    )
+
+
+def _ways(page) -> dict[str, int]:
+    return {way["label"]: way["count"] for way in page.context["ways_out"]}
+
+
+def test_nothing_free_nearby_says_why_and_offers_the_filter_and_the_distance(client, zithers):
+    page = client.get("/search/", {"q": "zither", "near": "M9 4DH", "radius": "2", "free": "1"})
+    html = page.content.decode()
+    assert page.status_code == 200 and page.context["result"].total == 0 and page.context["rows"] == []
+    assert "Nothing matched every word of “zither” and free only within 2 km of M9 4DH." in html
+    assert _ways(page) == {"Within 5 km instead of 2 km": 1, "Without “free only”": 1}
+    links = {way["label"]: way["query"] for way in page.context["ways_out"]}
+    wider = client.get(f"/search/?{links['Within 5 km instead of 2 km']}")
+    assert [r.name for r in wider.context["rows"]] == ["Zither Orchestra"]
+    unfiltered = client.get(f"/search/?{links['Without “free only”']}")
+    assert [r.name for r in unfiltered.context["rows"]] == ["Zither Circle"]
+
+
+def test_too_many_words_are_offered_one_at_a_time(client, zithers):
+    page = client.get("/search/", {"q": "zither lessons for beginners", "near": "M9 4DH", "radius": "2"})
+    assert page.context["result"].total == 0
+    ways = _ways(page)
+    assert ways.get("Only the word “zither”") == 1 and "Only the word “for”" not in ways
+    assert "Only the word “lessons”" not in ways  # it finds nothing either, so it is not offered
+
+
+def test_a_search_that_nothing_rescues_says_so_and_offers_a_link_worker(client):
+    page = client.get("/search/", {"q": "qwxyzzy", "near": "M9 4DH"})
+    html = page.content.decode()
+    assert page.context["ways_out"] == [] and "Try fewer words, a wider distance or another category." in html
+    assert 'href="/talk-to-a-link-worker/"' in html
