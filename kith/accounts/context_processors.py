@@ -14,4 +14,5 @@ def site(request):
         "base_url": settings.KITH_BASE_URL.rstrip("/"),
         "uses_enquiries": role in ENQUIRY_ROLES,
         "is_administrator": role == "administrator",
+        "is_professional": role == "professional",
     }

@@ -45,4 +45,15 @@ def test_a_search_that_nothing_rescues_says_so_and_offers_a_link_worker(client):
     page = client.get("/search/", {"q": "qwxyzzy", "near": "M9 4DH"})
     html = page.content.decode()
     assert page.context["ways_out"] == [] and "Try fewer words, a wider distance or another category." in html
-    assert 'href="/talk-to-a-link-worker/"' in html
+    assert 'href="/talk-to-a-link-worker/"' in html and 'href="/enquiries/new/"' not in html
+
+
+def test_a_professional_who_finds_nothing_is_offered_the_enquiry_line(client):
+    from tests.personas import build_world, sign_in
+
+    world = build_world()
+    sign_in(client, world.professional)
+    assert 'href="/enquiries/new/"' in client.get("/search/", {"q": "qwxyzzy", "near": "M9 4DH"}).content.decode()
+    client.logout()
+    sign_in(client, world.link_worker)  # who answers enquiries is not sent to ask one
+    assert 'href="/enquiries/new/"' not in client.get("/search/", {"q": "qwxyzzy", "near": "M9 4DH"}).content.decode()
