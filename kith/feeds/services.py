@@ -52,7 +52,7 @@ def decide_duplicate(pair: PossibleDuplicate, decision: str, *, user=None) -> No
 
     The folded organisation is kept, marked as folded, so its address sends people on and the fold can be
     undone for 30 days; what moved is recorded on the pair."""
-    pair = PossibleDuplicate.objects.select_for_update().select_related("first", "second").get(pk=pair.pk)
+    pair = PossibleDuplicate.objects.select_for_update(of=("self",)).select_related("first", "second").get(pk=pair.pk)
     if pair.decided:
         raise DecisionError("Someone has already decided this pair.")
     if decision not in ("same", "different"):
@@ -105,7 +105,7 @@ def decide_duplicate(pair: PossibleDuplicate, decision: str, *, user=None) -> No
 @transaction.atomic
 def undo_decision(pair: PossibleDuplicate, *, user=None, now=None) -> None:
     """Take a decision back within 30 days: a fold moves back exactly what it moved, consents included."""
-    pair = PossibleDuplicate.objects.select_for_update().select_related("first", "second").get(pk=pair.pk)
+    pair = PossibleDuplicate.objects.select_for_update(of=("self",)).select_related("first", "second").get(pk=pair.pk)
     if not pair.decided:
         raise DecisionError("This pair has not been decided, so there is nothing to undo.")
     if not can_undo(pair, now=now):
