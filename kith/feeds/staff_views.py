@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from kith.accounts.decorators import staff_required
 from kith.accounts.roles import KEEPERS
+from kith.core import audit
 from kith.core.converters import as_id
 from kith.feeds import services
+from kith.feeds.importers.run import run_source
 from kith.feeds.importers.writer import SAME_NAME_ONLY
 from kith.feeds.models import ImportRun, PossibleDuplicate, Problem, Source
 
@@ -55,9 +57,6 @@ def run_size(run: ImportRun) -> int:
 @staff_required(*KEEPERS, to="read a source again")
 def read_now(request, source_id):
     """After a problem is fixed at the source: read it again now rather than at the next harvest."""
-    from kith.core import audit
-    from kith.feeds.importers.run import run_source
-
     source = get_object_or_404(Source, pk=source_id)
     last = ImportRun.objects.filter(source=source).order_by("-started_at").first()
     if source.kind == Source.Kind.DEMO or (last is not None and run_size(last) > READ_NOW_LIMIT):

@@ -6,7 +6,7 @@ import math
 from kith.directory.models import Service
 from kith.feeds.demo.spec import make_asset, make_place, make_schedule
 from kith.feeds.importers.records import ServiceRecord
-from kith.feeds.importers.writer import run_import
+from kith.feeds.importers.run import run_import
 from kith.feeds.models import Source
 
 M9_4DH = (-2.2119, 53.51264)

@@ -175,13 +175,14 @@ def wants_of_terms() -> dict[int, frozenset[str]]:
 def build_index(token: str) -> SearchIndex:
     bit_of_code, bit_of_term = category_bits()
     wants_of = wants_of_terms()
-    services = dict(Service.objects.filter(status=ServiceStatus.ACTIVE).values_list("uuid", "id"))
-    ages = {
-        sid: (lo, hi)
-        for sid, lo, hi in Service.objects.filter(status=ServiceStatus.ACTIVE).values_list(
-            "id", "minimum_age", "maximum_age"
+    # One read of the active services: their ids, ages and the names the spelling vocabulary is made from.
+    active = list(
+        Service.objects.filter(status=ServiceStatus.ACTIVE).values_list(
+            "uuid", "id", "minimum_age", "maximum_age", "name"
         )
-    }
+    )
+    services = {uuid_: sid for uuid_, sid, _, _, _ in active}
+    ages = {sid: (lo, hi) for _, sid, lo, hi, _ in active}
     service_mask: dict[int, int] = defaultdict(int)
     service_wants: dict[int, set[str]] = defaultdict(set)
     for link_id, term_id in Attribute.objects.filter(link_entity="service").values_list("link_id", "taxonomy_term_id"):
@@ -352,9 +353,6 @@ def build_index(token: str) -> SearchIndex:
         iv_start=np.asarray(iv_start, dtype=np.int16),
         iv_end=np.asarray(iv_end, dtype=np.int16),
         spelling=Spelling.from_texts(
-            [
-                *Service.objects.filter(status=ServiceStatus.ACTIVE).values_list("name", flat=True),
-                *TaxonomyTerm.objects.values_list("name", flat=True),
-            ]
+            [*(name for *_, name in active), *TaxonomyTerm.objects.values_list("name", flat=True)]
         ),
     )

@@ -16,7 +16,7 @@ from kith.feeds.demo.generate import Ward, generate
 from kith.feeds.demo.sources import real_assets
 from kith.feeds.demo.spec import demo_list
 from kith.feeds.importers.records import ServiceRecord
-from kith.feeds.importers.writer import run_import
+from kith.feeds.importers.run import run_import
 from kith.feeds.models import Source
 from kith.geo.models import Area, Postcode
 

@@ -3,16 +3,21 @@
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kith.directory import services as directory
+from kith.directory.models import Service, ServiceStatus
 from kith.feeds.fetch import FetchError, read
 from kith.feeds.importers import calendars, csv_template, hsds_package, openactive, oruk_v1, oruk_v3
-from kith.feeds.importers.writer import run_import
+from kith.feeds.importers.records import NewsRecord
+from kith.feeds.importers.writer import Writer
 from kith.feeds.models import ImportRun, Source
 
 MAX_PAGES = 2000
@@ -145,3 +150,53 @@ def run_source(source: Source, progress=None) -> ImportRun:
         return run_import(source, records, complete=source.kind not in INCREMENTAL, progress=progress, run=run)
     finally:
         Source.objects.filter(pk=source.pk).update(locked_until=None)
+
+
+def run_import(
+    source: Source,
+    records,
+    *,
+    complete: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+    run: ImportRun | None = None,
+) -> ImportRun:
+    """Import an iterable of ServiceRecord (or Quarantine instances for records that failed to parse)."""
+    run = run or ImportRun.objects.create(source=source)
+    try:
+        with transaction.atomic():
+            writer = Writer(source, run)
+            items = list(records)
+            for n, item in enumerate(items, start=1):
+                if isinstance(item, tuple):  # (source id, name, reason, payload) from a parser
+                    writer.quarantine(*item)
+                elif isinstance(item, NewsRecord):
+                    writer.news.append(item)
+                elif hasattr(item, "source_id") and not hasattr(item, "organisation"):  # deleted at the source
+                    writer.retire(item.source_id)
+                else:
+                    writer.service(item)
+                if progress and (n % 200 == 0 or n == len(items)):
+                    progress("records", n, len(items))
+            writer.flush()
+            if complete:
+                writer.retire_missing()
+            writer.write_news(complete=complete)
+            if writer.changed_ids:
+                directory.services_changed(service_ids=writer.changed_ids)
+            run.counts = writer.counts
+            run.unplaced = Service.objects.filter(
+                source=source.key, status=ServiceStatus.ACTIVE, service_at_locations__isnull=True
+            ).count()
+            run.status = "done"
+    except Exception as error:  # the batch rolled back: keep the run and say why
+        run.status, run.error = "failed", reason_for(error)
+        logger.warning("Import of %s failed: %s", source, run.error)
+        logger.debug("Import of %s failed", source, exc_info=True)
+        source.last_status = "failed"
+    else:
+        source.last_status = "done"
+    run.finished_at = timezone.now()
+    run.save()
+    source.last_run_at = run.finished_at
+    source.save(update_fields=["last_run_at", "last_status"])
+    return run

@@ -9,13 +9,10 @@
 """
 
 import hashlib
-import logging
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from urllib.parse import urlparse
 
-from django.db import transaction
 from django.utils import timezone
 
 from kith.directory import services as directory
@@ -41,8 +38,6 @@ from kith.directory.models import (
 from kith.feeds.importers.records import UNNAMED_ORGANISATION, NewsRecord, OrganisationRecord, ServiceRecord
 from kith.feeds.importers.rows import insert_rows
 from kith.feeds.models import ImportRun, NewsItem, OrganisationLink, PossibleDuplicate, Problem, Source
-
-logger = logging.getLogger(__name__)
 
 
 def digest(record) -> str:
@@ -560,55 +555,3 @@ class Writer:
         gone.update(status=ServiceStatus.INACTIVE, source_hash="")
         self.counts["inactivated"] += len(ids)
         self.changed_ids.extend(ids)
-
-
-def run_import(
-    source: Source,
-    records,
-    *,
-    complete: bool = True,
-    progress: Callable[[str, int, int], None] | None = None,
-    run: ImportRun | None = None,
-) -> ImportRun:
-    """Import an iterable of ServiceRecord (or Quarantine instances for records that failed to parse)."""
-    run = run or ImportRun.objects.create(source=source)
-    try:
-        with transaction.atomic():
-            writer = Writer(source, run)
-            items = list(records)
-            for n, item in enumerate(items, start=1):
-                if isinstance(item, tuple):  # (source id, name, reason, payload) from a parser
-                    writer.quarantine(*item)
-                elif isinstance(item, NewsRecord):
-                    writer.news.append(item)
-                elif hasattr(item, "source_id") and not hasattr(item, "organisation"):  # deleted at the source
-                    writer.retire(item.source_id)
-                else:
-                    writer.service(item)
-                if progress and (n % 200 == 0 or n == len(items)):
-                    progress("records", n, len(items))
-            writer.flush()
-            if complete:
-                writer.retire_missing()
-            writer.write_news(complete=complete)
-            if writer.changed_ids:
-                directory.services_changed(service_ids=writer.changed_ids)
-            run.counts = writer.counts
-            run.unplaced = Service.objects.filter(
-                source=source.key, status=ServiceStatus.ACTIVE, service_at_locations__isnull=True
-            ).count()
-            run.status = "done"
-    except Exception as error:  # the batch rolled back: keep the run and say why
-        from kith.feeds.importers.run import reason_for
-
-        run.status, run.error = "failed", reason_for(error)
-        logger.warning("Import of %s failed: %s", source, run.error)
-        logger.debug("Import of %s failed", source, exc_info=True)
-        source.last_status = "failed"
-    else:
-        source.last_status = "done"
-    run.finished_at = timezone.now()
-    run.save()
-    source.last_run_at = run.finished_at
-    source.save(update_fields=["last_run_at", "last_status"])
-    return run
