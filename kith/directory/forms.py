@@ -54,6 +54,7 @@ class SearchForm(forms.Form):
     free = YesBox(label="Free", required=False)
     step_free = YesBox(label="Step-free access", required=False)
     access_unknown = YesBox(label="Also show places whose access is not known", required=False)
+    unknown = YesBox(label="Also show listings whose cost or times are not known", required=False)
     age = forms.IntegerField(
         label="Age",
         required=False,
@@ -122,4 +123,6 @@ class SearchForm(forms.Form):
         boxes = [self["free"], self["open_now"], self["step_free"]]
         if self.is_bound and self.data.get("step_free"):  # it only means something beside step-free
             boxes.append(self["access_unknown"])
+        if self.is_bound and any(self.data.get(f) for f in ("free", "open_now", "day")):
+            boxes.append(self["unknown"])
         return boxes

@@ -10,6 +10,7 @@ from kith.directory import schedules as schedule_text
 from kith.directory.models import ListingCheck, Location, Schedule, Service
 from kith.directory.prefetch import related
 from kith.directory.public import public_place
+from kith.directory.search.meaning import want_names
 
 
 def distance_text(metres: float | None) -> str:
@@ -103,9 +104,24 @@ class ResultRow:
     lon: float | None
     lat: float | None
     contact: dict = field(default_factory=dict)  # phones, email, website: filled in for the printable list
+    matched: list[str] = field(default_factory=list)  # why the words found it, in words
+    elsewhere: list[str] = field(default_factory=list)  # its other places in reach, with distances
 
 
-def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
+def matched_text(hit, meaning) -> list[str]:
+    """Why the words found a result: the wants they named that it offers, and where the words are in it."""
+    if meaning is None:
+        return []
+    said = []
+    for want in sorted(hit.wants, key=lambda w: ("/" not in w, w)):  # the finer want first
+        words = " ".join(meaning.words[p] for p in sorted(meaning.wants.get(want, ())))
+        said.append(f"{want_names().get(want, want)}, for “{words}”")
+    if hit.matched_in:
+        said.append(f"“{meaning.text}” in its {hit.matched_in}")
+    return said
+
+
+def result_row(hit, *, query, now: dt.datetime | None = None, meaning=None) -> ResultRow:
     service, location = hit.service, hit.location
     when = when_text(service, location)
     cost = cost_text(service)
@@ -117,12 +133,21 @@ def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
         for r in [
             cost if cost == "Free" else "",
             "access not known" if query is not None and query.step_free and not hit.access_known else "",
+            "cost not known" if query is not None and query.free and not hit.cost_known else "",
+            "times not known"
+            if query is not None and (query.day is not None or query.open_now) and not hit.times_known
+            else "",
             distance,
             when[0] if when else "",
             checked.replace("Checked ", "checked "),
         ]
         if r
     ]
+    elsewhere = []
+    for other, metres in hit.elsewhere:
+        text = public_place(other).text
+        away = public_distance_text(metres, other)
+        elsewhere.append(f"{text} ({away})" if away else text)
     description = service.description
     if len(description) > 220:
         description = description[:217].rsplit(" ", 1)[0] + "…"
@@ -139,4 +164,6 @@ def result_row(hit, *, query, now: dt.datetime | None = None) -> ResultRow:
         reasons=reasons,
         lon=place.longitude if place else None,
         lat=place.latitude if place else None,
+        matched=matched_text(hit, meaning),
+        elsewhere=elsewhere,
     )

@@ -80,6 +80,7 @@ def _run_search(request, *, per_page: int):
         age=data["age"],
         step_free=data["step_free"],
         access_unknown_too=data["step_free"] and data["access_unknown"],
+        unknown_too=data["unknown"],
         area=area,
         sort=data["sort"],
         page=data["page"],
@@ -87,7 +88,7 @@ def _run_search(request, *, per_page: int):
     )
     now = timezone.now()
     result = search(query, now=now, as_typed=request.GET.get("as_typed") == "1")
-    rows = [result_row(hit, query=query, now=now) for hit in result.hits]
+    rows = [result_row(hit, query=query, now=now, meaning=result.meaning) for hit in result.hits]
     outline_area = area or (place.area if place and place.area else None)
     if outline_area is None and place and place.ward_code:
         outline_area = Area.objects.filter(code=place.ward_code).first()
@@ -119,11 +120,13 @@ def _run_search(request, *, per_page: int):
     embed_where = f"near {place.label}" if place else f"in {area.name}" if area else ""
     with_unknown = params.copy()
     with_unknown["access_unknown"] = "1"
+    with_unknown_details = params.copy()
+    with_unknown_details["unknown"] = "1"
     as_typed = params.copy()
     as_typed["as_typed"] = "1"
     ways = []
     if not result.total:
-        for way in ways_out(get_index(), result.query, now=now):
+        for way in ways_out(get_index(), result.query, now=now, names=dict(categories)):
             changed = params.copy()
             for key, value in way.changes.items():
                 changed.pop(key, None)
@@ -143,6 +146,8 @@ def _run_search(request, *, per_page: int):
         "embed_query": embed_query,
         "embed_where": embed_where,
         "with_unknown_params": with_unknown.urlencode(),
+        "with_unknown_details_params": with_unknown_details.urlencode(),
+        "unknown_details": _unknown_details(query),
         "as_typed_params": as_typed.urlencode(),
         "ways_out": ways,
         "why_nothing": _why_nothing(result.query) if not result.total else "",
@@ -152,11 +157,19 @@ def _run_search(request, *, per_page: int):
     }, 200
 
 
+def _unknown_details(query: SearchQuery) -> str:
+    """What the filters asked that some listings do not say, in words."""
+    asked = ["what they cost"] if query.free else []
+    if query.day is not None or query.open_now:
+        asked.append("when they run")
+    return " or ".join(asked)
+
+
 def _why_nothing(query: SearchQuery) -> str:
     """What the empty search asked for, in words: which words, filters and distance found nothing together."""
     parts = []
     if query.words.strip():
-        parts.append(f"every word of “{query.words.strip()}”")
+        parts.append(f"“{query.words.strip()}”")
     said = [label for attribute, unset, _, label in FILTERS if getattr(query, attribute) != unset]
     if said:
         parts.append(", ".join(said))

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET
 from kith.core.memory import freeze_long_lived
 from kith.directory.models import Attribute, Organisation, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from kith.directory.schedules import DAY_CODES
-from kith.directory.search import fulltext
-from kith.directory.search.index import current_token, get_index
+from kith.directory.search import engine
+from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery
+from kith.directory.search.index import current_token
 from kith.feeds import hsds
 from kith.feeds.openapi import openapi_document
 from kith.geo.distance import bounding_box, haversine_m
-from kith.geo.lookup import PlaceNotFound, find_postcode
+from kith.geo.lookup import Place, PlaceNotFound, find_postcode
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
@@ -114,15 +115,12 @@ def openapi(request):
 
 def _service_ids(request):
     """Services matching the ORUK query parameters: an ordered queryset to page in the database,
-    or, when words or a postcode decide the set or the order, an ordered list of ids."""
+    or, when words or a postcode decide the set or the order, an ordered list of ids from the directory's
+    one search (its reading of words, end-date rule and ranking; nearest first for a postcode alone)."""
     services = Service.objects.all()
-    matched = None
-    if search := request.GET.get("search", "").strip():
-        if len(search) > 200:
-            raise BadParameter("search must be at most 200 characters.")
-        matched, _ = fulltext.match(search)
-        if not len(matched) and (corrected := get_index().spelling.correct(search)):
-            matched, _ = fulltext.match(corrected)  # a misspelling read as the word the directory knows
+    search = request.GET.get("search", "").strip()
+    if len(search) > 200:
+        raise BadParameter("search must be at most 200 characters.")
     if term := request.GET.get("taxonomy_term_id"):
         term_id = _uuid(term, "taxonomy_term_id")
         services = services.filter(
@@ -174,17 +172,22 @@ def _service_ids(request):
                 except ValueError:
                     raise BadParameter(f"{name} must be a time such as 09:30.") from None
         services = services.filter(schedules).distinct()
-    postcode = request.GET.get("postcode")
-    if matched is None and not postcode:
+    near = _near_point(request)
+    if not search and near is None:
         if services.query.where:
             return services.order_by("name", "id")
         return ordered_ids()  # no filters: every service, by name, kept in memory per directory state
-    ids = list(services.order_by("name", "id").values_list("id", flat=True))
-    if matched is not None:
-        wanted = set(matched.tolist())
-        ids = [i for i in ids if i in wanted]
-    if near := _near_point(request):
-        ids = _near(ids, *near)
+    place = Place(label=request.GET["postcode"], lon=near[0], lat=near[1]) if near else None
+    query = SearchQuery(
+        words=search,
+        place=place,
+        radius_km=near[2] / 1000 if near else DEFAULT_RADIUS_KM,
+        sort="relevance" if search else "distance",
+    )
+    ids = engine.service_ids(query)
+    if services.query.where:
+        allowed = set(services.values_list("id", flat=True))
+        ids = [i for i in ids if i in allowed]
     return ids
 
 
@@ -219,26 +222,6 @@ def ordered_ids() -> list[int]:
         _ordered[token] = list(Service.objects.order_by("name", "id").values_list("id", flat=True))
         freeze_long_lived()
     return _ordered[token]
-
-
-def _near(ids: list[int], lon: float, lat: float, radius: float) -> list[int]:
-    """Of these services, those with a place within radius metres, nearest first."""
-    index = get_index()
-    min_lon, min_lat, max_lon, max_lat = bounding_box(lon, lat, radius)
-    rows = np.flatnonzero(
-        (index.lon >= min_lon)
-        & (index.lon <= max_lon)
-        & (index.lat >= min_lat)
-        & (index.lat <= max_lat)
-        & np.isin(index.service_id, ids)
-    )
-    distance = haversine_m(lon, lat, index.lon[rows], index.lat[rows])
-    order = np.argsort(distance, kind="stable")
-    nearest: dict[int, None] = {}
-    for r, d in zip(rows[order], distance[order], strict=True):
-        if d <= radius:
-            nearest.setdefault(int(index.service_id[r]), None)
-    return list(nearest)
 
 
 @open_endpoint

@@ -1,5 +1,5 @@
-"""Typo tolerance: a misspelt word is read as the nearest word the directory knows, only when as typed it finds
-nothing, and the page says so with a way back to the words as typed."""
+"""Typo tolerance: a word that no listing and no everyday phrase holds is read as the nearest word the directory
+knows, and the page says so with a way back to the words as typed."""
 
 import pytest
 
@@ -12,18 +12,19 @@ KNOWN = Spelling.from_texts(NAMES)
 @pytest.mark.parametrize(
     ("typed", "read_as"),
     [
-        ("waking group", "walking group"),  # "making" is as near, but more listings say "walking"
+        ("waking", "walking"),  # "making" is as near, but more listings say "walking"
         ("knittin", "knitting"),
         ("alotment", "allotments"),
-        ("Walkng Foootball", "walking football"),
-        ("walking group", ""),  # known words are never changed
-        ("gym", ""),  # too short to guess: one letter turns it into another word
-        ("zzzzzzzz", ""),  # nothing near enough
-        ("knittin 2026", "knitting 2026"),  # numbers are left as they are
+        ("walkng", "walking"),
+        ("foootball", "football"),
+        ("walking", None),  # known words are never changed
+        ("gym", None),  # too short to guess: one letter turns it into another word
+        ("zzzzzzzz", None),  # nothing near enough
+        ("2026", None),  # numbers are left as they are
     ],
 )
 def test_a_misspelt_word_is_read_as_the_nearest_known_one(typed, read_as):
-    assert KNOWN.correct(typed) == read_as
+    assert KNOWN.nearest(typed) == read_as
 
 
 @pytest.mark.parametrize(("word", "edits"), [("gym", 0), ("walk", 1), ("knitin", 1), ("alotment", 2)])
@@ -55,3 +56,17 @@ def test_the_oruk_api_reads_a_misspelling_as_the_search_page_does(client):
     typed = client.get("/api/oruk/services", {"search": "knittin", "postcode": "M9 4DH", "proximity": "5000"}).json()
     spelt = client.get("/api/oruk/services", {"search": "knitting", "postcode": "M9 4DH", "proximity": "5000"}).json()
     assert typed["total_items"] == spelt["total_items"] > 0
+
+
+@pytest.mark.django_db
+def test_only_words_that_no_listing_holds_are_read_as_others():
+    from kith.directory.search.engine import read_as_meant
+    from kith.directory.search.index import get_index
+    from tests.directory.helpers import M9_4DH, add, listing
+
+    add(listing("Walking group", at=M9_4DH), listing("Zumba", description="Bring a towel and water.", at=M9_4DH))
+    index = get_index()
+    assert read_as_meant(index, "Waking Group") == "walking group"
+    assert read_as_meant(index, "lonley") == "lonely"  # an everyday phrase's word, though no listing has it
+    assert read_as_meant(index, "towel") == ""  # in a description only: still a word listings use
+    assert read_as_meant(index, "walking group") == ""

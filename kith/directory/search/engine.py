@@ -11,6 +11,7 @@ from kith.directory.models import Address, CostOption, Location, Schedule, Servi
 from kith.directory.prefetch import prefetch
 from kith.directory.search import fulltext, ranking
 from kith.directory.search.index import SearchIndex, get_index
+from kith.directory.search.meaning import Meaning, understand, vocabulary, words_of
 from kith.geo.distance import bounding_box, haversine_m
 from kith.geo.lookup import Place
 from kith.geo.models import Area, AreaLevel
@@ -35,6 +36,8 @@ class SearchQuery:
     step_free: bool = False
     # With step_free: also show places with no accessibility record at all, marked "access not known".
     access_unknown_too: bool = False
+    # With free, day or open_now: also show listings with no cost, or no times, recorded, marked "not known".
+    unknown_too: bool = False
     area: Area | None = None  # only listings inside this area
     scheduled: bool = False  # only listings that meet on some day of the week (what's on)
     sort: str = "relevance"  # or "distance"
@@ -50,6 +53,12 @@ class Hit:
     score: float
     last_checked: dt.datetime | None
     access_known: bool = True
+    cost_known: bool = True
+    times_known: bool = True
+    matched_in: str = ""  # "name" or "listing": where every word is
+    wants: tuple[str, ...] = ()  # the wants the words named that it offers
+    # The same service's other places within reach, nearest first: (place, metres or None).
+    elsewhere: list[tuple[Location, float | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -59,8 +68,11 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     # With step_free: listings left out only because their place has no accessibility record.
     access_unknown_left_out: int = 0
-    # When the words as typed found nothing and a misspelling was read as a known word: what was typed.
+    # With free, day or open_now: listings left out only because their cost or times are not recorded.
+    unknown_left_out: int = 0
+    # When a word no listing holds was read as the nearest word listings use: the words as typed.
     typed_words: str = ""
+    meaning: Meaning | None = None  # what the words were read as
 
     @property
     def pages(self) -> int:
@@ -70,27 +82,71 @@ class SearchResult:
 def search(query: SearchQuery, *, now: dt.datetime | None = None, as_typed: bool = False) -> SearchResult:
     """`as_typed`: never read a misspelt word as another (the person asked for their words exactly)."""
     index = get_index()
-    rows, distance, score = rank(index, query, now=now or timezone.now())
-    typed = ""
-    if not len(rows) and query.words.strip() and not as_typed:
-        corrected = index.spelling.correct(query.words)
-        if corrected:
-            fixed = replace(query, words=corrected)
-            rows, distance, score = rank(index, fixed, now=now or timezone.now())
-            if len(rows):
-                typed, query = query.words, fixed
+    now = now or timezone.now()
+    query, typed = _as_meant(index, query, as_typed)
+    ranked = rank(index, query, now=now)
     start = (query.page - 1) * query.per_page
-    page_rows = rows[start : start + query.per_page]
-    hits = _hits(index, page_rows, distance, score[start : start + query.per_page] if len(score) else score)
-    left_out = 0
+    page_rows = ranked.rows[start : start + query.per_page]
+    hits = _hits(index, query, ranked, page_rows, ranked.score[start : start + query.per_page])
+    left_out = unknown_left_out = 0
     if query.step_free and not query.access_unknown_too:
-        wider, _, _ = rank(index, replace(query, access_unknown_too=True), now=now or timezone.now())
-        left_out = len(wider) - len(rows)
-    return SearchResult(query=query, total=len(rows), hits=hits, access_unknown_left_out=left_out, typed_words=typed)
+        wider = rank(index, replace(query, access_unknown_too=True), now=now)
+        left_out = len(wider.rows) - len(ranked.rows)
+    if (query.free or query.day is not None or query.open_now) and not query.unknown_too:
+        wider = rank(index, replace(query, unknown_too=True), now=now)
+        unknown_left_out = len(wider.rows) - len(ranked.rows)
+    return SearchResult(
+        query=query,
+        total=len(ranked.rows),
+        hits=hits,
+        access_unknown_left_out=left_out,
+        unknown_left_out=unknown_left_out,
+        typed_words=typed,
+        meaning=ranked.meaning,
+    )
 
 
-def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
-    """Row numbers of the best row per service, best first; with distances (or None) and scores."""
+def service_ids(query: SearchQuery, *, now: dt.datetime | None = None) -> list[int]:
+    """Every matching service's id, best first, for callers that page it themselves (the ORUK API)."""
+    index = get_index()
+    query, _ = _as_meant(index, query, False)
+    ranked = rank(index, query, now=now or timezone.now())
+    return index.service_id[ranked.rows].tolist()
+
+
+def _as_meant(index: SearchIndex, query: SearchQuery, as_typed: bool) -> tuple[SearchQuery, str]:
+    """The query with misspelt words read as meant, and the words as typed ("" if none was)."""
+    if query.words.strip() and not as_typed:
+        corrected = read_as_meant(index, query.words)
+        if corrected:
+            return replace(query, words=corrected), query.words
+    return query, ""
+
+
+def read_as_meant(index: SearchIndex, text: str) -> str:
+    """The words with each one that no listing, name or everyday phrase holds read as the nearest word that
+    one does ("waking group" → "walking group"); "" when every word is known."""
+    fixes = {}
+    for word in understand(text).words:
+        if word in index.spelling.known or vocabulary().knows(word) or fulltext.has_word(word):
+            continue
+        nearest = index.spelling.nearest(word)
+        if nearest:
+            fixes[word] = nearest
+    return " ".join(fixes.get(w, w) for w in words_of(text)) if fixes else ""
+
+
+@dataclass
+class Ranked:
+    rows: np.ndarray  # the best row of each service, best first
+    distance: np.ndarray | None  # per index row: metres from the place asked about
+    score: np.ndarray  # per ranked row
+    found_in: np.ndarray | None = None  # per index row: 2 every word in the name, 1 in the document, 0 not
+    meaning: Meaning | None = None
+
+
+def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> Ranked:
+    """The best row per service, best first; with distances (or None) and scores."""
     # Listings whose every schedule has ended (a one-off event after its day) are no longer offered.
     mask = index.ends_on >= now.astimezone(LONDON).date().toordinal()
     if query.category:
@@ -99,8 +155,10 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
             mask[:] = False
         else:
             mask &= (index.categories & (1 << bit)) != 0
+    # A filter on cost or times never silently hides a listing that records none: with unknown_too it is shown.
+    unknown = query.unknown_too
     if query.day is not None:
-        mask &= (index.days & (1 << query.day)) != 0
+        mask &= ((index.days & (1 << query.day)) != 0) | (unknown & (index.days == 0))
     if query.scheduled:
         mask &= index.days != 0
     if query.open_now:
@@ -109,9 +167,13 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
         open_rows = np.zeros(len(index), dtype=bool)
         hit = (index.iv_day == local.weekday()) & (index.iv_start <= minute) & (minute < index.iv_end)
         open_rows[index.iv_row[hit]] = True
+        if unknown:
+            with_hours = np.zeros(len(index), dtype=bool)
+            with_hours[index.iv_row] = True
+            open_rows |= ~with_hours
         mask &= open_rows
     if query.free:
-        mask &= index.free
+        mask &= index.free | (unknown & ~index.cost_known)
     if query.step_free:
         mask &= index.step_free | (query.access_unknown_too & ~index.access_known)
     if query.age is not None:
@@ -126,19 +188,12 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
         }.get(query.area.level)
         mask &= column == index.area_index(query.area.code) if column is not None else False
 
-    text = None
+    text = found_in = meaning = None
     if query.words.strip():
-        ids, scores = fulltext.match(query.words)
-        order = np.argsort(ids)
-        ids, scores = ids[order], scores[order]
-        if len(ids):
-            pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
-            found = ids[pos] == index.service_id
-            text = np.where(found, scores[pos], 0.0)
-        else:
-            found = np.zeros(len(index), dtype=bool)
-            text = np.zeros(len(index))
-        mask &= found
+        meaning = understand(query.words)
+        if meaning.words:
+            text, found_in = word_scores(index, meaning)
+            mask &= text > 0
 
     distance = None
     if query.place is not None:
@@ -161,7 +216,57 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime):
     else:
         score = ranking.relevance(text[rows] if text is not None else None, near, fresh)
     best = ranking.best_per_group(index.service_id[rows], score)
-    return rows[best], distance, score[best]
+    return Ranked(rows[best], distance, score[best], found_in, meaning)
+
+
+def _rows_of(index: SearchIndex, ids: np.ndarray) -> np.ndarray:
+    """Per index row: whether its service is one of these ids."""
+    if not len(ids):
+        return np.zeros(len(index), dtype=bool)
+    ids = np.sort(ids)
+    pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
+    return ids[pos] == index.service_id
+
+
+STRAY_WORD = 0.5  # a word no phrase names, in a listing that lacks some other word of the query
+BROAD_WANT = 0.5  # a listing tagged only with the broader want of the one a word names
+
+
+def word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.ndarray]:
+    """How well each row meets the words, from 0 (not at all) to 1; and where every word was found.
+
+    Half is what the words mean: for each word, whether the row offers a want the word names (BROAD_WANT if
+    it offers only the broader want), or, for a word no phrase names, whether its listing holds the word; the
+    words weighted by how few rows meet them, as a rare word says more ("dementia" more than "café"). Half
+    is where the words are: all in its name (1), all somewhere in its listing (½), or not all (0)."""
+    n, k = len(index), len(meaning.words)
+    ids, scores = fulltext.match(meaning.text)
+    found_in = np.zeros(n, dtype=np.int8)
+    if len(ids):
+        order = np.argsort(ids)
+        ids, scores = ids[order], scores[order]
+        pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
+        found_in = np.where(ids[pos] == index.service_id, scores[pos], 0).astype(np.int8)
+    met = np.zeros((k, n))
+    named = set()
+    for want, positions in meaning.wants.items():
+        offering = index.term_rows.get(want)
+        broad = index.broad_rows.get(want.split("/", 1)[0]) if "/" in want else None
+        for p in positions:
+            named.add(p)
+            if broad is not None:
+                met[p, broad] = np.maximum(met[p, broad], BROAD_WANT)
+            if offering is not None:
+                met[p, offering] = 1.0
+    for p in range(k):
+        if p not in named:
+            if len(ids) or k == 1:
+                met[p] = found_in > 0
+            else:
+                met[p] = STRAY_WORD * _rows_of(index, fulltext.ids_with(meaning.words[p]))
+    weight = np.log1p(n / (1.0 + np.count_nonzero(met, axis=1)))
+    meant = weight @ met / weight.sum() if weight.sum() > 0 else np.zeros(n)
+    return 0.5 * meant + 0.5 * found_in / fulltext.NAME_MATCH, found_in
 
 
 SCHEDULE_FIELDS = (
@@ -170,14 +275,28 @@ SCHEDULE_FIELDS = (
 
 
 ADDRESS_FIELDS = ("id", "location_id", "address_1", "city", "postal_code")
+ELSEWHERE = 5  # other places named under one result
 
 
-def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
-    """The page's services and places, in three queries plus their prefetches."""
+def _hits(index: SearchIndex, query: SearchQuery, ranked: Ranked, rows: np.ndarray, scores) -> list[Hit]:
+    """The page's services and places (with each service's other places in reach), in three queries plus
+    their prefetches."""
     if len(rows) == 0:
         return []
+    distance = ranked.distance
     service_ids = [int(index.service_id[r]) for r in rows]
+    others = np.flatnonzero(np.isin(index.service_id, service_ids))
+    others = others[~np.isin(others, rows) & (index.location_id[others] >= 0)]
+    if distance is not None:
+        others = others[distance[others] <= query.radius_km * 1000]
+        others = others[np.argsort(distance[others], kind="stable")]
+    elsewhere: dict[int, list[int]] = {}
+    for r in others:
+        found = elsewhere.setdefault(int(index.service_id[r]), [])
+        if len(found) < ELSEWHERE:
+            found.append(int(r))
     location_ids = [int(index.location_id[r]) for r in rows if index.location_id[r] >= 0]
+    location_ids += [int(index.location_id[r]) for found in elsewhere.values() for r in found]
     # Only the columns result pages, feeds and what's on read: these rows are most of a page's cost.
     services = (
         Service.objects.select_related("organisation")
@@ -207,6 +326,7 @@ def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
         if sid not in services:  # deleted since the index was built
             continue
         checked = index.checked_at[r]
+        meaning = ranked.meaning
         hits.append(
             Hit(
                 service=services[sid],
@@ -215,6 +335,17 @@ def _hits(index: SearchIndex, rows: np.ndarray, distance, scores) -> list[Hit]:
                 score=float(score),
                 last_checked=None if np.isnan(checked) else dt.datetime.fromtimestamp(checked, tz=dt.UTC),
                 access_known=bool(index.access_known[r]),
+                cost_known=bool(index.cost_known[r]),
+                times_known=bool(index.days[r] != 0),
+                matched_in={2: "name", 1: "listing"}.get(int(ranked.found_in[r]), "")
+                if ranked.found_in is not None
+                else "",
+                wants=tuple(w for w in meaning.wants if index.offers(w, np.array([r]))[0]) if meaning else (),
+                elsewhere=[
+                    (locations[int(index.location_id[o])], float(distance[o]) if distance is not None else None)
+                    for o in elsewhere.get(sid, [])
+                    if int(index.location_id[o]) in locations
+                ],
             )
         )
     return hits
@@ -234,7 +365,7 @@ def area_category_counts(area: Area, *, now: dt.datetime | None = None) -> dict[
     """Active services inside an area per top-level want (exact counts: assets, not people)."""
     index = get_index()
     now = now or timezone.now()
-    rows, _, _ = rank(index, SearchQuery(area=area), now=now)
+    rows = rank(index, SearchQuery(area=area), now=now).rows
     recent = (now.timestamp() - index.checked_at[rows]) / 86400.0 <= FRESH_FOR_DAYS
     counts = {}
     for code, bit in index.category_bit.items():

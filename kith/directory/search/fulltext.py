@@ -146,3 +146,27 @@ def match(text: str) -> tuple[np.ndarray, np.ndarray]:
     named = np.fromiter((r[0] for r in in_name), dtype=np.int64, count=len(in_name))
     scores = np.where(np.isin(ids, named), NAME_MATCH, BODY_MATCH)
     return ids, scores
+
+
+def _single(word: str) -> tuple[str, str]:
+    """The SQL and parameter matching documents that hold one word (in any form the stemmer joins)."""
+    if connection.vendor == "sqlite":
+        return f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", '"' + word.replace('"', "") + '"'
+    return f"SELECT service_id FROM {POSTGRES_TABLE} WHERE document @@ plainto_tsquery('{PG_CONFIG}', %s)", word
+
+
+def ids_with(word: str) -> np.ndarray:
+    """Ids of services whose document holds this one word."""
+    sql, parameter = _single(word)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [parameter])
+        found = cursor.fetchall()
+    return np.fromiter((r[0] for r in found), dtype=np.int64, count=len(found))
+
+
+def has_word(word: str) -> bool:
+    """Whether any service's document holds this word."""
+    sql, parameter = _single(word)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " LIMIT 1", [parameter])
+        return cursor.fetchone() is not None

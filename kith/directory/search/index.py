@@ -31,6 +31,7 @@ from kith.directory.models import (
     TaxonomyTerm,
 )
 from kith.directory.schedules import PART_BIT, minutes, parts_of_day, weekdays
+from kith.directory.search.meaning import vocabulary
 from kith.directory.search.spelling import Spelling
 from kith.directory.taxonomy import OPENACTIVE_WANTS, WHAT_MATTERS
 
@@ -49,6 +50,7 @@ class SearchIndex:
     # its day without the index being rebuilt.
     ends_on: np.ndarray
     free: np.ndarray
+    cost_known: np.ndarray  # any cost is recorded (so "not free" means something)
     step_free: np.ndarray
     access_known: np.ndarray  # the place has any accessibility record (so "not step-free" means something)
     min_age: np.ndarray
@@ -66,6 +68,9 @@ class SearchIndex:
     # Every "what matters" want, top-level or finer, → the rows offering it, ascending. A person who
     # wants walking is matched on walking, not on all of "being active" (ADR 0004).
     term_rows: dict[str, np.ndarray] = field(default_factory=dict)
+    # A top-level want → the rows offering it and none of its finer wants: a listing tagged only "Arts and
+    # creativity" may well be the knitting someone asked for; one tagged "Singing" is not.
+    broad_rows: dict[str, np.ndarray] = field(default_factory=dict)
     # Opening intervals: interval k is row iv_row[k], weekday iv_day[k], minutes iv_start..iv_end.
     iv_row: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     iv_day: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))
@@ -172,6 +177,15 @@ def wants_of_terms() -> dict[int, frozenset[str]]:
     return offered
 
 
+def broad_rows_of(term_rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    broad = {}
+    for code, rows in term_rows.items():
+        if "/" not in code:
+            finer = [r for c, r in term_rows.items() if c.startswith(code + "/")]
+            broad[code] = np.setdiff1d(rows, np.concatenate(finer), assume_unique=True) if finer else rows
+    return broad
+
+
 def build_index(token: str) -> SearchIndex:
     bit_of_code, bit_of_term = category_bits()
     wants_of = wants_of_terms()
@@ -270,6 +284,7 @@ def build_index(token: str) -> SearchIndex:
     days = np.zeros(n, dtype=np.int16)
     ends_on = np.full(n, np.inf)
     free = np.zeros(n, dtype=bool)
+    cost_known = np.zeros(n, dtype=bool)
     step_free = np.zeros(n, dtype=bool)
     access_known = np.zeros(n, dtype=bool)
     min_age = np.full(n, np.nan)
@@ -311,6 +326,7 @@ def build_index(token: str) -> SearchIndex:
         languages[i] = service_languages.get(sid, 0)
         amounts = prices.get(sid)
         free[i] = bool(amounts) and all(a is not None and a == 0 for a in amounts)
+        cost_known[i] = any(a is not None for a in amounts or ())
         step_free[i] = lid in step_free_locations
         access_known[i] = lid in known_locations
         lo, hi = ages[sid]
@@ -323,6 +339,7 @@ def build_index(token: str) -> SearchIndex:
             checked_at[i] = last.timestamp()
         lsoa[i], ward[i], lad[i] = area(lsoa_code), area(ward_code), area(lad_code)
 
+    term_rows = {code: np.asarray(found, dtype=np.int64) for code, found in rows_of_want.items()}
     return SearchIndex(
         token=token,
         service_id=service_id,
@@ -333,6 +350,7 @@ def build_index(token: str) -> SearchIndex:
         days=days,
         ends_on=ends_on,
         free=free,
+        cost_known=cost_known,
         step_free=step_free,
         access_known=access_known,
         min_age=min_age,
@@ -347,12 +365,17 @@ def build_index(token: str) -> SearchIndex:
         area_positions=area_pos,
         category_bit=bit_of_code,
         language_bit=language_bit,
-        term_rows={code: np.asarray(found, dtype=np.int64) for code, found in rows_of_want.items()},
+        term_rows=term_rows,
+        broad_rows=broad_rows_of(term_rows),
         iv_row=np.asarray(iv_row, dtype=np.int64),
         iv_day=np.asarray(iv_day, dtype=np.int8),
         iv_start=np.asarray(iv_start, dtype=np.int16),
         iv_end=np.asarray(iv_end, dtype=np.int16),
         spelling=Spelling.from_texts(
-            [*(name for *_, name in active), *TaxonomyTerm.objects.values_list("name", flat=True)]
+            [
+                *(name for *_, name in active),
+                *TaxonomyTerm.objects.values_list("name", flat=True),
+                *vocabulary().words(),
+            ]
         ),
     )

@@ -1,8 +1,8 @@
 """Typo tolerance: a word the directory does not know is read as the nearest word it does ("waking" → "walking").
 
-The known words are those of listings' names and the taxonomy's terms, counted once per index build; a tie
-between equally near words goes to the one more listings use. Short words are left alone (one edit turns
-"gym" into "gem"), and a word is only corrected when the words as typed find nothing.
+The known words are those of listings' names, the taxonomy's terms and the everyday phrases of the wants,
+counted once per index build; a tie between equally near words goes to the one more listings use. Short words
+are left alone (one edit turns "gym" into "gem"), and the search only asks for a word that no listing holds.
 """
 
 import re
@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from kith.directory.search.fulltext import query_terms
+from rapidfuzz.distance import OSA
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -34,18 +32,10 @@ class Spelling:
         ordered = tuple(w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         return cls(known=frozenset(ordered), by_use=ordered)
 
-    def correct(self, text: str) -> str:
-        """The query with each unknown word replaced by the nearest known one; "" when nothing changed."""
-        words, changed = [], False
-        for word in query_terms(text):
-            edits = allowed_edits(word)
-            if word in self.known or not edits or not word.isalpha():
-                words.append(word)
-                continue
-            found = process.extractOne(word, self.by_use, scorer=Levenshtein.distance, score_cutoff=edits)
-            if found is None:
-                words.append(word)
-            else:
-                words.append(found[0])
-                changed = True
-        return " ".join(words) if changed else ""
+    def nearest(self, word: str) -> str | None:
+        """The known word nearest to an unknown one, within the edits its length allows; None if none is."""
+        edits = allowed_edits(word)
+        if word in self.known or not edits or not word.isalpha():
+            return None
+        found = process.extractOne(word, self.by_use, scorer=OSA.distance, score_cutoff=edits)
+        return None if found is None else found[0]

@@ -1,52 +1,16 @@
 """When a search finds nothing: the nearest changes to it that do find something, each with how many it finds.
 
 They are offered beside the empty result as other searches, never mixed into it: a wider distance, one filter
-fewer, or fewer of the words. Each is one pass over the in-memory index.
+fewer, or anything for the broader want the words name. Each is one pass over the in-memory index.
 """
 
 import datetime as dt
 from dataclasses import dataclass, replace
 
 from kith.directory.search.engine import MAX_RADIUS_KM, SearchQuery, rank
-from kith.directory.search.fulltext import query_terms
 from kith.directory.search.index import SearchIndex
+from kith.directory.search.meaning import understand
 
-# Words that find everything or nothing on their own: never offered as a search by themselves.
-LITTLE_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "any",
-        "are",
-        "at",
-        "for",
-        "from",
-        "get",
-        "go",
-        "help",
-        "i",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "near",
-        "of",
-        "on",
-        "or",
-        "some",
-        "somewhere",
-        "something",
-        "the",
-        "there",
-        "things",
-        "to",
-        "with",
-        "you",
-        "your",
-    ]
-)
 FILTERS = [
     # (query attribute, the value that means "not filtered", the GET parameter, how people say it)
     ("free", False, "free", "free only"),
@@ -66,11 +30,15 @@ class WayOut:
 
 
 def _count(index: SearchIndex, query: SearchQuery, now: dt.datetime) -> int:
-    return len(rank(index, query, now=now)[0])
+    return len(rank(index, query, now=now).rows)
 
 
-def ways_out(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> list[WayOut]:
-    """Other searches that find something, most specific first; an empty list when none does."""
+def ways_out(
+    index: SearchIndex, query: SearchQuery, *, now: dt.datetime, names: dict[str, str] | None = None
+) -> list[WayOut]:
+    """Other searches that find something, most specific first; an empty list when none does. `names`: the
+    top-level wants' names, to offer the broader want the words most likely mean."""
+    names = names or {}
     found = []
     if query.place is not None and query.radius_km < MAX_RADIUS_KM:
         wider = min(MAX_RADIUS_KM, max(5.0, round(query.radius_km * 2.5)))
@@ -80,9 +48,9 @@ def ways_out(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> lis
         if getattr(query, attribute) != unset:
             n = _count(index, replace(query, **{attribute: unset}), now)
             found.append(WayOut(f"Without “{said}”", {parameter: None}, n))
-    words = [w for w in dict.fromkeys(query_terms(query.words)) if w not in LITTLE_WORDS and len(w) > 2]
-    if len(words) > 1:
-        for word in words:
-            n = _count(index, replace(query, words=word), now)
-            found.append(WayOut(f"Only the word “{word}”", {"q": word}, n))
+    meaning = understand(query.words) if query.words.strip() else None
+    for top in dict.fromkeys(want.split("/", 1)[0] for want in (meaning.wants if meaning else ())):
+        if top != query.category and top in names:
+            n = _count(index, replace(query, words="", category=top), now)
+            found.append(WayOut(f"Anything for “{names[top]}”", {"q": None, "category": top}, n))
     return [way for way in found if way.count]
