@@ -183,7 +183,8 @@ def search_page(request):
     result = context.get("result")
     if result is not None and result.total == 0 and result.query.page == 1 and not request.user.is_authenticated:
         # What the public looked for and did not find is demand; the map outline is the area it was in.
-        words, category = result.query.words, result.query.category
+        # The words as typed: what people asked for is the demand, not what Kith read them as.
+        words, category = result.typed_words or result.query.words, result.query.category
         extensions.search_missed(request, words=words, category=category, area=context["outline_area"])
     return render(request, "directory/search.html", context, status=status)
 

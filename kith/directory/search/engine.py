@@ -230,6 +230,7 @@ def _rows_of(index: SearchIndex, ids: np.ndarray) -> np.ndarray:
 
 STRAY_WORD = 0.5  # a word no phrase names, in a listing that lacks some other word of the query
 BROAD_WANT = 0.5  # a listing tagged only with the broader want of the one a word names
+ENOUGH_OF_THE_WORDS = 0.5  # the share of the words a listing must meet, in any way, to be found
 
 
 def word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.ndarray]:
@@ -238,7 +239,8 @@ def word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.nd
     Half is what the words mean: for each word, whether the row offers a want the word names (BROAD_WANT if
     it offers only the broader want), or, for a word no phrase names, whether its listing holds the word; the
     words weighted by how few rows meet them, as a rare word says more ("dementia" more than "café"). Half
-    is where the words are: all in its name (1), all somewhere in its listing (½), or not all (0)."""
+    is where the words are: all in its name (1), all somewhere in its listing (½), or not all (0). A row
+    that holds not every word must meet ENOUGH_OF_THE_WORDS of them, or it scores 0."""
     n, k = len(index), len(meaning.words)
     ids, scores = fulltext.match(meaning.text)
     found_in = np.zeros(n, dtype=np.int8)
@@ -266,7 +268,12 @@ def word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.nd
                 met[p] = STRAY_WORD * _rows_of(index, fulltext.ids_with(meaning.words[p]))
     weight = np.log1p(n / (1.0 + np.count_nonzero(met, axis=1)))
     meant = weight @ met / weight.sum() if weight.sum() > 0 else np.zeros(n)
-    return 0.5 * meant + 0.5 * found_in / fulltext.NAME_MATCH, found_in
+    score = 0.5 * meant + 0.5 * found_in / fulltext.NAME_MATCH
+    # A listing that holds only a stray word or two of many ("basket" of "underwater basket weaving") is no match.
+    # Numbers do not count towards it: "3" is in too many listings to say anything.
+    counted = [p for p, w in enumerate(meaning.words) if not w.isdigit()] or list(range(k))
+    enough = (found_in > 0) | ((met[counted] > 0).mean(axis=0) >= ENOUGH_OF_THE_WORDS)
+    return np.where(enough, score, 0.0), found_in
 
 
 SCHEDULE_FIELDS = (
