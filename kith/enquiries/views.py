@@ -18,7 +18,7 @@ from kith.enquiries.forms import AnswerForm, EnquiryForm
 from kith.enquiries.models import Enquiry
 from kith.geo.lookup import Place
 from kith.matching.scoring import Needs
-from kith.matching.suggest import suggest_near
+from kith.matching.suggest import finer_wants, suggest_near
 
 ASKERS = (Role.PROFESSIONAL,)
 EVERYONE_WHO_USES_IT = (Role.PROFESSIONAL, *access.ANSWERERS)
@@ -103,7 +103,9 @@ def _candidates(enquiry: Enquiry, words: str):
         hits = search(query).hits
         return [(h.service, presenters.hit_reasons(h)) for h in hits]
     wants = {enquiry.category.code: 1} if enquiry.category else {}
-    needs = Needs(wants=wants, barriers=frozenset(enquiry.barriers))
+    # The professional's words for the need narrow the want as search reads words ("knitting" within arts).
+    finer = finer_wants(wants, {code: enquiry.need for code in wants})
+    needs = Needs(wants=wants, barriers=frozenset(enquiry.barriers), finer=finer)
     return [(s.service, s.reasons) for s in suggest_near(centre, needs, limit=MAX_CHOSEN)]
 
 

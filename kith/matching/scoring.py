@@ -7,7 +7,7 @@ A link worker chooses among the suggestions; nothing here decides anything for a
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,6 +19,9 @@ BASE_REACH_M = 3000.0
 REACH_M = {"mobility": 800.0, "transport": 1500.0}
 PRIORITY_WEIGHT = {1: 1.0, 2: 0.7, 3: 0.4}
 WEIGHTS = {"want": 0.40, "near": 0.25, "fresh": 0.15, "time": 0.10, "language": 0.10}
+# Where the person's own words name a finer want ("loves knitting" under arts), a listing that offers the
+# want but not what their words named counts this much of the want's weight.
+NOT_WHAT_THEY_SAID = 0.7
 TIME_BARRIERS = {"time-of-day", "caring"}
 
 
@@ -28,6 +31,8 @@ class Needs:
     barriers: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()  # languages the person needs, if not English
     parts_of_day: frozenset[str] = frozenset()  # when they can go; empty means any time
+    # Want code → the finer wants under it that the person's own words name (search's reading of words).
+    finer: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,11 @@ def reach_m(barriers: frozenset[str]) -> float:
 
 def score(needs: Needs, offer: Offer) -> Fit | None:
     """The fit of one offer, or None when it cannot work for this person."""
-    matched = [(PRIORITY_WEIGHT[p], code) for code, p in needs.wants.items() if code in offer.categories]
+    matched = [
+        (PRIORITY_WEIGHT[p] * _said(needs, code, offer.categories), code)
+        for code, p in needs.wants.items()
+        if code in offer.categories
+    ]
     if not matched:
         return None
     reach = reach_m(needs.barriers)
@@ -81,6 +90,11 @@ def score(needs: Needs, offer: Offer) -> Fit | None:
     return Fit(score=total, want=want)
 
 
+def _said(needs: Needs, code: str, categories: frozenset[str]) -> float:
+    finer = needs.finer.get(code)
+    return 1.0 if not finer or finer & categories else NOT_WHAT_THEY_SAID
+
+
 def _time_fit(needs: Needs, parts: frozenset[str]) -> float:
     if not needs.parts_of_day:
         return 1.0
@@ -103,14 +117,20 @@ def score_many(
 ) -> np.ndarray:
     """`score` over arrays of offers: the score of each, or NaN where it cannot work.
 
-    `offers` maps each want code of `needs` to whether each offer offers it.
+    `offers` maps each want code of `needs`, and each finer want in `needs.finer`, to whether each offer
+    offers it.
     """
     n = len(distance_m)
     want_weight = np.zeros(n)
     for code, priority in needs.wants.items():
         offered = offers.get(code)
         if offered is not None:
-            want_weight = np.where(offered, np.maximum(want_weight, PRIORITY_WEIGHT[priority]), want_weight)
+            weight = np.full(n, PRIORITY_WEIGHT[priority])
+            finer = [offers[f] for f in needs.finer.get(code, ()) if f in offers]
+            if needs.finer.get(code):
+                said = np.logical_or.reduce(finer) if finer else np.zeros(n, dtype=bool)
+                weight = np.where(said, weight, weight * NOT_WHAT_THEY_SAID)
+            want_weight = np.where(offered, np.maximum(want_weight, weight), want_weight)
     reach = reach_m(needs.barriers)
     ok = (want_weight > 0) & (distance_m <= reach)
     if "cost" in needs.barriers:

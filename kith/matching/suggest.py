@@ -10,6 +10,7 @@ from kith.directory.models import Service
 from kith.directory.presenters import distance_text
 from kith.directory.schedules import when_short
 from kith.directory.search.index import get_index
+from kith.directory.search.meaning import understand, want_names
 from kith.directory.search.ranking import best_per_group
 from kith.geo.distance import bounding_box, haversine_m
 from kith.matching.scoring import Needs, reach_m, score_many
@@ -67,7 +68,19 @@ def needs_of(person) -> Needs:
         barriers=found.barriers,
         languages=found.languages,
         parts_of_day=found.parts_of_day,
+        finer=finer_wants(found.wants, found.words),
     )
+
+
+def finer_wants(wants, words: dict[str, str]) -> dict[str, frozenset[str]]:
+    """For each want, the finer wants under it that the person's own words name, read as search reads words
+    ("loves knitting and a natter", recorded under arts, names crafts)."""
+    finer = {}
+    for code, said in words.items():
+        named = frozenset(w for w in understand(said).wants if w.startswith(code + "/"))
+        if code in wants and named:
+            finer[code] = named
+    return finer
 
 
 def suggest(person, *, limit: int = 20, now: dt.datetime | None = None) -> list[Suggestion]:
@@ -126,7 +139,7 @@ def suggest_near(
     scores = score_many(
         needs,
         distance_m=distance,
-        offers={code: index.offers(code, rows) for code in needs.wants},
+        offers={code: index.offers(code, rows) for code in {*needs.wants, *_finer_codes(needs)}},
         free=index.free[rows],
         step_free=index.step_free[rows],
         parts=index.parts[rows],
@@ -170,6 +183,10 @@ def suggest_near(
     return list(grouped.values())
 
 
+def _finer_codes(needs: Needs) -> set[str]:
+    return {f for finer in needs.finer.values() for f in finer}
+
+
 def _places(location_ids: list[int]) -> dict[int, str]:
     from kith.directory.models import Location
     from kith.directory.public import public_place
@@ -180,6 +197,8 @@ def _places(location_ids: list[int]) -> dict[int, str]:
 
 def _reasons(index, row: int, distance_m: float, needs: Needs, now: dt.datetime) -> list[str]:
     reasons = []
+    for want in sorted(f for f in _finer_codes(needs) if index.offers(f, np.array([row]))[0]):
+        reasons.append(f"{want_names().get(want, want)}, as their words say")
     if index.free[row]:
         reasons.append("free")
     reasons.append(distance_text(distance_m))

@@ -3,7 +3,7 @@
 "Not found" and "not yours" raise the same Http404, so a record's existence is never disclosed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NoReturn
 from uuid import UUID
 
@@ -337,6 +337,7 @@ class MatchingNeeds:
     barriers: frozenset
     languages: frozenset
     parts_of_day: frozenset
+    words: dict = field(default_factory=dict)  # want code → the person's own words for it
 
 
 def matching_needs(person: Person) -> MatchingNeeds:
@@ -344,10 +345,16 @@ def matching_needs(person: Person) -> MatchingNeeds:
     from kith.people.models import WantStatus
 
     wants: dict[str, int] = {}
+    words: dict[str, str] = {}
     # At the level the person named it: walking is not chair yoga (ADR 0004).
-    for code, priority in person.wants.filter(status=WantStatus.OPEN).values_list("term__code", "priority"):
+    for code, priority, said in person.wants.filter(status=WantStatus.OPEN).values_list(
+        "term__code", "priority", "words"
+    ):
         wants[code] = min(priority, wants.get(code, 3))
+        if said.strip():
+            words[code] = " ".join([words.get(code, ""), said]).strip()
     return MatchingNeeds(
+        words=words,
         wants=wants,
         barriers=frozenset(person.barriers.values_list("kind", flat=True)),
         languages=frozenset(c.strip().lower() for c in person.languages.split(",") if c.strip()),

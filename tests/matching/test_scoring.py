@@ -72,6 +72,13 @@ def test_higher_priority_nearer_fresher_in_their_language_and_time_scores_higher
     assert score(needs, offer(categories=frozenset({"arts", "active"}))).want == "active"
 
 
+def test_what_their_own_words_name_comes_before_the_rest_of_the_want():
+    needs = Needs({"active": 1}, finer={"active": frozenset({"active/walking"})})
+    walking = score(needs, offer(categories=frozenset({"active", "active/walking"})))
+    swimming = score(needs, offer(categories=frozenset({"active", "active/swimming"})))
+    assert walking.score > swimming.score and swimming.want == "active"  # kept, but lower
+
+
 def test_best_score_is_one():
     needs = Needs({"active": 1}, languages=frozenset({"ur"}), parts_of_day=frozenset({"morning"}))
     assert score(needs, offer(distance_m=0, days_since_check=0, languages=frozenset({"ur"}))).score == pytest.approx(1)
@@ -108,6 +115,7 @@ offers = st.builds(
 needs_strategy = st.builds(
     Needs,
     wants=st.dictionaries(st.sampled_from(CODES), st.sampled_from([1, 2, 3]), min_size=1),
+    finer=st.sampled_from([{}, {"active": frozenset({"active/walking"})}]),
     barriers=st.frozensets(
         st.sampled_from(["cost", "transport", "mobility", "confidence", "language", "caring", "time-of-day", "digital"])
     ),
@@ -122,7 +130,7 @@ def test_the_vectorised_rule_agrees_with_the_plain_one(needs, candidates):
     vector = score_many(
         needs,
         distance_m=np.array([o.distance_m for o in candidates]),
-        offers={code: np.array([code in o.categories for o in candidates], dtype=bool) for code in needs.wants},
+        offers={code: np.array([code in o.categories for o in candidates], dtype=bool) for code in CODES},
         free=np.array([o.free for o in candidates]),
         step_free=np.array([o.step_free for o in candidates]),
         parts=np.array([sum(PART_BIT[p] for p in o.parts_of_day) for o in candidates], dtype=np.int8),

@@ -548,3 +548,21 @@ def test_the_record_page_shows_place_and_language_names_not_codes(world, worker)
     page = worker.get(f"/people/{world.person.uuid}/").content.decode()
     assert "Urdu, Polish" in page and "Mornings, Evenings" in page and "ward)" in page
     assert "LSOA" not in page and "E0100" not in page and "morning,evening" not in page
+
+
+def test_suggestions_read_the_persons_own_words_as_search_does(world, worker):
+    people.add_want(
+        user=world.link_worker,
+        person=world.person,
+        term=TaxonomyTerm.objects.get(code="arts"),
+        priority=1,
+        words="Used to love her knitting and a natter",
+    )
+    add(
+        listing("Test Words Painting", categories=["arts/painting"], at=point_north(M9_4DH, 100)),
+        listing("Test Words Knitters", categories=["arts/crafts"], at=point_north(M9_4DH, 900)),
+    )
+    names = [s.service.name for s in suggest(world.person, limit=50) if s.service.name.startswith("Test Words")]
+    assert names == ["Test Words Knitters", "Test Words Painting"]  # nearer, but not what her words named
+    html = worker.get(f"/people/{world.person.uuid}/suggestions/").content.decode()
+    assert "Crafts and knitting, as their words say" in html
