@@ -39,7 +39,14 @@ PAGING = [
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
     _param("per_page", "Results per page (1 to 100, default 50).", {"type": "integer", "minimum": 1, "maximum": 100}),
 ]
-SEARCH = _param("search", "Words to search for.", {"type": "string", "maxLength": 200})
+SEARCH = _param(
+    "search",
+    "Words to search for, in people's own words: read as the directory's search reads them (everyday phrases "
+    "as the wants they name, any form of a word, British spelling, a misspelt word as the nearest one listings "
+    "use) and ranked best match first, as the website's search page ranks them; services whose every session "
+    "has ended are left out.",
+    {"type": "string", "maxLength": 200},
+)
 SERVICE_FILTERS = [
     SEARCH,
     *PAGING,
@@ -55,7 +62,11 @@ SERVICE_FILTERS = [
     _param("day", "Day of the week (MO..SU).", {"type": "string", "enum": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]}),
     _param("start_time", "Running after this time (HH:MM).", {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}),
     _param("end_time", "Running before this time (HH:MM).", {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}),
-    _param("postcode", "A Greater Manchester postcode; results nearest first.", {"type": "string", "maxLength": 10}),
+    _param(
+        "postcode",
+        "A Greater Manchester postcode; results nearest first (best match first with `search`).",
+        {"type": "string", "maxLength": 10},
+    ),
     _param(
         "proximity",
         "Metres from the postcode (default 5,000).",
