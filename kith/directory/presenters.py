@@ -117,7 +117,9 @@ def matched_text(hit, meaning) -> list[str]:
         words = " ".join(meaning.words[p] for p in sorted(meaning.wants.get(want, ())))
         said.append(f"{want_names().get(want, want)}, for “{words}”")
     if hit.matched_in:
-        said.append(f"“{meaning.text}” in its {hit.matched_in}")
+        quoted = [f"“{w}”" for w in meaning.words]
+        words = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        said.append(f"{words} in its {hit.matched_in}")
     return said
 
 

@@ -69,7 +69,7 @@ def test_one_result_per_service_with_its_other_places_and_why(client):
     rows = client.get("/search/", {"q": "zorbing walks", "near": "M9 4DH", "radius": "2"}).context["rows"]
     (row,) = [r for r in rows if r.name == "Zorbing Walks"]
     assert row.elsewhere == ["Second Zorb Field, 2 Test Street, Manchester (1.2 km)"]
-    assert row.matched == ["Walking groups, for “walks”", "“zorbing walks” in its name"]
+    assert row.matched == ["Walking groups, for “walks”", "“zorbing” and “walks” in its name"]
     html = client.get("/search/", {"q": "zorbing walks", "near": "M9 4DH", "radius": "2"}).content.decode()
     assert "Also at Second Zorb Field" in html and "Nearest first instead" in html
 

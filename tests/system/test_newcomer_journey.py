@@ -93,3 +93,27 @@ def test_whats_on_this_week_and_the_printable_newsletter(kith_server, page):
     page.get_by_role("link", name="Printable newsletter for a noticeboard").click()
     assert "What's on in Harpurhey" in page.content()
     assert axe_violations(page) == []
+
+
+def test_everyday_words_find_things_that_say_why_and_an_empty_search_offers_the_broader_want(kith_server, page):
+    page.goto(kith_server.url + "/search/?q=somewhere+for+a+cuppa+and+a+chat&near=M11+3FF&radius=3")
+    assert int(re.match(r"(\d+) results?", page.get_by_role("status").inner_text()).group(1)) > 0
+    why = page.locator("#results > li .kith-why").all_inner_texts()
+    assert len(why) == page.locator("#results > li").count()  # every result says why it was found
+    assert all("“chat”" in line or "“cuppa”" in line for line in why), why
+    assert page.get_by_role("link", name="Nearest first instead").count() == 1
+    assert axe_violations(page) == []
+
+    # A finer want with nothing near, in a small demo directory: the first of these that finds nothing.
+    for words in ["painting class", "drama", "writing group", "play music", "choir"]:
+        page.goto(f"{kith_server.url}/search/?q={words.replace(' ', '+')}&near=M9+4DH&radius=0.5")
+        if page.locator("#why-nothing").count():
+            break
+    assert f"Nothing matched “{words}” within 0.5 km of M9 4DH." in page.locator("#why-nothing").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Anything for “Arts and creativity”").click()
+    page.wait_for_url(re.compile(r"category=arts"))
+    assert int(re.match(r"(\d+) results?", page.get_by_role("status").inner_text()).group(1)) > 0
+    assert page.get_by_label("What are you looking for?").input_value() == ""
+    assert axe_violations(page) == []
+    assert page.js_errors == []
