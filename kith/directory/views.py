@@ -26,6 +26,7 @@ from kith.directory.presenters import checked_text, cost_text, result_row, when_
 from kith.directory.public import public_places
 from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
 from kith.directory.search.index import get_index
+from kith.directory.search.meaning import words_of
 from kith.directory.search.ways_out import FILTERS, ways_out
 from kith.geo.deprivation import deprivation_summary
 from kith.geo.lookup import PlaceNotFound, find_place
@@ -149,12 +150,21 @@ def _run_search(request, *, per_page: int):
         "with_unknown_details_params": with_unknown_details.urlencode(),
         "unknown_details": _unknown_details(query),
         "as_typed_params": as_typed.urlencode(),
+        "misspelt": _misspelt(result),
         "ways_out": ways,
         "why_nothing": _why_nothing(result.query) if not result.total else "",
         "radius_choices": RADIUS_CHOICES,
         "page_beyond_end": result.total and data["page"] > result.pages,
         "first_number": (data["page"] - 1) * per_page + 1,
     }, 200
+
+
+def _misspelt(result) -> str:
+    """The words as typed that were read as others, quoted: “waking”."""
+    if not result.typed_words:
+        return ""
+    read = set(words_of(result.query.words))
+    return " and ".join(f"“{w}”" for w in dict.fromkeys(words_of(result.typed_words)) if w not in read)
 
 
 def _unknown_details(query: SearchQuery) -> str:

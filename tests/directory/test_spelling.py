@@ -37,7 +37,7 @@ def test_the_search_page_reads_a_misspelling_and_offers_the_words_as_typed(clien
     page = client.get("/search/", {"q": "waking group", "near": "M9 4DH", "radius": "3"})
     html = page.content.decode()
     assert page.status_code == 200 and page.context["result"].total > 0
-    assert "Showing results for “<strong>walking group</strong>”" in html
+    assert "Showing results for “<strong>walking group</strong>”, as no listing uses “waking”." in html
     spelt = client.get("/search/", {"q": "walking group", "near": "M9 4DH", "radius": "3"})
     assert page.context["result"].query.words == "walking group"
     assert [r.uuid for r in page.context["rows"]] == [r.uuid for r in spelt.context["rows"]]
