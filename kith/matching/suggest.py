@@ -72,12 +72,15 @@ def needs_of(person) -> Needs:
     )
 
 
+OWN_WORDS = 200  # words of a person's or a need's own words read for the wants they name
+
+
 def finer_wants(wants, words: dict[str, str]) -> dict[str, frozenset[str]]:
     """For each want, the finer wants under it that the person's own words name, read as search reads words
     ("loves knitting and a natter", recorded under arts, names crafts)."""
     finer = {}
     for code, said in words.items():
-        named = frozenset(w for w in understand(said).wants if w.startswith(code + "/"))
+        named = frozenset(w for w in understand(said, limit=OWN_WORDS).wants if w.startswith(code + "/"))
         if code in wants and named:
             finer[code] = named
     return finer

@@ -84,3 +84,7 @@ def test_every_want_is_named():
     codes = {t["code"] for t in _terms()}
     assert set(want_names()) == codes
     assert {p.want for p in vocabulary().phrases} <= codes
+
+
+def test_two_forms_of_one_word_are_both_read():
+    assert understand("knit knitting").wants == {"arts/crafts": frozenset({0, 1})}

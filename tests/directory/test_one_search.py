@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from kith.directory.models import Service
 from kith.directory.search.engine import SearchQuery, search
 from kith.feeds.demo.spec import make_place
 from kith.feeds.importers.records import ScheduleRecord
@@ -97,3 +98,39 @@ def test_no_filter_silently_hides_a_listing_that_does_not_say(client, filters, s
     shown = client.get("/search/", {**base, "unknown": "1"})
     (row,) = shown.context["rows"]
     assert row.name == "Zorbing Unknowns" and {"cost not known", "times not known"} & set(row.reasons)
+
+
+def test_words_of_little_words_only_are_searched_as_typed_and_symbols_find_nothing():
+    add(listing("Zorbing Help Desk", description="We help.", at=point_north(M9_4DH, 100)))
+    names = {h.service.name for h in search(SearchQuery(words="help", per_page=1000)).hits}
+    assert "Zorbing Help Desk" in names and len(names) < Service.objects.count()
+    assert search(SearchQuery(words="🙂")).total == 0
+
+
+def test_a_word_with_no_want_does_not_find_listings_on_its_own_beside_one_that_has():
+    add(
+        listing("Zorbtown Football", categories=["active/sport"], at=point_north(M9_4DH, 100)),
+        listing("Zorbing Knit Club", categories=["arts/crafts"], at=point_north(M9_4DH, 200)),
+    )
+    found = {h.service.name for h in search(SearchQuery(words="knitting zorbtown", place=find_place("M9 4DH"))).hits}
+    assert "Zorbing Knit Club" in found and "Zorbtown Football" not in found
+
+
+def test_other_places_meet_the_filters_too():
+    record = listing("Zorbing Steps", categories=["active/walking"], step_free=True, at=point_north(M9_4DH, 200))
+    stairs = make_place("test:zorb-stairs", "Zorb Stairs", *point_north(M9_4DH, 900), step_free=False)
+    add(replace(record, locations=[*record.locations, stairs]))
+    (hit,) = [h for h in search(SearchQuery(words="zorbing", step_free=True)).hits if h.service.name == "Zorbing Steps"]
+    assert hit.elsewhere == []
+    (hit,) = [h for h in search(SearchQuery(words="zorbing")).hits if h.service.name == "Zorbing Steps"]
+    assert [place.name for place, _ in hit.elsewhere] == ["Zorb Stairs"]
+
+
+def test_a_need_in_many_words_is_read_to_the_end():
+    from kith.matching.suggest import finer_wants
+
+    need = (
+        "Recently widowed, lives on her own and rarely goes out since her husband died last spring. "
+        "Used to love knitting."
+    )
+    assert finer_wants({"arts": 1}, {"arts": need}) == {"arts": frozenset({"arts/crafts"})}

@@ -143,6 +143,7 @@ class Ranked:
     score: np.ndarray  # per ranked row
     found_in: np.ndarray | None = None  # per index row: 2 every word in the name, 1 in the document, 0 not
     meaning: Meaning | None = None
+    passed: np.ndarray | None = None  # per index row: it meets every filter (any place of a service may)
 
 
 def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> Ranked:
@@ -194,6 +195,8 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> Ranked:
         if meaning.words:
             text, found_in = word_scores(index, meaning)
             mask &= text > 0
+        else:  # nothing but punctuation or symbols: no words to find
+            mask[:] = False
 
     distance = None
     if query.place is not None:
@@ -216,7 +219,7 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> Ranked:
     else:
         score = ranking.relevance(text[rows] if text is not None else None, near, fresh)
     best = ranking.best_per_group(index.service_id[rows], score)
-    return Ranked(rows[best], distance, score[best], found_in, meaning)
+    return Ranked(rows[best], distance, score[best], found_in, meaning, mask)
 
 
 def _rows_of(index: SearchIndex, ids: np.ndarray) -> np.ndarray:
@@ -233,14 +236,31 @@ BROAD_WANT = 0.5  # a listing tagged only with the broader want of the one a wor
 ENOUGH_OF_THE_WORDS = 0.5  # the share of the words a listing must meet, in any way, to be found
 
 
+SCORES_KEPT = 8  # a page asks the same words several times (its ways out, what unknown data left out)
+
+
 def word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.ndarray]:
+    """`_word_scores`, kept with the index for the last few words asked of it."""
+    kept = index.word_scores
+    key = (meaning.words, frozenset(meaning.wants.items()))
+    found = kept.get(key)
+    if found is None:
+        found = _word_scores(index, meaning)
+        if len(kept) >= SCORES_KEPT:
+            kept.pop(next(iter(kept)), None)
+        kept[key] = found
+    return found
+
+
+def _word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.ndarray]:
     """How well each row meets the words, from 0 (not at all) to 1; and where every word was found.
 
     Half is what the words mean: for each word, whether the row offers a want the word names (BROAD_WANT if
-    it offers only the broader want), or, for a word no phrase names, whether its listing holds the word; the
-    words weighted by how few rows meet them, as a rare word says more ("dementia" more than "café"). Half
-    is where the words are: all in its name (1), all somewhere in its listing (½), or not all (0). A row
-    that holds not every word must meet ENOUGH_OF_THE_WORDS of them, or it scores 0."""
+    it offers only the broader want), or, for a word no phrase names, whether its listing holds every word
+    or, when no listing anywhere does, this word (STRAY_WORD); the words weighted by how few rows meet them,
+    as a rare word says more ("dementia" more than "café"). Half is where the words are: all in its name
+    (1), all somewhere in its listing (½), or not all (0). A row that holds not every word must meet
+    ENOUGH_OF_THE_WORDS of them, one of them a word that names a want if any does, or it scores 0."""
     n, k = len(index), len(meaning.words)
     ids, scores = fulltext.match(meaning.text)
     found_in = np.zeros(n, dtype=np.int8)
@@ -250,30 +270,32 @@ def word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.nd
         pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
         found_in = np.where(ids[pos] == index.service_id, scores[pos], 0).astype(np.int8)
     met = np.zeros((k, n))
-    named = set()
+    named = sorted({p for positions in meaning.wants.values() for p in positions})
     for want, positions in meaning.wants.items():
         offering = index.term_rows.get(want)
         broad = index.broad_rows.get(want.split("/", 1)[0]) if "/" in want else None
         for p in positions:
-            named.add(p)
             if broad is not None:
                 met[p, broad] = np.maximum(met[p, broad], BROAD_WANT)
             if offering is not None:
                 met[p, offering] = 1.0
     for p in range(k):
         if p not in named:
-            if len(ids) or k == 1:
+            if len(ids) or k == 1:  # some listing holds every word: a word alone is not enough (AND first)
                 met[p] = found_in > 0
-            else:
+            else:  # none does: listings holding some of the words (then OR, below those that mean them)
                 met[p] = STRAY_WORD * _rows_of(index, fulltext.ids_with(meaning.words[p]))
     weight = np.log1p(n / (1.0 + np.count_nonzero(met, axis=1)))
     meant = weight @ met / weight.sum() if weight.sum() > 0 else np.zeros(n)
     score = 0.5 * meant + 0.5 * found_in / fulltext.NAME_MATCH
-    # A listing that holds only a stray word or two of many ("basket" of "underwater basket weaving") is no match.
-    # Numbers do not count towards it: "3" is in too many listings to say anything.
+    # A listing that holds only a stray word or two of many ("basket" of "underwater basket weaving") is no
+    # match, nor one that meets only words the vocabulary does not name when others name a want ("Bolton" of
+    # "knitting Bolton"). Numbers do not count: "3" is in too many listings to say anything.
     counted = [p for p, w in enumerate(meaning.words) if not w.isdigit()] or list(range(k))
-    enough = (found_in > 0) | ((met[counted] > 0).mean(axis=0) >= ENOUGH_OF_THE_WORDS)
-    return np.where(enough, score, 0.0), found_in
+    enough = (met[counted] > 0).mean(axis=0) >= ENOUGH_OF_THE_WORDS
+    if named:
+        enough &= (met[named] > 0).any(axis=0)
+    return np.where((found_in > 0) | enough, score, 0.0), found_in
 
 
 SCHEDULE_FIELDS = (
@@ -293,9 +315,8 @@ def _hits(index: SearchIndex, query: SearchQuery, ranked: Ranked, rows: np.ndarr
     distance = ranked.distance
     service_ids = [int(index.service_id[r]) for r in rows]
     others = np.flatnonzero(np.isin(index.service_id, service_ids))
-    others = others[~np.isin(others, rows) & (index.location_id[others] >= 0)]
+    others = others[~np.isin(others, rows) & (index.location_id[others] >= 0) & ranked.passed[others]]
     if distance is not None:
-        others = others[distance[others] <= query.radius_km * 1000]
         others = others[np.argsort(distance[others], kind="stable")]
     elsewhere: dict[int, list[int]] = {}
     for r in others:
@@ -343,7 +364,7 @@ def _hits(index: SearchIndex, query: SearchQuery, ranked: Ranked, rows: np.ndarr
                 last_checked=None if np.isnan(checked) else dt.datetime.fromtimestamp(checked, tz=dt.UTC),
                 access_known=bool(index.access_known[r]),
                 cost_known=bool(index.cost_known[r]),
-                times_known=bool(index.days[r] != 0),
+                times_known=bool(index.days[r] != 0) and (not query.open_now or bool(np.isin(r, index.iv_row))),
                 matched_in={2: "name", 1: "listing"}.get(int(ranked.found_in[r]), "")
                 if ranked.found_in is not None
                 else "",

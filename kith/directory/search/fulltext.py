@@ -20,9 +20,9 @@ PG_DICTIONARY = "kith_english_stem"
 PG_CONFIG = "kith_english"
 
 
-def query_terms(text: str) -> list[str]:
+def query_terms(text: str, limit: int = MAX_TERMS) -> list[str]:
     """The words of a query, lower-cased, without operators or punctuation."""
-    return [w.lower() for w in _WORD.findall(text or "")][:MAX_TERMS]
+    return [w.lower() for w in _WORD.findall(text or "")][:limit]
 
 
 def create_schema(schema_editor) -> None:

@@ -78,6 +78,8 @@ class SearchIndex:
     iv_end: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int16))
     # The words of listings' names and of the taxonomy, to read a misspelt query as what was meant.
     spelling: Spelling = field(default_factory=lambda: Spelling(frozenset(), ()))
+    # What search's words scored over these rows, for the last few words asked (engine.word_scores).
+    word_scores: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.service_id)

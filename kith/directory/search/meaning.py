@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import snowballstemmer
 
-from kith.directory.search.fulltext import query_terms
+from kith.directory.search.fulltext import MAX_TERMS, query_terms
 from kith.directory.taxonomy import DATA_DIR, OPENACTIVE_WANTS
 
 _WORDS = json.loads((DATA_DIR / "search_words.json").read_text(encoding="utf-8"))
@@ -31,9 +31,10 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str, limit: int = MAX_TERMS) -> list[str]:
     """The query's words, lower-case and in British spelling ("men's" is "mens", "can't" is "cant")."""
-    return [BRITISH.get(w, w) for w in query_terms(_APOSTROPHE.sub(lambda m: "s" if len(m.group()) > 1 else "", text))]
+    joined = _APOSTROPHE.sub(lambda m: "s" if len(m.group()) > 1 else "", text)
+    return [BRITISH.get(w, w) for w in query_terms(joined, limit)]
 
 
 def content_words(words: list[str]) -> list[str]:
@@ -99,24 +100,28 @@ class Vocabulary:
     def knows(self, word: str) -> bool:
         return stem(word) in self.by_stem
 
-    def understand(self, text: str) -> Meaning:
+    def understand(self, text: str, limit: int = MAX_TERMS) -> Meaning:
         """Each word goes to the wants whose most specific matching phrase holds it: "get out of the house"
-        says more about "house" than "housing" does, and "walking" in "dog walking" stays with walking."""
-        typed = words_of(text)
-        words = content_words(typed)
+        says more about "house" than "housing" does, and "walking" in "dog walking" stays with walking.
+
+        Words of little words only ("help", "support group") are searched for as they are."""
+        typed = words_of(text, limit)
+        words = content_words(typed) or list(dict.fromkeys(w for w in typed if len(w) > 1 or w.isdigit()))
         sequence = tuple(stem(w) for w in typed)
         stems = [stem(w) for w in words]
-        position = {s: i for i, s in enumerate(stems)}
+        positions: dict[str, list[int]] = {}  # "walk" and "walks" are one stem at two places
+        for i, s in enumerate(stems):
+            positions.setdefault(s, []).append(i)
         best: dict[int, tuple[int, dict[str, Phrase]]] = {}  # position → (strength, want → phrase)
         for i in {i for s in stems for i in self.by_stem.get(s, ())}:
             phrase = self.phrases[i]
-            if not phrase.stems <= position.keys():
+            if not phrase.stems <= positions.keys():
                 continue
             strength = phrase.strength(sequence)
-            for s in phrase.stems:
-                top, named = best.get(position[s], (0, {}))
+            for p in (p for s in phrase.stems for p in positions[s]):
+                top, named = best.get(p, (0, {}))
                 if strength > top:
-                    best[position[s]] = (strength, {phrase.want: phrase})
+                    best[p] = (strength, {phrase.want: phrase})
                 elif strength == top:
                     held = named.get(phrase.want)
                     if held is None or (len(phrase.sequence), phrase.text) > (len(held.sequence), held.text):
@@ -174,5 +179,6 @@ def vocabulary() -> Vocabulary:
 
 
 @lru_cache(maxsize=2048)
-def understand(text: str) -> Meaning:
-    return vocabulary().understand(text)
+def understand(text: str, limit: int = MAX_TERMS) -> Meaning:
+    """`limit`: how many words to read; a query's first 12, more for a person's or a need's own words."""
+    return vocabulary().understand(text, limit)
