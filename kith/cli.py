@@ -7,9 +7,29 @@ from pathlib import Path
 
 import click
 
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def demo_checkout_settings(root: Path = CHECKOUT, environ=os.environ) -> bool:
+    """In a `make demo` checkout with no settings given, use the demo's, as `make demo` does; True if it did.
+
+    Only where `make demo` has made its secret key (var/demo-secret-key) and KITH_SECRET_KEY is not set: a
+    deployment sets its own settings and still fails loudly without them."""
+    key = root / "var" / "demo-secret-key"
+    if environ.get("KITH_SECRET_KEY") or not key.is_file() or not (root / "Makefile").is_file():
+        return False
+    environ["KITH_SECRET_KEY"] = key.read_text(encoding="utf-8").strip()
+    environ.setdefault("KITH_SECURE_COOKIES", "0")
+    environ.setdefault("KITH_BASE_URL", f"http://127.0.0.1:{environ.get('PORT', '8000')}")
+    reference = root.parent / "shared" / "reference"
+    if reference.is_dir():
+        environ.setdefault("KITH_REFERENCE_DIR", str(reference))
+    return True
+
 
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.config.settings")
+    demo_checkout_settings()
     import django
 
     django.setup()

@@ -96,3 +96,30 @@ def test_demo_users_are_printed_and_can_sign_in(client):
 def test_load_taxonomy_and_reindex():
     assert "kith-what-matters: 55 terms" in run("load-taxonomy").output
     assert re.search(r"Indexed [\d,]+ services", run("reindex").output)
+
+
+def test_a_demo_checkout_runs_commands_with_no_settings_given(tmp_path):
+    """`make demo` makes var/demo-secret-key; commands in that checkout need nothing set (issue 14)."""
+    import os
+    import subprocess
+    import sys
+
+    from kith.cli import CHECKOUT, demo_checkout_settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KITH_", "DJANGO_", "DATABASE_URL"))}
+    env["KITH_VAR_DIR"] = str(tmp_path)  # a database of its own, not the demo's
+    assert (CHECKOUT / "var" / "demo-secret-key").is_file(), "make test makes it, as make demo does"
+    done = subprocess.run(
+        [sys.executable, "-m", "kith.cli", "migrate"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    # A deployment without the demo's key still fails loudly.
+    (tmp_path / "Makefile").write_text("")
+    bare = {"PATH": env["PATH"]}
+    assert demo_checkout_settings(tmp_path, bare) is False and "KITH_SECRET_KEY" not in bare
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "demo-secret-key").write_text("k" * 48)
+    assert demo_checkout_settings(tmp_path, bare) is True
+    assert bare["KITH_SECRET_KEY"] == "k" * 48 and bare["KITH_BASE_URL"] == "http://127.0.0.1:8000"
+    given = {"KITH_SECRET_KEY": "theirs"}
+    assert demo_checkout_settings(tmp_path, given) is False and given == {"KITH_SECRET_KEY": "theirs"}
