@@ -475,6 +475,13 @@ def serve(host: str, port: int, workers: int) -> None:
 
     if not Path(settings.STATIC_ROOT, "staticfiles.json").exists() and not settings.DEBUG:
         raise click.ClickException("Static files are not collected: run `make assets` or `kith collectstatic`.")
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:  # settings that disagree are refused before anyone is served
+        call_command("check", fail_level="ERROR")
+    except SystemCheckError as error:
+        raise click.ClickException(str(error)) from None
     args = [
         sys.executable,
         "-m",

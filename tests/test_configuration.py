@@ -98,6 +98,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     environment.update(
         KITH_SECRET_KEY="a-long-random-production-secret-" + "q7Zp" * 10,
         KITH_BASE_URL="https://kith.example.org",
+        KITH_ALLOWED_HOSTS="kith.example.org",
         KITH_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="kith.config.settings",
     )

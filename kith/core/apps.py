@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Kith core"
 
     def ready(self):
-        from kith.core import converters
+        from kith.core import checks, converters  # noqa: F401  (checks registers itself)
 
         converters.register()
