@@ -65,8 +65,9 @@ walkthrough: $(VENV)/.installed ## Screenshot every persona's journeys through a
 
 test: assets lint ## Run every test (browser tests need Debian's chromium)
 	@mkdir -p var/test
-	@# A model change without its migration fails here, before any test runs.
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	@# A model change without its migration fails here, before any test runs (against an empty database:
+	@# the models are compared with the migration files, whichever database the tests then use).
+	$(TEST_ENV) DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed ## Check style with ruff
