@@ -222,13 +222,16 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> Ranked:
     return Ranked(rows[best], distance, score[best], found_in, meaning, mask)
 
 
-def _rows_of(index: SearchIndex, ids: np.ndarray) -> np.ndarray:
-    """Per index row: whether its service is one of these ids."""
-    if not len(ids):
-        return np.zeros(len(index), dtype=bool)
-    ids = np.sort(ids)
-    pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
-    return ids[pos] == index.service_id
+def _per_row(index: SearchIndex, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per index row: the value given for its service's id, or 0 where its service is not among the ids."""
+    found = np.zeros(len(index), dtype=values.dtype)
+    if len(ids):
+        order = np.argsort(ids)
+        ids, values = ids[order], values[order]
+        pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
+        hit = ids[pos] == index.service_id
+        found[hit] = values[pos[hit]]
+    return found
 
 
 STRAY_WORD = 0.5  # a word no phrase names, in a listing that lacks some other word of the query
@@ -263,12 +266,7 @@ def _word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.n
     ENOUGH_OF_THE_WORDS of them, one of them a word that names a want if any does, or it scores 0."""
     n, k = len(index), len(meaning.words)
     ids, scores = fulltext.match(meaning.text)
-    found_in = np.zeros(n, dtype=np.int8)
-    if len(ids):
-        order = np.argsort(ids)
-        ids, scores = ids[order], scores[order]
-        pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
-        found_in = np.where(ids[pos] == index.service_id, scores[pos], 0).astype(np.int8)
+    found_in = _per_row(index, ids, scores.astype(np.int8))
     met = np.zeros((k, n))
     named = sorted({p for positions in meaning.wants.values() for p in positions})
     for want, positions in meaning.wants.items():
@@ -284,7 +282,8 @@ def _word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.n
             if len(ids) or k == 1:  # some listing holds every word: a word alone is not enough (AND first)
                 met[p] = found_in > 0
             else:  # none does: listings holding some of the words (then OR, below those that mean them)
-                met[p] = STRAY_WORD * _rows_of(index, fulltext.ids_with(meaning.words[p]))
+                holding = fulltext.ids_with(meaning.words[p])
+                met[p] = STRAY_WORD * _per_row(index, holding, np.ones(len(holding), dtype=bool))
     weight = np.log1p(n / (1.0 + np.count_nonzero(met, axis=1)))
     meant = weight @ met / weight.sum() if weight.sum() > 0 else np.zeros(n)
     score = 0.5 * meant + 0.5 * found_in / fulltext.NAME_MATCH

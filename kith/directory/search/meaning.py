@@ -139,11 +139,16 @@ class Vocabulary:
         return Meaning(tuple(words), wants, {w: said[w].text for w in wants})
 
 
+@cache
+def _what_matters() -> dict:
+    return json.loads((DATA_DIR / "what_matters.json").read_text(encoding="utf-8"))
+
+
 def what_matters_phrases() -> list[tuple[str, str]]:
     """(phrase, want) from the wants' names (each part of "Crafts and knitting"), their everyday phrases,
     and OpenActive's activity labels: as the want Kith maps the activity to, or as "being active" where no
     word of the label means another want ("House" is a dance, but people who type it mean housing)."""
-    spec = json.loads((DATA_DIR / "what_matters.json").read_text(encoding="utf-8"))
+    spec = _what_matters()
     found = []
     for top in spec["terms"]:
         for term in [top, *top["children"]]:
@@ -169,7 +174,7 @@ def what_matters_phrases() -> list[tuple[str, str]]:
 @cache
 def want_names() -> dict[str, str]:
     """Every "what matters" want's code → its name, as people read it."""
-    spec = json.loads((DATA_DIR / "what_matters.json").read_text(encoding="utf-8"))
+    spec = _what_matters()
     return {t["code"]: t["name"] for top in spec["terms"] for t in [top, *top["children"]]}
 
 
