@@ -13,8 +13,7 @@ from kith.directory.models import TaxonomyTerm
 from kith.enquiries import services
 from kith.enquiries.models import Enquiry, UnmetSearch
 from kith.geo.models import Area
-from kith.matching.scoring import Needs
-from kith.matching.suggest import suggest_near
+from kith.matching.suggest import needs_in_words, suggest_near
 
 NEEDS = [
     ("active", "Wants to walk, anxious in big groups, no car", ["confidence", "transport"]),
@@ -50,9 +49,7 @@ def build_demo_enquiries(*, seed: int = 2026) -> int | None:
         enquiry.save(update_fields=["asked_at", "due_at"])
         if n < 3:
             continue  # open; the second one is late
-        found = suggest_near(
-            (ward.centroid_lon, ward.centroid_lat), Needs(wants={category: 1}, barriers=frozenset(barriers)), limit=3
-        )
+        found = suggest_near((ward.centroid_lon, ward.centroid_lat), needs_in_words(category, barriers, need), limit=3)
         listings = [s.service for s in found] if n != 6 else []
         services.answer(
             user=worker,

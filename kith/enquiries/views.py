@@ -17,8 +17,7 @@ from kith.enquiries import services as enquiries
 from kith.enquiries.forms import AnswerForm, EnquiryForm
 from kith.enquiries.models import Enquiry
 from kith.geo.lookup import Place
-from kith.matching.scoring import Needs
-from kith.matching.suggest import finer_wants, suggest_near
+from kith.matching.suggest import needs_in_words, suggest_near
 
 ASKERS = (Role.PROFESSIONAL,)
 EVERYONE_WHO_USES_IT = (Role.PROFESSIONAL, *access.ANSWERERS)
@@ -102,10 +101,9 @@ def _candidates(enquiry: Enquiry, words: str):
         query = SearchQuery(words=words, place=place, radius_km=5.0, category="", sort="relevance", per_page=MAX_CHOSEN)
         hits = search(query).hits
         return [(h.service, presenters.hit_reasons(h)) for h in hits]
-    wants = {enquiry.category.code: 1} if enquiry.category else {}
     # The professional's words for the need narrow the want as search reads words ("knitting" within arts).
-    finer = finer_wants(wants, {code: enquiry.need for code in wants})
-    needs = Needs(wants=wants, barriers=frozenset(enquiry.barriers), finer=finer)
+    code = enquiry.category.code if enquiry.category else None
+    needs = needs_in_words(code, enquiry.barriers, enquiry.need)
     return [(s.service, s.reasons) for s in suggest_near(centre, needs, limit=MAX_CHOSEN)]
 
 

@@ -75,6 +75,12 @@ def needs_of(person) -> Needs:
 OWN_WORDS = 200  # words of a person's or a need's own words read for the wants they name
 
 
+def needs_in_words(want: str | None, barriers, words: str) -> Needs:
+    """Needs for a want named by its code, narrowed by the words said about it (an enquiry's need)."""
+    wants = {want: 1} if want else {}
+    return Needs(wants=wants, barriers=frozenset(barriers), finer=finer_wants(wants, {c: words for c in wants}))
+
+
 def finer_wants(wants, words: dict[str, str]) -> dict[str, frozenset[str]]:
     """For each want, the finer wants under it that the person's own words name, read as search reads words
     ("loves knitting and a natter", recorded under arts, names crafts)."""

@@ -134,3 +134,11 @@ def test_a_need_in_many_words_is_read_to_the_end():
         "Used to love knitting."
     )
     assert finer_wants({"arts": 1}, {"arts": need}) == {"arts": frozenset({"arts/crafts"})}
+
+
+def test_an_enquiry_is_answered_for_what_its_need_says():
+    from kith.matching.suggest import needs_in_words
+
+    needs = needs_in_words("learning", ["language"], "Wants to improve English and meet people; speaks Urdu")
+    assert needs.finer == {"learning": frozenset({"learning/esol"})} and needs.barriers == {"language"}
+    assert needs_in_words(None, [], "anything").wants == {}
