@@ -127,10 +127,12 @@ def load_taxonomy() -> None:
     from django.db import transaction
 
     from kith.directory.models import Taxonomy, TaxonomyTerm
+    from kith.directory.services import taxonomy_changed
     from kith.directory.taxonomy import load_taxonomies
 
     with transaction.atomic():
         counts = load_taxonomies(Taxonomy, TaxonomyTerm)
+        taxonomy_changed()
     for name, count in counts.items():
         click.echo(f"{name}: {count} terms")
 
@@ -450,6 +452,18 @@ def retention(years: int | None, dry_run: bool) -> None:
     count = apply_retention(years=years, dry_run=dry_run)
     verb = "would be" if dry_run else "were"
     click.echo(f"{count:,} record{'s' if count != 1 else ''} closed over {years} years ago {verb} anonymised.")
+
+
+@main.command("build-index")
+@click.option("--quiet", is_flag=True, help="Print only the folder it is in.")
+def build_index_command(quiet: bool) -> None:
+    """Build the search index of the directory as it is now into $KITH_VAR_DIR/search-index, for `kith serve`."""
+    from kith.directory.search.index import build_to_store
+
+    path, built = build_to_store()
+    if not quiet:
+        click.echo("Built the search index." if built else "The search index was up to date.", err=True)
+    click.echo(str(path))
 
 
 @main.command()

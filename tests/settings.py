@@ -16,3 +16,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is mi
 
 # Tests make many users; production hashing (Argon2id, tested in test_security) would take minutes.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A test writes and then searches inside one transaction, which a background thread's connection cannot
+# see: builds happen in line here. tests/directory/test_index_refresh.py runs the background path.
+SEARCH_INDEX_BUILDS_IN_BACKGROUND = False

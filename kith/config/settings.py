@@ -173,6 +173,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "people:home"
 OTP_TOTP_ISSUER = env_str("KITH_SITE_NAME", "Kith")
 
+# A request never waits for the search index to be rebuilt after a large change: it is rebuilt on a
+# background thread and swapped in, and requests meanwhile use the last one (ADR 0021).
+SEARCH_INDEX_BUILDS_IN_BACKGROUND = env_bool("KITH_INDEX_BUILDS_IN_BACKGROUND", True)
+
 # A cache every process shares (the database), so that sign-in rate limits hold across workers.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kith_cache"}}
 

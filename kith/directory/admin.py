@@ -200,6 +200,19 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
     list_select_related = ["taxonomy", "parent"]
     readonly_fields = ["uuid"]
 
+    # A term's name and place decide every listing's wants and search words: search re-reads them all.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.taxonomy_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.taxonomy_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.taxonomy_changed()
+
 
 @admin.register(Attribute)
 class AttributeAdmin(DirectoryAdmin):

@@ -70,7 +70,7 @@ def services_changed(*, service_ids: Iterable[int]) -> int:
     count = 0
     for start in range(0, len(ids), 2000):
         count += fulltext.index_documents(search_documents(ids[start : start + 2000]))
-    mark_changed()
+    mark_changed(ids)
     return count
 
 
@@ -116,5 +116,11 @@ def record_check(
         service=service, checked_at=checked_at, method=method, checked_by_role=role, checked_by=user, note=note,
         public_note=public_note,
     )  # fmt: skip
-    mark_changed()
+    mark_changed([service.pk])
     return check
+
+
+@transaction.atomic
+def taxonomy_changed() -> int:
+    """After a term is added, renamed, moved or removed: every listing's wants and words may differ."""
+    return reindex_all()

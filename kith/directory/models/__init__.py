@@ -1,6 +1,6 @@
 """The asset directory, shaped after Open Referral HSDS 3.0, with Kith's additions."""
 
-from kith.directory.models.base import DemoBuild, DirectoryState, HsdsRecord
+from kith.directory.models.base import DemoBuild, DirectoryChange, DirectoryState, HsdsRecord
 from kith.directory.models.listing import (
     Accessibility,
     AccessibilityFeature,
@@ -31,6 +31,7 @@ __all__ = [
     "Contact",
     "CostOption",
     "DemoBuild",
+    "DirectoryChange",
     "DirectoryState",
     "HsdsRecord",
     "Language",

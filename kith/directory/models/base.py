@@ -22,17 +22,32 @@ class HsdsRecord(models.Model):
 
 
 class DirectoryState(models.Model):
-    """One row whose token changes with every write to the directory.
+    """One row: how many times the directory has changed, and a random token for the latest change.
 
-    The in-memory search index compares it to the token it was built from. A random token,
-    not a counter, so that a rolled-back write can never look like a later one.
+    The in-memory search index compares both with those it was built from. The version orders changes
+    (writers take this row's lock, so versions commit in order); the token, random, tells a rolled-back
+    write from a later one that reused its version.
     """
 
     token = models.CharField(max_length=32)
+    version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
-        return f"directory state {self.token}"
+        return f"directory state {self.version} {self.token}"
+
+
+class DirectoryChange(models.Model):
+    """One write to the directory: the services it touched, so that search indexes apply just those."""
+
+    version = models.BigIntegerField(unique=True)
+    token = models.CharField(max_length=32)
+    # The ids of the services changed; null when the change reaches everything (taxonomy, a large import).
+    services = models.JSONField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"directory change {self.version}"
 
 
 class DemoBuild(models.Model):

@@ -32,6 +32,11 @@ class Spelling:
         ordered = tuple(w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])))
         return cls(known=frozenset(ordered), by_use=ordered)
 
+    def joined(self, other: "Spelling") -> "Spelling":
+        """These words and, after them, other's new ones: a changed listing's name is known at once."""
+        new = tuple(w for w in other.by_use if w not in self.known)
+        return self if not new else Spelling(known=self.known | frozenset(new), by_use=self.by_use + new)
+
     def nearest(self, word: str) -> str | None:
         """The known word nearest to an unknown one, within the edits its length allows; None if none is."""
         edits = allowed_edits(word)
