@@ -454,6 +454,35 @@ def retention(years: int | None, dry_run: bool) -> None:
     click.echo(f"{count:,} record{'s' if count != 1 else ''} closed over {years} years ago {verb} anonymised.")
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Back up the whole database to PATH (a new file), while Kith keeps serving."""
+    from kith.core.backup import BackupError, backup
+
+    try:
+        written = backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {written} ({written.stat().st_size / 1e6:,.1f} MB).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database's contents.")
+def restore(path: Path, yes: bool) -> None:
+    """Replace the whole database with the backup at PATH. Stop `kith serve` and the worker first."""
+    from kith.core.backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the database with {path}?", abort=True)
+    try:
+        restore(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {path}. Start Kith again; each process rebuilds its search index.")
+
+
 @main.command("build-index")
 @click.option("--quiet", is_flag=True, help="Print only the folder it is in.")
 def build_index_command(quiet: bool) -> None:
