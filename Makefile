@@ -7,6 +7,7 @@ PORT ?= 8000
 REFERENCE ?= ../shared/reference
 # The demo needs a secret key; it is made once, kept in var/ and never committed.
 DEMO_ENV = KITH_SECRET_KEY="$$(cat var/demo-secret-key)" KITH_SECURE_COOKIES=0 KITH_BASE_URL=http://127.0.0.1:$(PORT) \
+	KITH_LOG_FORMAT=text \
 	$(if $(wildcard $(REFERENCE)/deprivation),KITH_REFERENCE_DIR=$(REFERENCE),)
 TEST_ENV = KITH_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijkl KITH_SECURE_COOKIES=0 \
 	KITH_BASE_URL=http://127.0.0.1:8000 \

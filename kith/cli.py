@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ def demo_checkout_settings(root: Path = CHECKOUT, environ=os.environ) -> bool:
         return False
     environ["KITH_SECRET_KEY"] = key.read_text(encoding="utf-8").strip()
     environ.setdefault("KITH_SECURE_COOKIES", "0")
+    environ.setdefault("KITH_LOG_FORMAT", "text")
     environ.setdefault("KITH_BASE_URL", f"http://127.0.0.1:{environ.get('PORT', '8000')}")
     reference = root.parent / "shared" / "reference"
     if reference.is_dir():
@@ -534,13 +536,18 @@ def serve(host: str, port: int, workers: int) -> None:
         f"{host}:{port}",
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        "--config",
+        "python:kith.config.gunicorn_conf",
         # gunicorn caps its own limit at 8,190 bytes whatever it is asked; 0 lifts it, so that Kith's
         # middleware applies its 16 kB limit and answers with words rather than a bare 414.
         "--limit-request-line",
         "0",
     ]
+    # Each worker writes its metrics here and /metrics adds them up; last run's are stale, so start afresh.
+    metrics_dir = Path(settings.VAR_DIR) / "metrics" / str(port)
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     click.echo(f"Kith is at http://{host}:{port}/ (Ctrl+C stops it)")
     os.execv(sys.executable, args)
 

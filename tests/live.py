@@ -80,12 +80,14 @@ def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | No
             if done.returncode != 0:
                 raise RuntimeError(f"kith {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
             printed += done.stdout
+        # Its log goes to a file: a pipe nobody reads fills up and stops the server mid-request.
+        log = (var / "serve.log").open("wb")
         server = subprocess.Popen(
             [*kith, "serve", "--port", str(port), "--workers", "2"],
             env=env,
             cwd=REPO,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log,
         )
         url = f"http://127.0.0.1:{port}"
         for _ in range(150):
@@ -94,13 +96,17 @@ def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | No
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise RuntimeError(server.stderr.read().decode()) from None
+                    raise RuntimeError((var / "serve.log").read_text(errors="replace")[-5000:]) from None
                 time.sleep(0.1)
         try:
-            yield SimpleNamespace(url=url, port=port, sign_ins=sign_ins(printed), mail=var / "mail", env=env, kith=kith)
+            yield SimpleNamespace(
+                url=url, port=port, sign_ins=sign_ins(printed), mail=var / "mail", env=env, kith=kith,
+                log=var / "serve.log",
+            )  # fmt: skip
         finally:
             server.terminate()
             server.wait(timeout=10)
+            log.close()
     finally:
         if drop:
             drop()

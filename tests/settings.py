@@ -3,6 +3,7 @@
 import os
 
 # Only defaults: `make test` and CI set their own.
+os.environ.setdefault("KITH_ENV_FILE", "")  # a developer's .env must not change what tests see
 os.environ.setdefault("KITH_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijkl")
 os.environ.setdefault("KITH_SECURE_COOKIES", "0")
 os.environ.setdefault("KITH_BASE_URL", "http://127.0.0.1:8000")

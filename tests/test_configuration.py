@@ -132,3 +132,70 @@ def test_the_favicon_address_browsers_ask_for_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("/favicon.ico")
     assert finders.find(response["Location"].removeprefix("/static/"))  # built by `make assets`
+
+
+def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-a-file-0123456789-abcdefghijklmnop\n")
+    monkeypatch.delenv("KITH_TEST_SECRET", raising=False)
+    monkeypatch.setenv("KITH_TEST_SECRET_FILE", str(secret))
+    assert env.env_str("KITH_TEST_SECRET") == "from-a-file-0123456789-abcdefghijklmnop"
+    monkeypatch.setenv("KITH_TEST_SECRET", "also-set")
+    with pytest.raises(ImproperlyConfigured, match="not both"):
+        env.env_str("KITH_TEST_SECRET")
+    monkeypatch.delenv("KITH_TEST_SECRET")
+    monkeypatch.setenv("KITH_TEST_SECRET_FILE", str(tmp_path / "missing"))
+    with pytest.raises(ImproperlyConfigured, match="cannot be read"):
+        env.env_str("KITH_TEST_SECRET")
+
+
+def test_settings_come_from_a_env_file_and_the_environment_wins(tmp_path):
+    (tmp_path / ".env").write_text(
+        "KITH_SECRET_KEY=from-the-env-file-0123456789-abcdefghijkl\nKITH_SITE_NAME=Kith Bolton\n"
+        "KITH_BASE_URL=https://kith.example.org\nKITH_ALLOWED_HOSTS=kith.example.org\n"
+    )
+    env_vars = {k: v for k, v in os.environ.items() if not k.startswith("KITH_") and k != "DJANGO_SETTINGS_MODULE"}
+    code = (
+        "import django; from django.conf import settings; django.setup();"
+        "print(settings.SECRET_KEY, settings.KITH_SITE_NAME, settings.KITH_BASE_URL)"
+    )
+    common = {**env_vars, "DJANGO_SETTINGS_MODULE": "kith.config.settings", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env={**common, "KITH_SITE_NAME": "Kith Wigan"},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.stdout.split() == [
+        "from-the-env-file-0123456789-abcdefghijkl",
+        "Kith",
+        "Wigan",
+        "https://kith.example.org",
+    ], done.stderr
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env={**common, "KITH_ENV_FILE": str(tmp_path / "nope")},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode != 0 and "KITH_ENV_FILE" in done.stderr and "is not a file" in done.stderr
+
+
+def test_the_example_env_file_names_only_documented_settings_and_starts():
+    example = (REPO / ".env.example").read_text()
+    named = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", example, re.M))
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`", (REPO / "docs/configuration.md").read_text(), re.M))
+    files = {n.removesuffix("_FILE") for n in named if n.endswith("_FILE")}
+    assert named - documented - {f"{n}_FILE" for n in files} == set()
+    assert files <= documented and {"KITH_BASE_URL", "DATABASE_URL", "KITH_SECRET_KEY"} <= named
+    env_vars = {k: v for k, v in os.environ.items() if not k.startswith("KITH_") and k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "ERROR"],
+        env={
+            **env_vars,
+            "DJANGO_SETTINGS_MODULE": "kith.config.settings",
+            "KITH_ENV_FILE": str(REPO / ".env.example"),
+            "KITH_SECRET_KEY": "example-check-secret-key-0123456789-abcdefghijklmnop",
+            "PYTHONPATH": str(REPO),
+        },
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,10 +1,13 @@
 """Read settings from the environment, failing loudly on values that make no sense.
 
 Every variable Kith reads goes through one of these helpers, so that the test of
-docs/configuration.md can find them all by name.
+docs/configuration.md can find them all by name. Any of them may instead be given as NAME_FILE, the
+path of a file holding the value (systemd credentials, Docker secrets), and any may come from a
+`.env` file (KITH_ENV_FILE).
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -12,8 +15,37 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def load_env_file() -> Path | None:
+    """Read settings from KITH_ENV_FILE (default `.env` in the working directory) without overriding the environment.
+
+    An empty KITH_ENV_FILE reads none. A named file that is missing is an error: a typo must not start
+    Kith on defaults.
+    """
+    from dotenv import load_dotenv
+
+    named = os.environ.get("KITH_ENV_FILE")
+    if named == "":
+        return None
+    path = Path(named) if named else Path.cwd() / ".env"
+    if not path.is_file():
+        if named:
+            raise ImproperlyConfigured(f"KITH_ENV_FILE={named!r} is not a file.")
+        return None
+    load_dotenv(path, override=False)
+    return path
+
+
 def _raw(name: str) -> str | None:
+    """The variable's value; or, if NAME_FILE is set instead, the contents of that file (for secrets)."""
     value = os.environ.get(name)
+    from_file = os.environ.get(f"{name}_FILE")
+    if from_file:
+        if value is not None:
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+        try:
+            value = Path(from_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ImproperlyConfigured(f"{name}_FILE={from_file!r} cannot be read: {error.strerror}.") from None
     return None if value is None else value.strip()
 
 

@@ -6,8 +6,10 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from kith.config.env import env_bool, env_choice, env_int, env_list, env_str
+from kith.config.env import env_bool, env_choice, env_int, env_list, env_str, load_env_file
 
+# Settings may come from a .env file; the environment wins where both give one.
+ENV_FILE = load_env_file()
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("KITH_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kith.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kith.core.middleware.RequestLineLimitMiddleware",
     "kith.core.middleware.RefuseNullCharactersMiddleware",
@@ -225,12 +228,31 @@ KITH_SWEMWBS_STATEMENTS_FILE = env_str("KITH_SWEMWBS_STATEMENTS_FILE", "")
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")
 
+# JSON lines with each request's id, for journald or a log shipper; `text` for a terminal (make demo).
+KITH_LOG_FORMAT = env_choice("KITH_LOG_FORMAT", ("json", "text"), "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kith.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": KITH_LOG_FORMAT}
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("KITH_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     },
 }
+
+# Errors go to Sentry when a DSN is given, without request bodies or users (kith.core.observability).
+KITH_SENTRY_DSN = env_str("KITH_SENTRY_DSN", "")
+KITH_SENTRY_ENVIRONMENT = env_str("KITH_SENTRY_ENVIRONMENT", "production")
+# /metrics answers this machine; elsewhere only with this token as "Authorization: Bearer <token>".
+KITH_METRICS_TOKEN = env_str("KITH_METRICS_TOKEN", "")

@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         from kith.core import checks, converters  # noqa: F401  (checks registers itself)
 
         converters.register()
+        from kith.core.observability import init_sentry
+
+        init_sentry()

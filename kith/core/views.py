@@ -9,6 +9,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def readyz(request):
+    """Whether this process is ready for traffic: 503, with what is not ready, until it is."""
+    from kith.core.observability import readiness
+
+    ready, checks = readiness()
+    return JsonResponse({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+
+
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the icon."""
     from django.shortcuts import redirect

@@ -30,6 +30,9 @@ STAFF = set(PERSONAS) - {"anonymous"}
 # in for staff pages.
 RULES = {
     "healthz": ("get", "/healthz", {"none": EVERYONE}),
+    "readyz": ("get", "/readyz", {"none": EVERYONE}),
+    # To this machine, as the test client is; from elsewhere only with the metrics token (test_operations).
+    "metrics": ("get", "/metrics", {"none": EVERYONE}),
     "favicon": ("get", "/favicon.ico", {"none": EVERYONE}),
     "accounts:login": ("get", "/accounts/sign-in/", {"none": EVERYONE}),
     "accounts:two_factor": ("get", "/accounts/sign-in/two-factor/", {"none": EVERYONE}),

@@ -1,0 +1,26 @@
+"""gunicorn settings for `kith serve`: metrics from every worker, and timeouts (docs/deployment.md)."""
+
+import os
+
+from kith.config.env import env_int
+
+# A worker silent this long is restarted; a search answers in well under a second, an export in a few.
+timeout = env_int("KITH_WORKER_TIMEOUT", 60, minimum=5, maximum=3600)
+graceful_timeout = 30
+# Keep-alive behind a proxy saves a connection per request.
+keepalive = 5
+
+
+def post_worker_init(worker):
+    """Start building the worker's search index at once, so that its first searcher does not wait for it."""
+    from kith.directory.search.index import build_soon
+
+    build_soon()
+
+
+def child_exit(server, worker):
+    """A worker that ended no longer counts towards the live gauges of /metrics."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
