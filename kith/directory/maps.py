@@ -4,9 +4,11 @@ landmarks from the directory (libraries, parks, leisure centres)."""
 
 import json
 
+import numpy as np
 from shapely.geometry import mapping, shape
 
-from kith.directory.models import AssetKind, ServiceAtLocation
+from kith.directory.models import Location
+from kith.directory.search.index import get_index
 from kith.geo.models import Area, AreaLevel
 
 MAX_NEIGHBOURS = 24
@@ -51,18 +53,21 @@ def orientation(bounds: tuple[float, float, float, float], *, leave_out: str = "
         .order_by("code")
         .values_list("code", "name", "centroid_lon", "centroid_lat")[:MAX_NEIGHBOURS]
     )
+    # Landmarks from the search index's columns, not a join over every place: only the few in the box are read.
+    index = get_index()
+    inside = (
+        index.landmark
+        & (index.lon >= min_lon)
+        & (index.lon <= max_lon)
+        & (index.lat >= min_lat)
+        & (index.lat <= max_lat)
+    )
+    places = np.unique(index.location_id[inside])
     landmarks = {}
     for name, lon, lat in (
-        ServiceAtLocation.objects.filter(
-            service__asset_kind__in=[AssetKind.PUBLIC_SERVICE, AssetKind.PUBLIC_SPACE],
-            service__status="active",
-            location__is_sensitive=False,
-            location__longitude__range=(min_lon, max_lon),
-            location__latitude__range=(min_lat, max_lat),
-        )
-        .exclude(location__name="")
-        .order_by("location__name")
-        .values_list("location__name", "location__longitude", "location__latitude")[: MAX_LANDMARKS * 4]
+        Location.objects.filter(id__in=places.tolist())
+        .order_by("name")
+        .values_list("name", "longitude", "latitude")[: MAX_LANDMARKS * 4]
     ):
         landmarks.setdefault(name, (lon, lat))
     shapes = outlines([code for code, *_ in wards])

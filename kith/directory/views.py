@@ -92,15 +92,14 @@ def _run_search(request, *, per_page: int):
     rows = [result_row(hit, query=query, now=now, meaning=result.meaning) for hit in result.hits]
     outline_area = area or (place.area if place and place.area else None)
     if outline_area is None and place and place.ward_code:
-        outline_area = Area.objects.filter(code=place.ward_code).first()
-    elif outline_area is not None:
-        outline_area = Area.objects.filter(code=outline_area.code).first()
+        outline_area = Area.objects.without_geometry().filter(code=place.ward_code).first()
     map_data = {
         "markers": [{"name": r.name, "lon": r.lon, "lat": r.lat, "url": f"/services/{r.uuid}/"} for r in rows if r.lon],
         "centre": [place.lon, place.lat] if place else None,
         "centre_name": place.label if place else "",
         "radius_m": data["radius"] * 1000 if place else None,
-        "outline": json.loads(outline_area.geometry) if outline_area else None,
+        # Simplified and kept per process, as the neighbours' are: a ward's full boundary is tens of kilobytes.
+        "outline": maps.outlines([outline_area.code]).get(outline_area.code) if outline_area else None,
         "outline_name": outline_area.name if outline_area else "",
         "tiles": settings.KITH_MAP_TILES_URL,
         "attribution": settings.KITH_MAP_TILES_ATTRIBUTION,

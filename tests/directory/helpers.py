@@ -32,6 +32,7 @@ def listing(
     checked_days_ago=10,
     description="A friendly group.",
     key=None,
+    kind="vcse",
 ) -> ServiceRecord:
     venue = make_place(
         key or f"test:{name}", f"{name} venue", at[0], at[1], "1 Test Street", "Manchester", step_free=step_free
@@ -43,7 +44,7 @@ def listing(
         name=name,
         description=description,
         categories=list(categories),
-        kind="vcse",
+        kind=kind,
         scope="local",
         venue=venue,
         schedules=[make_schedule(byday=days, opens_at=opens, closes_at=closes)] if days else [],

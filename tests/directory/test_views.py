@@ -102,7 +102,11 @@ def test_search_page_query_count_does_not_grow_with_results(anonymous):
         assert response.status_code == 200
         return len(captured), len(response.context["rows"])
 
-    add(listing("Test Query Count", at=point_north(M9_4DH, 30)))
+    # A park beside it: both maps have a landmark to show, so both look landmarks up.
+    add(
+        listing("Test Query Count", at=point_north(M9_4DH, 30)),
+        listing("Test Query Count Park", at=point_north(M9_4DH, 35), kind="public-space"),
+    )
     few, few_rows = queries({"near": "M9 4DH", "radius": "0.1"})
     many, many_rows = queries({"near": "M9 4DH", "radius": "10"})
     assert 1 <= few_rows < many_rows == 20

@@ -62,7 +62,12 @@ class SearchIndex:
 
     def offers(self, want: str, rows: np.ndarray) -> np.ndarray:
         """Whether each of `rows` offers the want (a "what matters" code at any level)."""
-        return np.isin(rows, self.term_rows.get(want, np.empty(0, dtype=np.int64)), assume_unique=True)
+        offering = self.term_rows.get(want)
+        if offering is None or not len(offering):
+            return np.zeros(len(rows), dtype=bool)
+        # The want's rows are ascending: a binary search per row, not a sort of them all as np.isin does.
+        at = np.minimum(np.searchsorted(offering, rows), len(offering) - 1)
+        return offering[at] == rows
 
     def area_index(self, code: str) -> int:
         # -2 matches no row: rows without an area hold -1.
