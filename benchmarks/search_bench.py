@@ -66,7 +66,8 @@ def setup_django() -> None:
     if not os.environ.get("DATABASE_URL"):
         bench_dir = Path(os.environ.get("KITH_VAR_DIR", REPO / "var")) / "bench"
         bench_dir.mkdir(parents=True, exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / 'bench.sqlite3'}"
+        name = "bench.sqlite3" if TARGET_SERVICES == 100_000 else f"bench-{TARGET_SERVICES}.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{bench_dir / name}"
     elif os.environ["DATABASE_URL"].startswith("postgres"):
         _create_postgres_database(os.environ["DATABASE_URL"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.config.settings")
@@ -281,16 +282,29 @@ def locality_section() -> list[str]:
     return [*lines, ""]
 
 
+def http_section(seconds: float) -> list[str]:
+    import http_bench
+
+    return http_bench.http_section(seconds=seconds)
+
+
 def main() -> None:
+    global TARGET_SERVICES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true", help="append the figures to docs/benchmarks.md")
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated sections after search to run (relevance, people, gaps, import, locality); all if empty",
+        help="comma-separated sections after search to run (relevance, people, gaps, import, locality, http); "
+        "all if empty",
     )
+    parser.add_argument(
+        "--services", type=int, default=TARGET_SERVICES, help="directory size (a database of its own per size)"
+    )
+    parser.add_argument("--http-seconds", type=float, default=20, help="length of each HTTP load phase")
     args = parser.parse_args()
-    chosen = set(filter(None, args.only.split(","))) or {"relevance", "people", "gaps", "import", "locality"}
+    TARGET_SERVICES = args.services
+    chosen = set(filter(None, args.only.split(","))) or {"relevance", "people", "gaps", "import", "locality", "http"}
     setup_django()
     from django.db import connection
 
@@ -366,6 +380,7 @@ def main() -> None:
         ("gaps", gaps_section),
         ("import", import_section),
         ("locality", locality_section),
+        ("http", lambda: http_section(args.http_seconds)),
     ]:
         if name in chosen:
             lines += section()
