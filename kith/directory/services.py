@@ -65,7 +65,9 @@ def search_documents(service_ids: Iterable[int]) -> list[tuple[int, str, str]]:
 def services_changed(*, service_ids: Iterable[int]) -> int:
     """Re-index the search documents of these services and tell every process's search index."""
     ids = list(set(service_ids))
-    existing = set(Service.objects.filter(id__in=ids).values_list("id", flat=True))
+    existing: set[int] = set()
+    for start in range(0, len(ids), 2000):  # in slices: SQLite takes at most 250,000 values in one query
+        existing.update(Service.objects.filter(id__in=ids[start : start + 2000]).values_list("id", flat=True))
     fulltext.remove_documents(set(ids) - existing)
     count = 0
     for start in range(0, len(ids), 2000):

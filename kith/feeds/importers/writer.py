@@ -546,12 +546,12 @@ class Writer:
 
     def retire_missing(self) -> None:
         self.flush()
-        gone = (
-            Service.objects.filter(source=self.key)
-            .exclude(source_id__in=list(self.seen))
-            .exclude(status=ServiceStatus.INACTIVE)
-        )
-        ids = list(gone.values_list("id", flat=True))
-        gone.update(status=ServiceStatus.INACTIVE, source_hash="")
+        # Compared here, not in SQL: a feed of England holds more ids than SQLite takes in one query.
+        listed = Service.objects.filter(source=self.key).exclude(status=ServiceStatus.INACTIVE)
+        ids = [pk for pk, source_id in listed.values_list("id", "source_id") if source_id not in self.seen]
+        for start in range(0, len(ids), 2000):
+            Service.objects.filter(id__in=ids[start : start + 2000]).update(
+                status=ServiceStatus.INACTIVE, source_hash=""
+            )
         self.counts["inactivated"] += len(ids)
         self.changed_ids.extend(ids)
