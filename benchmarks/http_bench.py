@@ -16,6 +16,7 @@ import csv
 import http.client
 import os
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -260,6 +261,41 @@ def run_load(port: int, paths: list[str], seconds: float, connections: int = CON
     }
 
 
+def workers_of(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in children.read_text().split()] if children.exists() else []
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size: each shared page divided among the processes that map it."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def builder_peak_mb() -> float:
+    """The peak resident memory of a `kith build-index` run, as a worker starts one, in a process of its own."""
+    # A fresh parent whose only child is the builder, so that no server this run started counts.
+    measure = (
+        "import resource, subprocess, sys;"
+        "done = subprocess.run([sys.executable, '-m', 'kith.cli', 'build-index', '--quiet'], capture_output=True);"
+        "sys.exit(done.stderr.decode()[-2000:]) if done.returncode else "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    shutil.rmtree(bench_dir() / "builder-peak", ignore_errors=True)  # so that it builds, not finds, the index
+    done = subprocess.run(
+        [sys.executable, "-c", measure],
+        env={**kith_env(0), "KITH_VAR_DIR": str(bench_dir() / "builder-peak")},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return int(done.stdout.split()[-1]) / 1024
+
+
 class KithWriter:
     """A link worker marking a listing checked every 2 s, through Kith's own service, in its own process."""
 
@@ -339,6 +375,7 @@ def measure(seconds: float, repeats: int, echo=print) -> dict:
         k_paths, d_paths = kith_paths(pairs), datasette_paths(pairs)
         run_load(kith_port, k_paths[:40], 10)  # warm: each worker builds its index once at start
         run_load(datasette_port, d_paths[:40], 5)
+        memory = {"warm": [pss_mb(w) for w in workers_of(kith.pid)]}
         for repeat in range(repeats):
             for name, port, paths in (("Kith", kith_port, k_paths), ("Datasette", datasette_port, d_paths)):
                 for writing in (False, True):
@@ -349,6 +386,8 @@ def measure(seconds: float, repeats: int, echo=print) -> dict:
                     if writer:
                         writes[(name, writing)] = writes.get((name, writing), 0) + writer.stop()
                     results.setdefault((name, writing), []).append(result)
+                    if name == "Kith":
+                        memory[f"after {'writes' if writing else 'reads'}"] = [pss_mb(w) for w in workers_of(kith.pid)]
                     echo(
                         f"  {name}{' with writes' if writing else ''} #{repeat + 1}: {result['rps']:.1f} req/s, "
                         f"p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, {result['errors']} errors"
@@ -361,10 +400,12 @@ def measure(seconds: float, repeats: int, echo=print) -> dict:
     for key, runs in results.items():
         middle = sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
         summary[key] = {**middle, "writes": writes.get(key, 0), "runs": len(runs)}
+    summary["memory"] = memory
     return summary
 
 
 def report(summary: dict, seconds: float, repeats: int, services: int) -> list[str]:
+    memory = summary.pop("memory")
     kith, kith_w = summary[("Kith", False)], summary[("Kith", True)]
     data, data_w = summary[("Datasette", False)], summary[("Datasette", True)]
     lines = [
@@ -388,6 +429,11 @@ def report(summary: dict, seconds: float, repeats: int, services: int) -> list[s
         f"Kith ÷ Datasette, req/s: {kith['rps'] / data['rps']:.2f} without writes (target ≥ 1.5), "
         f"{kith_w['rps'] / data_w['rps']:.2f} with. Kith with writes ÷ without: req/s "
         f"{kith_w['rps'] / kith['rps']:.2f} (target ≥ 0.9), p99 {kith_w['p99'] / kith['p99']:.2f} (target ≤ 2).",
+        "",
+        "Memory of each `kith serve` worker, PSS (shared pages divided among the processes sharing them): "
+        + "; ".join(f"{when} {', '.join(f'{mb:.0f}' for mb in sizes)} MB" for when, sizes in memory.items())
+        + f". A `kith build-index` run, which builds the index the workers map, peaks at {builder_peak_mb():.0f} MB "
+        "resident in its own process.",
         "",
     ]
     return lines
