@@ -20,7 +20,7 @@ def test_every_answer_carries_a_request_id_and_is_logged_once_without_its_query(
     rid = response["X-Request-ID"]
     assert len(rid) == 32
     (record,) = [r for r in caplog.records if r.name == "kith.requests"]
-    assert record.request_id == rid and record.path == "/search/" and record.status == 200
+    assert record.request_id == rid and record.route == "/search/" and record.status == 200
     assert record.view == "directory:search" and record.duration_ms > 0
     assert "Jane" not in record.getMessage() and "Acacia" not in json.dumps(record.__dict__, default=str)
 
@@ -123,3 +123,39 @@ def test_an_error_reaches_sentry_which_is_not_sent_bodies_or_users(settings):
         except OSError:
             bodies.append(raw.decode(errors="replace"))
     assert any("ZeroDivisionError" in body for body in bodies)
+
+
+def test_a_links_secret_is_not_logged_and_djangos_request_is_taken_off_records(client, caplog):
+    caplog.set_level(logging.INFO)
+    client.get("/claims/a-secret-claim-token-1234/")
+    logged = [r for r in caplog.records if r.name == "kith.requests"][-1]
+    assert logged.route == "/claims/<str:token>/" and "a-secret" not in logged.getMessage()
+    warning = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/x",), None)
+    warning.request = object()
+    observability.RequestIdFilter().filter(warning)
+    assert not hasattr(warning, "request")
+
+
+def test_made_up_methods_are_counted_as_other(client):
+    client.generic("BREW", "/healthz")
+    text = client.get("/metrics").content.decode()
+    assert 'method="other"' in text and "BREW" not in text
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        ("query_string", "q=Jane+Doe+4+Acacia+Avenue"),
+        ("url", "http://kith.example.org/lists/a-secret-token/"),
+        ("cookies", {"sessionid": "abc"}),
+        ("data", {"name": "Jane Doe"}),
+    ],
+)
+def test_sentry_events_lose_what_could_name_someone(part, value):
+    event = {
+        "request": {part: value, "method": "GET", "headers": {"Referer": "http://x/?q=Jane", "User-Agent": "UA"}},
+        "extra": {"request": "<WSGIRequest: GET '/search/?q=Jane'>"},
+    }
+    scrubbed = observability.scrub_event(event)
+    assert part not in scrubbed["request"] and "Jane" not in json.dumps(scrubbed)
+    assert scrubbed["request"]["method"] == "GET" and scrubbed["request"]["headers"] == {"User-Agent": "UA"}

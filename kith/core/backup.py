@@ -10,7 +10,6 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
-from urllib.parse import quote
 
 from django.db import connection
 
@@ -26,18 +25,21 @@ def _sqlite_path() -> str:
     return name
 
 
-def _postgres_url() -> str:
-    """The database's address without its password, which goes in the environment, not on a command line."""
-    s = connection.settings_dict
-    user = quote(s.get("USER") or "", safe="")
-    host = s.get("HOST") or ""
-    port = f":{s['PORT']}" if s.get("PORT") else ""
-    return f"postgresql://{user + '@' if user else ''}{host}{port}/{quote(str(s['NAME']), safe='')}"
-
-
 def _postgres_env() -> dict:
-    password = connection.settings_dict.get("PASSWORD")
-    return {**os.environ, **({"PGPASSWORD": password} if password else {})}
+    """The database to dump or restore, as libpq's variables: a socket folder as host, TLS and the password
+    stay right, and the password is never on a command line."""
+    s = connection.settings_dict
+    options = s.get("OPTIONS") or {}
+    wanted = {
+        "PGHOST": s.get("HOST"),
+        "PGPORT": s.get("PORT"),
+        "PGUSER": s.get("USER"),
+        "PGPASSWORD": s.get("PASSWORD"),
+        "PGDATABASE": s.get("NAME"),
+        "PGSSLMODE": options.get("sslmode"),
+        "PGSSLROOTCERT": options.get("sslrootcert"),
+    }
+    return {**os.environ, **{k: str(v) for k, v in wanted.items() if v}}
 
 
 def _tool(name: str) -> str:
@@ -60,7 +62,7 @@ def backup(path: Path) -> Path:
             cursor.execute("VACUUM INTO %s", [str(path)])
         return path
     done = subprocess.run(
-        [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), _postgres_url()],
+        [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path)],
         capture_output=True,
         text=True,
         env=_postgres_env(),
@@ -97,7 +99,7 @@ def restore(path: Path) -> None:
     done = subprocess.run(
         [
             *(_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction"),
-            *("--dbname", _postgres_url(), str(path)),
+            *("--dbname", connection.settings_dict["NAME"], str(path)),
         ],
         capture_output=True,
         text=True,

@@ -8,6 +8,7 @@ mode under `kith serve` (each gunicorn worker writes, /metrics adds them up).
 """
 
 import contextvars
+import hmac
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ from prometheus_client import Counter, Histogram
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 log = logging.getLogger("kith.requests")
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUESTS = Counter("kith_http_requests_total", "Requests answered", ["view", "method", "status"])
 LATENCY = Histogram(
@@ -35,11 +37,16 @@ readiness_checks: dict[str, Callable[[], tuple[bool, str]]] = {}
 
 
 class RequestIdFilter(logging.Filter):
-    """Put the current request's id on every log record."""
+    """Put the current request's id on every log record, and take the request itself off it.
+
+    Django puts the request on its records of 4xx and 5xx answers; a JSON line would then carry the full
+    address, with the words someone searched for or a link's secret token.
+    """
 
     def filter(self, record):
         if not getattr(record, "request_id", ""):
             record.request_id = request_id.get()
+        record.__dict__.pop("request", None)
         return True
 
 
@@ -63,17 +70,21 @@ class RequestLogMiddleware:
         response["X-Request-ID"] = rid
         match = getattr(request, "resolver_match", None)
         view = match.view_name if match else "unmatched"
-        REQUESTS.labels(view, request.method, str(response.status_code)).inc()
+        # The route, not the address: "claims/<str:token>/" says what was asked without the secret in it.
+        route = f"/{match.route}" if match else "(no route)"
+        # A method anyone can make up ("FOO") is counted as "other": each label value is a series kept forever.
+        method = request.method if request.method in KNOWN_METHODS else "other"
+        REQUESTS.labels(view, method, str(response.status_code)).inc()
         LATENCY.labels(view).observe(elapsed)
         log.info(
             "%s %s %s",
-            request.method,
-            request.path,
+            method,
+            route,
             response.status_code,
             extra={
                 "request_id": rid,
-                "method": request.method,
-                "path": request.path,
+                "method": method,
+                "route": route,
                 "view": view,
                 "status": response.status_code,
                 "duration_ms": round(elapsed * 1000, 1),
@@ -107,7 +118,7 @@ def metrics(request):
     token = settings.KITH_METRICS_TOKEN
     given = request.META.get("HTTP_AUTHORIZATION", "")
     local = client_ip(request) in ("127.0.0.1", "::1")
-    if not (local or (token and given == f"Bearer {token}")):
+    if not (local or (token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()))):
         return HttpResponse("Metrics are served to this machine, or with the metrics token.\n", status=403)
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
     from prometheus_client import REGISTRY as registry
@@ -135,5 +146,24 @@ def init_sentry() -> bool:
         max_request_body_size="never",
         include_local_variables=False,
         traces_sample_rate=0,
+        before_send=scrub_event,
     )
     return True
+
+
+SECRET_HEADERS = {"referer", "cookie", "authorization", "x-forwarded-for", "x-real-ip"}
+
+
+def scrub_event(event, hint=None):
+    """What Sentry would otherwise send of a request: its query string (search words), the page it came from,
+    its address (which may hold a link's token); only the route and the method are kept."""
+    request = event.get("request")
+    if request:
+        for key in ("query_string", "data", "cookies", "url", "env"):
+            request.pop(key, None)
+        headers = request.get("headers") or {}
+        request["headers"] = {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
+    extra = event.get("extra")
+    if extra:
+        extra.pop("request", None)
+    return event

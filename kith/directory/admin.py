@@ -31,12 +31,20 @@ class DirectoryAdmin(admin.ModelAdmin):
     def affected_services(self, obj) -> list[int]:
         return []
 
+    def save_model(self, request, obj, form, change):
+        # What the record touched before the change too: a schedule moved from one service to another
+        # changes both, and search takes in only the services it is told of.
+        before = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        self._touched_before = self.affected_services(before) if before is not None else []
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if isinstance(form.instance, Location):
             services.place_locations([form.instance])
             form.instance.save(update_fields=["lsoa", "ward", "local_authority"])
-        services.services_changed(service_ids=self.affected_services(form.instance))
+        touched = {*getattr(self, "_touched_before", []), *self.affected_services(form.instance)}
+        services.services_changed(service_ids=touched)
 
     def delete_model(self, request, obj):
         ids = self.affected_services(obj)
@@ -250,6 +258,10 @@ class PartAdmin(DirectoryAdmin):
             ids.add(obj.service_id)
         if getattr(obj, "location_id", None):
             ids.update(services.services_at_locations([obj.location_id]))
+        if getattr(obj, "service_at_location_id", None):  # a schedule of one service at one place
+            ids.update(
+                ServiceAtLocation.objects.filter(pk=obj.service_at_location_id).values_list("service_id", flat=True)
+            )
         return list(ids)
 
 

@@ -13,11 +13,14 @@ from kith.geo.models import Area, AreaLevel
 
 MAX_NEIGHBOURS = 24
 MAX_LANDMARKS = 12
+MAX_LANDMARK_CANDIDATES = 2000  # a 50 km box holds thousands of public places; a map shows a dozen
 # Outlines for orientation need not be exact: about 30 m is plenty at the zooms a results map shows.
 SIMPLIFY_DEGREES = 0.0003
 
 
 _OUTLINES: dict[str, dict] = {}
+# Every area of Greater Manchester fits; England's 33,755 LSOAs would not, so the oldest make way.
+MAX_OUTLINES = 3000
 
 
 def _simplify(geometry: str) -> dict:
@@ -32,6 +35,8 @@ def outlines(codes: list[str]) -> dict[str, dict]:
     if missing:
         for code, geometry in Area.objects.filter(code__in=missing).values_list("code", "geometry"):
             _OUTLINES[code] = _simplify(geometry)
+            while len(_OUTLINES) > MAX_OUTLINES:
+                del _OUTLINES[next(iter(_OUTLINES))]
     return {c: _OUTLINES[c] for c in codes if c in _OUTLINES}
 
 
@@ -62,7 +67,7 @@ def orientation(bounds: tuple[float, float, float, float], *, leave_out: str = "
         & (index.lat >= min_lat)
         & (index.lat <= max_lat)
     )
-    places = np.unique(index.location_id[inside])
+    places = np.unique(index.location_id[inside])[:MAX_LANDMARK_CANDIDATES]
     landmarks = {}
     for name, lon, lat in (
         Location.objects.filter(id__in=places.tolist())

@@ -350,3 +350,53 @@ def test_only_the_newest_saved_indexes_are_kept(tmp_path):
         store.save(dataclasses.replace(built, version=version), tmp_path)
     kept = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     assert [int(name.split("-")[0]) for name in kept] == [3, 4, 5]
+
+
+def test_a_saved_index_serves_only_the_day_it_was_built(tmp_path, monkeypatch, settings):
+    from kith.directory.search import store
+
+    settings.VAR_DIR = tmp_path
+    built = refresh_now()
+    path = store.save(built)
+    assert store.find(built.version, built.token) == path and store.latest() == path
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(build_module, "today", lambda: tomorrow)
+    # A schedule may have started or ended overnight: the same state is built again, not mapped.
+    assert store.find(built.version, built.token) is None and store.latest() is None
+
+
+def test_pruning_keeps_what_was_written_last_even_when_versions_go_back(tmp_path):
+    """After a restore the directory's versions start again lower: the newest build must survive."""
+    import os
+
+    from kith.directory.search import store
+
+    built = refresh_now()
+    for version in (500, 501, 502):
+        old = store.save(dataclasses.replace(built, version=version), tmp_path)
+        os.utime(old, (1_000_000 + version, 1_000_000 + version))
+    restored = store.save(dataclasses.replace(built, version=3), tmp_path)
+    assert restored.exists() and store.load(restored).version == 3
+    assert len([p for p in tmp_path.iterdir() if not p.name.startswith(".")]) == store.KEEP
+
+
+def test_a_schedule_moved_to_another_service_in_the_admin_changes_both():
+    from types import SimpleNamespace
+
+    from django.contrib import admin as django_admin
+
+    first, second = add(
+        listing("Index Admin From", at=point_north(M9_4DH, 300), days="MO"),
+        listing("Index Admin To", at=point_north(M9_4DH, 600), days=None),
+    )
+    refresh_now()
+    schedule = Schedule.objects.get(service=first)
+    schedule.service = second
+    model_admin = django_admin.site._registry[Schedule]
+    model_admin.save_model(None, schedule, None, change=True)
+    model_admin.save_related(None, SimpleNamespace(instance=schedule, save_m2m=lambda: None), [], change=True)
+    after = get_index()
+    state = current_state()
+    assert_same(after, build_index(state.token, state.version))
+    rows = {int(s): int(d) for s, d in zip(after.service_id, after.days, strict=True)}
+    assert rows[first.pk] == 0 and rows[second.pk] == 1

@@ -39,6 +39,8 @@ KEEP_CHANGES_FOR = dt.timedelta(days=1)
 # After this many splices a process's columns are mostly its own copy; a new shared build replaces them.
 RESHARE_AFTER = 100
 RETRY_AFTER_S = 60
+# A process needing a new index maps another's build this few changes old and splices them in, not builds.
+REUSE_WITHIN = 20
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,19 @@ class _Slot:
         self.building: threading.Thread | None = None
         self.failed_at = float("-inf")
 
+    @classmethod
+    def holding(cls, index: SearchIndex) -> "_Slot":
+        slot = cls()
+        slot.index = index
+        return slot
+
 
 _slots: dict[str, _Slot] = {}
 # Per process; /metrics shows the most behind of them (prometheus_client's multiprocess mode).
 BEHIND = Gauge(
     "kith_search_index_changes_behind",
     "Directory changes a process's search index had yet to take in when it last answered",
-    multiprocess_mode="max",
+    multiprocess_mode="livemax",
 )
 _slots_lock = threading.Lock()
 
@@ -146,6 +154,8 @@ def build_soon() -> bool:
     if slot.index is not None:
         return True
     with _slots_lock:
+        if time.monotonic() - slot.failed_at < RETRY_AFTER_S:
+            return False  # the last try failed and said why in the log; try again in a while
         if slot.building is None or not slot.building.is_alive():
             slot.building = threading.Thread(target=_first_build, args=(slot,), daemon=True, name="search-index")
             slot.building.start()
@@ -159,6 +169,7 @@ def _first_build(slot: _Slot) -> None:
                 slot.index = _build()
         freeze_long_lived()
     except Exception:
+        slot.failed_at = time.monotonic()
         log.exception("building the search index failed")
     finally:
         connections.close_all()
@@ -167,7 +178,8 @@ def _first_build(slot: _Slot) -> None:
 def readiness() -> tuple[bool, str]:
     """Ready when this process has an index; if it has none, one is started so that it soon will."""
     if not build_soon():
-        return False, "building"
+        failed = time.monotonic() - _slot().failed_at < RETRY_AFTER_S
+        return False, "failing: see the log" if failed else "building"
     behind = changes_behind()
     return True, f"ok: {len(_slot().index):,} rows, {behind} changes behind"
 
@@ -186,7 +198,9 @@ def refresh_now() -> SearchIndex:
         return slot.index
 
 
-def _catch_up(slot: _Slot, index: SearchIndex, state: State, wait: bool = False) -> SearchIndex:
+def _catch_up(
+    slot: _Slot, index: SearchIndex, state: State, wait: bool = False, build_if_needed: bool = True
+) -> SearchIndex:
     changed = _changes_since(index, state) if _today() <= index.fresh_until else None
     if changed is not None:
         started = time.perf_counter()
@@ -199,6 +213,8 @@ def _catch_up(slot: _Slot, index: SearchIndex, state: State, wait: bool = False)
                 slot.index = merged(index, part, sorted(changed), token=state.token, version=state.version)
                 log.debug("spliced %d services in %.1f ms", len(changed), (time.perf_counter() - started) * 1000)
                 return slot.index
+    if not build_if_needed:
+        return index
     if wait or not settings.SEARCH_INDEX_BUILDS_IN_BACKGROUND:
         slot.index = _build()
         return slot.index
@@ -257,7 +273,15 @@ def _build_here() -> SearchIndex:
 
 def _shared() -> SearchIndex:
     state = current_state()
-    path = store.find(state.version, state.token) or store.build_elsewhere()
+    path = store.find(state.version, state.token)
+    if path is None and (newest := store.latest()) is not None:
+        # Another process's build from a few writes ago: map it and splice those writes in, rather than build.
+        mapped = store.load(newest)
+        near = 0 <= state.version - mapped.version <= REUSE_WITHIN
+        if near and _changes_since(mapped, state) is not None:
+            log.info("mapped the search index of %d rows from %s", len(mapped), newest.name)
+            return _catch_up(_Slot.holding(mapped), mapped, state, build_if_needed=False)
+    path = path or store.build_elsewhere()
     index = store.load(path)
     log.info("mapped the search index of %d rows from %s", len(index), path.name)
     return index
@@ -276,12 +300,14 @@ def build_to_store() -> tuple[Path, bool]:
 def _build_in_background(slot: _Slot) -> None:
     try:
         index = _build()
-        latest = current_state().version
         with slot.lock:
             current = slot.index
-            # A splice may have moved the live index past the build's snapshot meanwhile: keep the newer,
-            # unless it is newer than the directory itself (it saw a write that was rolled back).
-            if current is None or index.version >= current.version or current.version > latest:
+            # Writes that landed during the build are spliced onto it, so that it is never thrown away as
+            # older than the live index (under steady writes, that would start build after build).
+            state = current_state()
+            if index.token != state.token:
+                index = _catch_up(_Slot.holding(index), index, state, wait=False, build_if_needed=False)
+            if current is None or index.version >= current.version or current.version > state.version:
                 slot.index = index
         freeze_long_lived()
     except Exception:

@@ -12,12 +12,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
+from kith.directory.search import build
 from kith.directory.search.columns import SearchIndex, broad_rows_of
 from kith.directory.search.delta import ROW_COLUMNS
 from kith.directory.search.spelling import Spelling
@@ -31,15 +33,16 @@ def folder() -> Path:
     return Path(settings.VAR_DIR) / "search-index"
 
 
-def name_for(version: int, token: str) -> str:
-    return f"{version:012d}-{token}"
+def name_for(version: int, token: str, day: int) -> str:
+    """The directory's state and the day it was built on: a schedule that starts or ends makes a new day's."""
+    return f"{version:012d}-{token}-{day}"
 
 
 def save(index: SearchIndex, into: Path | None = None) -> Path:
     """Write the index under its version and token; atomically, so a reader sees all of it or none."""
     into = into or folder()
     into.mkdir(parents=True, exist_ok=True)
-    final = into / name_for(index.version, index.token)
+    final = into / name_for(index.version, index.token, build.today().toordinal())
     if final.exists():
         return final
     partial = into / f".{final.name}.{os.getpid()}"
@@ -65,7 +68,7 @@ def save(index: SearchIndex, into: Path | None = None) -> Path:
     }
     (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     partial.rename(final)
-    _prune(into)
+    _prune(into, keep=final)
     return final
 
 
@@ -95,8 +98,16 @@ def load(path: Path) -> SearchIndex:
 
 
 def find(version: int, token: str) -> Path | None:
-    path = folder() / name_for(version, token)
+    """The saved index of this state, built today; None if there is none."""
+    path = folder() / name_for(version, token, build.today().toordinal())
     return path if (path / "meta.json").is_file() else None
+
+
+def latest() -> Path | None:
+    """The newest index saved today, whatever its state: often only a few splices behind the directory."""
+    day = f"-{build.today().toordinal()}"
+    saved = [p for p in folder().glob(f"*{day}") if (p / "meta.json").is_file()] if folder().is_dir() else []
+    return max(saved, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
 
 
 @contextmanager
@@ -113,18 +124,25 @@ def building_lock():
 
 def build_elsewhere() -> Path:
     """Have a process of its own build the index of the directory as it is now and save it; its folder."""
+    # Not one of the server's processes: it must leave no metrics file behind for /metrics to add up.
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
     done = subprocess.run(
-        [sys.executable, "-m", "kith.cli", "build-index", "--quiet"],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
+        [sys.executable, "-m", "kith.cli", "build-index", "--quiet"], capture_output=True, text=True, env=env
     )
     if done.returncode:
         raise RuntimeError(f"kith build-index failed: {done.stderr.strip()[-2000:]}")
     return Path(done.stdout.strip().splitlines()[-1])
 
 
-def _prune(into: Path) -> None:
-    saved = sorted(p for p in into.iterdir() if p.is_dir() and not p.name.startswith("."))
+def _prune(into: Path, keep: Path | None = None) -> None:
+    """Remove all but the newest saved indexes (by when they were written: a restore takes versions back) and
+    any half-written one a builder left an hour ago or more."""
+    now = time.time()
+    saved = [p for p in into.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    saved.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
     for old in saved[:-KEEP]:
-        shutil.rmtree(old, ignore_errors=True)
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for partial in into.glob(".*"):
+        if partial.is_dir() and now - partial.stat().st_mtime > 3600:
+            shutil.rmtree(partial, ignore_errors=True)

@@ -411,6 +411,8 @@ class Writer:
             ["name", "latitude", "longitude", "harvested_at", "lsoa", "ward", "local_authority"],
             batch_size=BATCH,
         )
+        # Every listing at a place that moved or changed, from this feed or not, is searched anew.
+        self.changed_ids.extend(directory.services_at_locations([loc.pk for loc in moved]))
         Address.objects.filter(location__in=moved).delete()
         # What the source says of a place's access and opening hours replaces what it said before.
         Accessibility.objects.filter(location__in=moved, source=self.key).delete()
