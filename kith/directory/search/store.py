@@ -77,8 +77,9 @@ def load(path: Path) -> SearchIndex:
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     if meta["format"] != FORMAT:
         raise ValueError(f"{path} holds a search index of another format")
-    columns = {name: np.load(path / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
-    flat = np.load(path / "term_rows.npy", mmap_mode="r")
+    # Plain arrays over the mapped pages: numpy's memmap subclass would wrap every result of every operation.
+    columns = {name: np.load(path / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in ARRAYS}
+    flat = np.load(path / "term_rows.npy", mmap_mode="r").view(np.ndarray)
     ends = np.cumsum(meta["term_lengths"], dtype=np.int64)
     spans = zip(meta["term_codes"], meta["term_lengths"], ends, strict=True)
     term_rows = {code: flat[end - length : end] for code, length, end in spans}
