@@ -248,6 +248,15 @@ def send_digests_command() -> None:
     click.echo(f"Sent {sent} digest{'s' if sent != 1 else ''}.")
 
 
+@main.command("send-mail")
+def send_mail_command() -> None:
+    """Send the emails waiting in the outbox (those the mail server refused before); run it every minute."""
+    from kith.core import mail
+
+    sent = mail.deliver()
+    click.echo(f"Sent {sent} email(s); {mail.waiting()} waiting.")
+
+
 @main.command("remind-editors")
 @click.option("--within", default=14, show_default=True, type=click.IntRange(1, 90), help="Days before stale.")
 def remind_editors(within: int) -> None:

@@ -37,3 +37,21 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.what} {self.object_id}"
+
+
+class OutboxEmail(models.Model):
+    """An email to send, or sent lately: written in the same transaction as the change it tells of, so none is
+    lost when the mail server is down and none leaves for a change that was rolled back (kith.core.mail)."""
+
+    to = models.JSONField()
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return f"{self.subject} ({'sent' if self.sent_at else 'waiting'})"

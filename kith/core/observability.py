@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpResponse
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 log = logging.getLogger("kith.requests")
@@ -32,6 +32,12 @@ LATENCY = Histogram(
     ["view"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+OUTBOX = Gauge(
+    "kith_outbox_waiting",
+    "Emails in the outbox not yet sent (kith send-mail retries them)",
+    multiprocess_mode="mostrecent",
+)
+
 # A hook (ADR 0019): higher apps add their own readiness checks, by name.
 readiness_checks: dict[str, Callable[[], tuple[bool, str]]] = {}
 
@@ -123,6 +129,9 @@ def metrics(request):
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
     from prometheus_client import REGISTRY as registry
 
+    from kith.core.mail import waiting
+
+    OUTBOX.set(waiting())
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import numpy as np
-from django.core.mail import send_mail
 from django.utils import timezone
 
 from kith.accounts.models import Role, StaffProfile
@@ -32,6 +31,7 @@ def due_soon(service_ids: list[int], *, within_days: int, now: dt.datetime) -> l
 def send_reminders(*, within_days: int = 14, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
+    queued: list[int] = []
     editors = StaffProfile.objects.filter(
         role=Role.ORGANISATION_EDITOR, organisation__isnull=False, user__is_active=True
     ).select_related("user", "organisation")
@@ -54,6 +54,7 @@ def send_reminders(*, within_days: int = 14, now: dt.datetime | None = None) -> 
         subject, body = mail.render(
             "freshness/email_reminder.txt", {"organisation": profile.organisation, "listings": fresh}
         )
-        send_mail(subject, body, None, [profile.user.email])
+        queued.append(mail.queue(subject, body, [profile.user.email], send_soon=False))
         sent += 1
+    mail.deliver(queued)  # what cannot leave now stays in the outbox for `kith send-mail`
     return sent
