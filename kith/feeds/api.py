@@ -153,6 +153,11 @@ def _service_ids(request):
                 raise BadParameter("modified_after must be an ISO 8601 date or date-time.") from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.UTC)
+        try:
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows ("-17:15").
+            when = when.astimezone(dt.UTC)
+        except OverflowError:
+            raise BadParameter("modified_after is outside the years a date-time can have.") from None
         services = services.filter(updated_at__gte=when)
     day = request.GET.get("day", "").upper()[:2]
     start, end = request.GET.get("start_time"), request.GET.get("end_time")
