@@ -1,7 +1,6 @@
 """Digest subscriptions and the weekly send. All writes are here."""
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.db import transaction
@@ -13,7 +12,6 @@ from kith.directory.search.engine import SearchQuery, search
 from kith.whatson.models import DigestSubscription, _token
 from kith.whatson.week import week
 
-logger = logging.getLogger(__name__)
 WARD_LIMIT = 2000
 
 

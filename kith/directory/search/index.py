@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,14 +164,22 @@ def build_soon() -> bool:
 
 
 def _first_build(slot: _Slot) -> None:
-    try:
+    with _on_its_own_thread(slot):
         with slot.lock:
             if slot.index is None:
                 slot.index = _build()
         freeze_long_lived()
+
+
+@contextmanager
+def _on_its_own_thread(slot: _Slot):
+    """A build on a thread of its own: a failure is logged and remembered (to wait before the next try), and
+    the thread's database connection is closed."""
+    try:
+        yield
     except Exception:
         slot.failed_at = time.monotonic()
-        log.exception("building the search index failed")
+        log.exception("building the search index failed; still serving the last one, if any")
     finally:
         connections.close_all()
 
@@ -298,7 +307,7 @@ def build_to_store() -> tuple[Path, bool]:
 
 
 def _build_in_background(slot: _Slot) -> None:
-    try:
+    with _on_its_own_thread(slot):
         index = _build()
         with slot.lock:
             current = slot.index
@@ -310,8 +319,3 @@ def _build_in_background(slot: _Slot) -> None:
             if current is None or index.version >= current.version or current.version > state.version:
                 slot.index = index
         freeze_long_lived()
-    except Exception:
-        slot.failed_at = time.monotonic()
-        log.exception("building the search index failed; still serving the last one")
-    finally:
-        connections.close_all()
