@@ -59,7 +59,7 @@ demo: assets ## Run Kith with demo data at http://127.0.0.1:$(PORT)
 	@$(DEMO_ENV) $(BIN)/kith demo-people
 	@$(DEMO_ENV) $(BIN)/kith demo-locality
 	@$(DEMO_ENV) $(BIN)/kith demo-users
-	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT)
+	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT) --with-worker
 
 walkthrough: $(VENV)/.installed ## Screenshot every persona's journeys through a running `make demo` into docs/
 	@$(DEMO_ENV) $(BIN)/python scripts/walkthrough.py --url http://127.0.0.1:$(PORT)

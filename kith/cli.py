@@ -81,6 +81,10 @@ def migrate() -> None:
 
     call_command("migrate", interactive=False, verbosity=1)
     call_command("createcachetable", verbosity=0)  # the shared cache behind sign-in rate limits
+    from kith.core.jobs import HUEY
+
+    if hasattr(HUEY.storage, "initialize_schema"):  # the job queue's tables (not Redis's)
+        HUEY.storage.initialize_schema()
 
 
 @main.command("load-geography")
@@ -242,9 +246,11 @@ def demo_locality(seed: int) -> None:
 @main.command("send-digests")
 def send_digests_command() -> None:
     """Email each confirmed subscriber what's on in their neighbourhood over the next week (run daily)."""
+    from kith.core import mail
     from kith.whatson.services import send_digests
 
     sent = send_digests()
+    mail.deliver()  # now, not when a worker gets to it: a run from cron is done when it returns
     click.echo(f"Sent {sent} digest{'s' if sent != 1 else ''}.")
 
 
@@ -261,9 +267,11 @@ def send_mail_command() -> None:
 @click.option("--within", default=14, show_default=True, type=click.IntRange(1, 90), help="Days before stale.")
 def remind_editors(within: int) -> None:
     """Email organisation editors whose listings go stale soon (run daily; each reminder is sent once)."""
+    from kith.core import mail
     from kith.freshness.reminders import send_reminders
 
     sent = send_reminders(within_days=within)
+    mail.deliver()  # now, not when a worker gets to it: a run from cron is done when it returns
     click.echo(f"Sent {sent} reminder email{'s' if sent != 1 else ''}.")
 
 
@@ -402,46 +410,23 @@ def _report_run(run) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def harvest(quiet) -> None:
     """Run every source that is due (registered by `kith import`), and summarise."""
-    import datetime as dt
+    from kith.feeds.importers.run import describe_harvest
+    from kith.feeds.importers.run import harvest as harvest_due
 
-    from django.utils import timezone
+    bars = []
 
-    from kith.feeds.importers.run import expire_overdue_runs, reason_for, run_source
-    from kith.feeds.models import ImportRun, Source
+    def progress_for(source):
+        bars.append(StageProgress(enabled=not quiet))
+        return bars[-1]
 
-    expire_overdue_runs()
-    # A source that failed last time is tried again on the next harvest, whatever its schedule.
-    due = [
-        s
-        for s in Source.objects.exclude(kind=Source.Kind.DEMO).order_by("name")  # the demo is built, not fetched
-        if s.last_run_at is None
-        or s.last_status == "failed"
-        or timezone.now() - s.last_run_at >= dt.timedelta(hours=s.every_hours)
-    ]
-    if not due:
-        click.echo("No source is due.")
-        return
-    failed, skipped, totals = 0, 0, {}
-    for source in due:
-        progress = StageProgress(enabled=not quiet)
-        try:
-            run = run_source(source, progress)
-        except Exception as error:  # run_source records its own failures; this is the last guard
-            run = ImportRun(source=source, status="failed", error=reason_for(error))
-        progress.close()
+    def on_run(run):
+        bars[-1].close()
         _report_run(run)
-        failed += run.status == "failed"
-        skipped += run.status == "skipped"
-        for key, value in run.counts.items():
-            totals[key] = totals.get(key, 0) + value
-    done = len(due) - failed - skipped
-    click.echo(
-        f"Harvested {len(due)} source{'s' if len(due) != 1 else ''}: {done} done, {failed} failed"
-        + (f", {skipped} already running" if skipped else "")
-        + f"; {totals.get('created', 0):,} new, {totals.get('updated', 0):,} changed, "
-        f"{totals.get('inactivated', 0):,} made inactive, {totals.get('quarantined', 0):,} not imported."
-    )
-    if failed:
+
+    summary = harvest_due(progress_for, on_run)
+    click.echo(describe_harvest(summary))
+    if summary["failed"]:
+        failed = summary["failed"]
         click.echo(f"{failed} source{'s' if failed != 1 else ''} failed; they will be tried again next time.", err=True)
 
 
@@ -515,6 +500,42 @@ def reindex() -> None:
 
 
 @main.command()
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 32), help="Jobs run at once.")
+@click.option("--no-schedule", is_flag=True, help="Run queued jobs only; another worker runs the schedule.")
+def worker(threads: int, no_schedule: bool) -> None:
+    """Run Kith's jobs: sending email, harvests, digests, reminders, retention, the search index (Ctrl+C stops)."""
+    from django.core.management import call_command
+
+    also = "" if no_schedule else " and on schedule"
+    click.echo(f"Kith's worker runs jobs from the queue ({threads} at once){also}.")
+    call_command("run_huey", workers=threads, worker_type="thread", periodic=not no_schedule)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def jobs(fmt: str) -> None:
+    """List Kith's jobs: when each last ran and how, and how many wait in the queue."""
+    import json
+
+    from django.utils import timezone
+
+    from kith.core.jobs import job_status, queue_depth
+
+    rows = job_status()
+    depth = queue_depth()
+    if fmt == "json":
+        for row in rows:
+            row.update({k: v.isoformat() for k, v in row.items() if hasattr(v, "isoformat")})
+        click.echo(json.dumps({"queue_depth": depth, "jobs": rows}, indent=2))
+        return
+    for row in rows:
+        when = f"{timezone.localtime(row['finished_at']):%Y-%m-%d %H:%M}" if row["finished_at"] else "never"
+        state = "running" if row["running_since"] else {True: "ok", False: "FAILED", None: "-"}[row["succeeded"]]
+        click.echo(f"{row['name']:<16} {row['schedule']:<26} {when:<17} {state:<8} {row['summary']}")
+    click.echo("Waiting in the queue: " + ("cannot reach the queue" if depth is None else f"{depth}"))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
     "--port",
@@ -523,7 +544,8 @@ def reindex() -> None:
     type=click.IntRange(1, 65535),
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--with-worker", is_flag=True, help="Also run `kith worker` beside it, for one machine or a demo.")
+def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     """Serve Kith with gunicorn (static files through WhiteNoise)."""
     from django.conf import settings
 
@@ -557,6 +579,8 @@ def serve(host: str, port: int, workers: int) -> None:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    if with_worker:
+        os.environ["KITH_SERVE_WITH_WORKER"] = "1"  # gunicorn's master starts it and stops it (gunicorn_conf)
     click.echo(f"Kith is at http://{host}:{port}/ (Ctrl+C stops it)")
     os.execv(sys.executable, args)
 

@@ -27,6 +27,18 @@ def sign_ins(printed: str) -> dict[str, dict]:
     return found
 
 
+def mail_to(server, address: str, *, at_least: int = 1, timeout: float = 15.0) -> list[str]:
+    """The emails to `address` in the server's mail folder, waiting for the worker to send `at_least` of them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = []
+        if server.mail.exists():
+            found = [f.read_text() for f in sorted(server.mail.iterdir()) if f"To: {address}" in f.read_text()]
+        if len(found) >= at_least or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,8 +62,9 @@ def _postgres_database(url: str):
 
 
 @contextmanager
-def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | None = None):
-    """Run each `kith` command of `setup`, then `kith serve` on production settings until the block ends."""
+def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | None = None, worker: bool = True):
+    """Run each `kith` command of `setup`, then `kith serve` (and its job worker) on production settings until
+    the block ends."""
     # Production settings: nothing of the test run's own KITH_ settings (insecure cookies, say) leaks in.
     inherited = {
         k: v for k, v in os.environ.items() if not k.startswith("KITH_") or k in ("KITH_REFERENCE_DIR", "KITH_CHROMIUM")
@@ -83,7 +96,7 @@ def kith_serving(var: Path, *, env: dict, setup: list[list[str]], port: int | No
         # Its log goes to a file: a pipe nobody reads fills up and stops the server mid-request.
         log = (var / "serve.log").open("wb")
         server = subprocess.Popen(
-            [*kith, "serve", "--port", str(port), "--workers", "2"],
+            [*kith, "serve", "--port", str(port), "--workers", "2", *(["--with-worker"] if worker else [])],
             env=env,
             cwd=REPO,
             stdout=subprocess.DEVNULL,

@@ -7,6 +7,7 @@ os.environ.setdefault("KITH_ENV_FILE", "")  # a developer's .env must not change
 os.environ.setdefault("KITH_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijkl")
 os.environ.setdefault("KITH_SECURE_COOKIES", "0")
 os.environ.setdefault("KITH_BASE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("KITH_TASKS_IMMEDIATE", "1")  # jobs run where they are asked for; tests/system runs a worker
 
 from kith.config.settings import *  # noqa: F403
 from kith.config.settings import STATIC_ROOT, STORAGES

@@ -48,7 +48,7 @@ def test_search_prints_json_nearest_first():
     add(listing("Test Cli Walk", at=point_north(M9_4DH, 400)))
     result = run("search", "walking", "--near", "M9 4DH", "--radius", "2", "--format", "json")
     assert result.exit_code == 0
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)  # log lines go to stderr
     names = [r["name"] for r in data["results"]]
     assert "Test Cli Walk" in names
     assert all(r["distance_km"] <= 2 for r in data["results"])

@@ -24,3 +24,27 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+_job_worker = None
+
+
+def when_ready(server):
+    """With `kith serve --with-worker`, the master runs `kith worker` for as long as it runs."""
+    global _job_worker
+    if os.environ.get("KITH_SERVE_WITH_WORKER") == "1":
+        import subprocess
+        import sys
+
+        env = {k: v for k, v in os.environ.items() if k not in ("PROMETHEUS_MULTIPROC_DIR", "KITH_SERVE_WITH_WORKER")}
+        _job_worker = subprocess.Popen([sys.executable, "-m", "kith.cli", "worker"], env=env)
+        server.log.info("Started kith worker (pid %s)", _job_worker.pid)
+
+
+def on_exit(server):
+    if _job_worker is not None and _job_worker.poll() is None:
+        _job_worker.terminate()
+        try:
+            _job_worker.wait(timeout=20)
+        except Exception:
+            _job_worker.kill()

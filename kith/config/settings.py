@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "huey.contrib.djhuey",
     "kith.core",
     "kith.geo",
     "kith.directory",
@@ -107,6 +108,45 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Scheduled and background work runs on Huey (ADR 0023), whose queue lives beside the data: a SQLite file
+# next to the database, or tables in PostgreSQL; KITH_REDIS_URL moves it to Redis when several machines
+# run Kith. `kith worker` runs the jobs; KITH_TASKS_IMMEDIATE runs each in the process that asks for it.
+KITH_REDIS_URL = env_str("KITH_REDIS_URL", "")
+KITH_TASK_QUEUE = env_str("KITH_TASK_QUEUE", "kith")
+KITH_TASKS_IMMEDIATE = env_bool("KITH_TASKS_IMMEDIATE", False)
+if KITH_REDIS_URL:
+    _queue = {"huey_class": "huey.RedisHuey", "url": KITH_REDIS_URL}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # `kith migrate` makes the queue's tables: nothing touches the queue before they are there.
+    _queue = {"huey_class": "huey.PostgresHuey", "dsn": _database_url, "create_tables": False}
+else:
+    # Beside the database, named after it: two databases in one folder keep their own queues.
+    _name = str(DATABASES["default"]["NAME"])
+    _file = (
+        VAR_DIR / "kith.tasks.sqlite3"
+        if ":memory:" in _name or not _name
+        else Path(_name).with_suffix(".tasks.sqlite3")
+    )
+    _queue = {"huey_class": "huey.SqliteHuey", "filename": str(_file), "create_tables": False}
+HUEY = {
+    "name": KITH_TASK_QUEUE,
+    **_queue,
+    "immediate": KITH_TASKS_IMMEDIATE,
+    "results": False,  # jobs record what they did in the database (core.Job), not in the queue
+    "utc": True,
+    # Threads: jobs wait on the network and the database, and share the process's memory.
+    # An idle worker looks at a SQLite queue every second at most (PostgreSQL and Redis wake it at once).
+    # SIGTERM (systemd's stop) lets running jobs finish, for up to five minutes; Ctrl+C interrupts them.
+    "consumer": {
+        "workers": 4,
+        "worker_type": "thread",
+        "check_worker_health": True,
+        "max_delay": 1.0,
+        "graceful_signal": "TERM",
+        "shutdown_timeout": 300,
+    },
+}
 
 # Argon2id first; the others only to read hashes made before a switch.
 PASSWORD_HASHERS = [
@@ -249,6 +289,8 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("KITH_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     },
+    # The worker's own logger, through Kith's handler (`run_huey` adds another to a logger without one).
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }
 
 # Errors go to Sentry when a DSN is given, without request bodies or users (kith.core.observability).

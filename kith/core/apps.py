@@ -13,3 +13,6 @@ class CoreConfig(AppConfig):
         from kith.core.observability import init_sentry
 
         init_sentry()
+        from kith.core import jobs, observability
+
+        observability.readiness_checks["jobs"] = jobs.readiness

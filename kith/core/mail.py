@@ -1,7 +1,8 @@
 """Kith's emails: a template whose first line is the subject, queued in an outbox with the change that caused it.
 
-The outbox row is written in the change's own transaction; after it commits the email is sent at once, and
-one that could not be (the mail server down) is tried again by `kith send-mail` with growing waits. An email
+The outbox row is written in the change's own transaction; after it commits, a job is queued that sends it
+at once (`kith worker`), and one that could not be sent (the mail server down, the queue unreachable) is
+tried again by the minutely `send-mail` job, or `kith send-mail`, with growing waits. An email
 is sent at least once and, but for a crash between sending and recording it, exactly once.
 """
 
@@ -29,13 +30,20 @@ def render(template: str, context: dict) -> tuple[str, str]:
 
 
 def queue(subject: str, body: str, to: list[str], *, headers: dict | None = None, send_soon: bool = True) -> int:
-    """Put an email in the outbox, in the caller's transaction; with send_soon, send it once that commits."""
+    """Put an email in the outbox, in the caller's transaction; with send_soon, a worker sends it once that commits."""
     email = OutboxEmail.objects.create(
         to=list(to), subject=subject, body=body, headers=headers or {}, next_attempt_at=timezone.now()
     )
     if send_soon:
-        transaction.on_commit(lambda: deliver([email.pk]))
+        # Robust: the change has committed whatever the queue says; the minutely sweep sends what this missed.
+        transaction.on_commit(lambda: _send_soon([email.pk]), robust=True)
     return email.pk
+
+
+def _send_soon(ids: list[int]) -> None:
+    from kith.core.tasks import send_mail_now
+
+    send_mail_now(ids)
 
 
 def send_on_commit(template: str, context: dict, to: list[str]) -> None:

@@ -55,3 +55,22 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({'sent' if self.sent_at else 'waiting'})"
+
+
+class Job(models.Model):
+    """A scheduled or background job (kith.core.jobs): whether it is running, and how its last run went.
+
+    Claiming `running_since` is the guard that keeps two workers from running one job at once; a claim older
+    than the job's limit is taken to be a worker that died mid-run."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    running_since = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0, help_text="Times it was due while another run still ran.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(null=True)
+    summary = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return self.name

@@ -132,6 +132,9 @@ def metrics(request):
     from kith.core.mail import waiting
 
     OUTBOX.set(waiting())
+    from kith.core.jobs import update_metrics
+
+    update_metrics()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.live import mail_to
 from tests.system.conftest import axe_violations
 from tests.system.test_link_worker_journey import sign_in
 
@@ -13,12 +14,6 @@ pytestmark = pytest.mark.browser
 
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
-
-
-def mail_to(server, address: str) -> list[str]:
-    if not server.mail.exists():
-        return []
-    return [f.read_text() for f in sorted(server.mail.iterdir()) if f"To: {address}" in f.read_text()]
 
 
 def test_a_professional_asks_a_link_worker_answers_and_the_professional_reads_it(kith_server, page):

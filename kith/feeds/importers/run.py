@@ -200,3 +200,47 @@ def run_import(
     source.last_run_at = run.finished_at
     source.save(update_fields=["last_run_at", "last_status"])
     return run
+
+
+def due_sources() -> list[Source]:
+    """Sources whose next run is due; one that failed last time is due at once, whatever its schedule."""
+    now = timezone.now()
+    return [
+        s
+        for s in Source.objects.exclude(kind=Source.Kind.DEMO).order_by("name")  # the demo is built, not fetched
+        if s.last_run_at is None
+        or s.last_status == "failed"
+        or now - s.last_run_at >= dt.timedelta(hours=s.every_hours)
+    ]
+
+
+def harvest(progress_for=lambda source: None, on_run=lambda run: None) -> dict:
+    """Run every due source in turn; totals of runs and of records, for `kith harvest` and the hourly job."""
+    expire_overdue_runs()
+    due = due_sources()
+    summary = {"sources": len(due), "failed": 0, "skipped": 0, "totals": {}}
+    for source in due:
+        progress = progress_for(source)
+        try:
+            run = run_source(source, progress)
+        except Exception as error:  # run_source records its own failures; this is the last guard
+            run = ImportRun(source=source, status="failed", error=reason_for(error))
+        on_run(run)
+        summary["failed"] += run.status == "failed"
+        summary["skipped"] += run.status == "skipped"
+        for key, value in run.counts.items():
+            summary["totals"][key] = summary["totals"].get(key, 0) + value
+    return summary
+
+
+def describe_harvest(summary: dict) -> str:
+    count, totals = summary["sources"], summary["totals"]
+    if not count:
+        return "No source is due."
+    done = count - summary["failed"] - summary["skipped"]
+    return (
+        f"Harvested {count} source{'s' if count != 1 else ''}: {done} done, {summary['failed']} failed"
+        + (f", {summary['skipped']} already running" if summary["skipped"] else "")
+        + f"; {totals.get('created', 0):,} new, {totals.get('updated', 0):,} changed, "
+        f"{totals.get('inactivated', 0):,} made inactive, {totals.get('quarantined', 0):,} not imported."
+    )
