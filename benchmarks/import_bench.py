@@ -13,10 +13,10 @@ SERVICES = 10_000
 API_RUNS = 200
 
 
-def feed(seed: int) -> dict:
+def feed(seed: int, services: int = SERVICES) -> dict:
     rng = random.Random(seed)
     contents = []
-    for i in range(SERVICES):
+    for i in range(services):
         org = i % 800
         lat, lon = 53.35 + rng.random() * 0.3, -2.6 + rng.random() * 0.6
         contents.append(
@@ -61,10 +61,10 @@ def feed(seed: int) -> dict:
             }
         )
     return {
-        "total_items": SERVICES,
+        "total_items": services,
         "total_pages": 1,
         "page_number": 1,
-        "size": SERVICES,
+        "size": services,
         "first_page": True,
         "last_page": True,
         "empty": False,

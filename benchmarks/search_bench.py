@@ -234,6 +234,19 @@ def import_section() -> list[str]:
     ]
 
 
+def import_while_working_section() -> list[str]:
+    import import_while_working
+
+    result = import_while_working.measure(60_000)
+    return [
+        f"A member of staff recording a check every {import_while_working.WRITE_EVERY_S:g} s while "
+        f"`kith import` takes a {result['services']:,}-service ORUK file on SQLite ({result['import_s']:.0f} s; "
+        f"{result['imported']}): {result['writes']} writes, median {result['median_ms']:.0f} ms, "
+        f"p99 {result['p99_ms']:.0f} ms, longest wait **{result['max_ms']:.0f} ms** (target ≤ 1,000 ms).",
+        "",
+    ]
+
+
 def relevance_section() -> list[str]:
     """The judged everyday queries through the ORUK API, in process, on this directory."""
     import relevance
@@ -295,7 +308,8 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated sections after search to run (relevance, people, gaps, import, locality, http); "
+        help="comma-separated sections after search to run (relevance, people, gaps, import, import-while-working, "
+        "locality, http); "
         "all if empty",
     )
     parser.add_argument(
@@ -304,7 +318,15 @@ def main() -> None:
     parser.add_argument("--http-seconds", type=float, default=20, help="length of each HTTP load phase")
     args = parser.parse_args()
     TARGET_SERVICES = args.services
-    chosen = set(filter(None, args.only.split(","))) or {"relevance", "people", "gaps", "import", "locality", "http"}
+    chosen = set(filter(None, args.only.split(","))) or {
+        "relevance",
+        "people",
+        "gaps",
+        "import",
+        "import-while-working",
+        "locality",
+        "http",
+    }
     setup_django()
     from django.db import connection
 
@@ -379,6 +401,7 @@ def main() -> None:
         ("people", people_section),
         ("gaps", gaps_section),
         ("import", import_section),
+        ("import-while-working", import_while_working_section),
         ("locality", locality_section),
         ("http", lambda: http_section(args.http_seconds)),
     ]:

@@ -384,7 +384,8 @@ def import_(kind, location, name, quiet) -> None:
 
 def _report_run(run) -> None:
     if run.status == "failed":
-        click.echo(f"{run.source.name}: failed, nothing changed. {run.error}", err=True)
+        partial = run.counts.get("created", 0) + run.counts.get("updated", 0)
+        click.echo(f"{run.source.name}: failed{'' if partial else ', nothing changed'}. {run.error}", err=True)
         return
     if run.status == "skipped":
         click.echo(f"{run.source.name}: not started. {run.error}", err=True)

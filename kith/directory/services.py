@@ -62,8 +62,16 @@ def search_documents(service_ids: Iterable[int]) -> list[tuple[int, str, str]]:
 
 
 @transaction.atomic
-def services_changed(*, service_ids: Iterable[int]) -> int:
-    """Re-index the search documents of these services and tell every process's search index."""
+def services_changed(*, service_ids: Iterable[int], reindexed: bool = False) -> int:
+    """Re-index the search documents of these services (unless done already) and tell every process's index."""
+    ids = list(set(service_ids))
+    count = 0 if reindexed else reindex_documents(ids)
+    mark_changed(ids)
+    return count
+
+
+def reindex_documents(service_ids: Iterable[int]) -> int:
+    """Write the full-text documents of these services again (removing those of services deleted)."""
     ids = list(set(service_ids))
     existing: set[int] = set()
     for start in range(0, len(ids), 2000):  # in slices: SQLite takes at most 250,000 values in one query
@@ -72,7 +80,6 @@ def services_changed(*, service_ids: Iterable[int]) -> int:
     count = 0
     for start in range(0, len(ids), 2000):
         count += fulltext.index_documents(search_documents(ids[start : start + 2000]))
-    mark_changed(ids)
     return count
 
 

@@ -162,39 +162,49 @@ def run_import(
 ) -> ImportRun:
     """Import an iterable of ServiceRecord (or Quarantine instances for records that failed to parse)."""
     run = run or ImportRun.objects.create(source=source)
+    writer = Writer(source, run)
     try:
+        # Each batch of records commits on its own (the writer's flush), so that on SQLite a member of staff
+        # waits for one batch at most, never the whole run (ADR 0012). What the source no longer lists is
+        # retired only at the end, in the last transaction, so a run that stops part-way retires nothing.
+        items = list(records)
+        for n, item in enumerate(items, start=1):
+            if isinstance(item, tuple):  # (source id, name, reason, payload) from a parser
+                writer.quarantine(*item)
+            elif isinstance(item, NewsRecord):
+                writer.news.append(item)
+            elif hasattr(item, "source_id") and not hasattr(item, "organisation"):  # deleted at the source
+                writer.retire(item.source_id)
+            else:
+                writer.service(item)
+            if progress and (n % 200 == 0 or n == len(items)):
+                progress("records", n, len(items))
         with transaction.atomic():
-            writer = Writer(source, run)
-            items = list(records)
-            for n, item in enumerate(items, start=1):
-                if isinstance(item, tuple):  # (source id, name, reason, payload) from a parser
-                    writer.quarantine(*item)
-                elif isinstance(item, NewsRecord):
-                    writer.news.append(item)
-                elif hasattr(item, "source_id") and not hasattr(item, "organisation"):  # deleted at the source
-                    writer.retire(item.source_id)
-                else:
-                    writer.service(item)
-                if progress and (n % 200 == 0 or n == len(items)):
-                    progress("records", n, len(items))
             writer.flush()
             if complete:
                 writer.retire_missing()
             writer.write_news(complete=complete)
-            if writer.changed_ids:
-                directory.services_changed(service_ids=writer.changed_ids)
-            run.counts = writer.counts
-            run.unplaced = Service.objects.filter(
-                source=source.key, status=ServiceStatus.ACTIVE, service_at_locations__isnull=True
-            ).count()
-            run.status = "done"
-    except Exception as error:  # the batch rolled back: keep the run and say why
+        run.unplaced = Service.objects.filter(
+            source=source.key, status=ServiceStatus.ACTIVE, service_at_locations__isnull=True
+        ).count()
+        run.status = "done"
+    except Exception as error:  # the batch that failed rolled back: keep the run and say why
         run.status, run.error = "failed", reason_for(error)
+        if writer.written:
+            run.error = (
+                f"{run.error} It stopped part-way: {writer.written:,} services were written before it did, "
+                "and nothing was made inactive. The next run carries on from there."
+            )
         logger.warning("Import of %s failed: %s", source, run.error)
         logger.debug("Import of %s failed", source, exc_info=True)
         source.last_status = "failed"
     else:
         source.last_status = "done"
+    finally:
+        # Whatever committed reaches search, all at once (one rebuild, not one a batch).
+        if writer.changed_ids:  # their full text was written with each batch
+            directory.services_changed(service_ids=writer.changed_ids, reindexed=True)
+    run.counts = writer.counts
     run.finished_at = timezone.now()
     run.save()
     source.last_run_at = run.finished_at

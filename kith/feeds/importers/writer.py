@@ -10,9 +10,11 @@
 
 import hashlib
 import re
+import time
 from decimal import Decimal
 from urllib.parse import urlparse
 
+from django.db import transaction
 from django.utils import timezone
 
 from kith.directory import services as directory
@@ -80,6 +82,10 @@ def _term_lookup() -> dict[str, int]:
 
 
 BATCH = 1000
+# Records written per transaction: on SQLite a member of staff's write waits for one of these at most.
+COMMIT_EVERY = 250
+# SQLite's busy handler sleeps up to 100 ms between tries; a pause this long after each batch lets it in.
+PAUSE_BETWEEN_BATCHES_S = 0.12
 # Why a pair waits for a person: said in words, since the page shows each side's source by its name.
 SAME_NAME_ONLY = "The same name, but no web address, phone number or postcode in common"
 
@@ -101,6 +107,7 @@ class Writer:
         self._points: dict[int, set[str]] = {}
         # Demo data is marked on every row it makes, so it can be told apart and replaced as a whole.
         self.mark = {"is_demo": True} if source.kind == Source.Kind.DEMO else {}
+        self.pause = PAUSE_BETWEEN_BATCHES_S if transaction.get_connection().vendor == "sqlite" else 0.0
 
     def quarantine(self, source_id: str, name: str, reason: str, payload=None) -> None:
         Problem.objects.create(
@@ -128,7 +135,7 @@ class Writer:
         if record.organisation.source_id == UNNAMED_ORGANISATION:
             record.organisation.name = f"{self.source.name}: organisation not given"
         self.pending.append(record)
-        if len(self.pending) >= BATCH:
+        if len(self.pending) >= COMMIT_EVERY:
             self.flush()
 
     # Organisations -------------------------------------------------------------------------------
@@ -249,10 +256,29 @@ class Writer:
 
     # Services ------------------------------------------------------------------------------------
 
+    @property
+    def written(self) -> int:
+        """Services created or changed in batches that committed."""
+        return self.counts["created"] + self.counts["updated"]
+
     def flush(self) -> None:
         records, self.pending = self.pending, []
         if not records:
             return
+        counts, changed = dict(self.counts), len(self.changed_ids)
+        try:
+            with transaction.atomic():  # one batch: committed on its own, or inside the caller's transaction
+                self._write(records)
+                # The batch's full text with it (and that of services at locations it moved), not at the end.
+                directory.reindex_documents(self.changed_ids[changed:])
+        except Exception:
+            self.counts, self.changed_ids[changed:] = counts, []  # what rolled back was not written
+            raise
+        if self.pause and not transaction.get_connection().in_atomic_block:
+            # SQLite has one writer at a time, and a waiting one polls: leave it a moment to take its turn.
+            time.sleep(self.pause)
+
+    def _write(self, records: list[ServiceRecord]) -> None:
         existing = {
             s.source_id: s
             for s in Service.objects.filter(source=self.key, source_id__in=[r.source_id for r in records])
@@ -540,9 +566,15 @@ class Writer:
 
     def retire(self, source_id: str) -> None:
         self.flush()
+        with transaction.atomic():
+            self._retire(source_id)
+
+    def _retire(self, source_id: str) -> None:
         gone = Service.objects.filter(source=self.key, source_id=source_id).exclude(status=ServiceStatus.INACTIVE)
         ids = list(gone.values_list("id", flat=True))
         gone.update(status=ServiceStatus.INACTIVE, source_hash="")
+        directory.reindex_documents(ids)
+        directory.reindex_documents(ids)
         self.counts["inactivated"] += len(ids)
         self.changed_ids.extend(ids)
 
