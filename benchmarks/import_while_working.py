@@ -12,13 +12,46 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 WRITE_EVERY_S = 0.1
+PAGE_SIZE = 1000
+
+
+def serve_feed(feed: dict) -> ThreadingHTTPServer:
+    """The feed as a publisher's ORUK API serves it: pages of 1,000 services on loopback (one file of 60,000
+    would pass the importer's 50 MB limit on a single read)."""
+    services = feed["contents"]
+    pages = max(1, -(-len(services) // PAGE_SIZE))
+    bodies = [
+        json.dumps({**feed, "contents": services[i * PAGE_SIZE : (i + 1) * PAGE_SIZE], "total_pages": pages,
+                    "page_number": i + 1, "size": PAGE_SIZE}).encode()
+        for i in range(pages)
+    ]  # fmt: skip
+
+    class Pages(BaseHTTPRequestHandler):
+        def do_GET(self):
+            number = int(parse_qs(urlsplit(self.path).query).get("page", ["1"])[0])
+            body = bodies[number - 1] if 1 <= number <= pages else b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def kith_env(folder: Path) -> dict:
@@ -52,8 +85,9 @@ def measure(services: int, seed: int = 2026) -> dict:
         env = kith_env(folder)
         for args in (["migrate"], ["load-geography", "--quiet"], ["demo-data", "--services", "200", "--quiet"]):
             _kith(env, *args)
-        feed = folder / "feed.json"
-        feed.write_text(json.dumps(import_bench.feed(seed, services)))
+        server = serve_feed(import_bench.feed(seed, services))
+        env["KITH_IMPORT_ALLOWED_HOSTS"] = f"127.0.0.1:{server.server_port}"  # loopback, allowed for this run
+        feed = f"http://127.0.0.1:{server.server_port}/services"
         writer = subprocess.Popen(
             [sys.executable, str(Path(__file__)), "--write-checks"],
             env=env,
@@ -64,8 +98,9 @@ def measure(services: int, seed: int = 2026) -> dict:
         assert writer.stdout.readline().strip() == "ready", "the writer did not start"
         time.sleep(1)  # a few writes with nothing else happening, to compare with
         t0 = time.perf_counter()
-        imported = _kith(env, "import", "oruk", str(feed), "--name", "Large feed", "--quiet")
+        imported = _kith(env, "import", "oruk", feed, "--name", "Large feed", "--quiet")
         import_s = time.perf_counter() - t0
+        server.shutdown()
         time.sleep(0.5)
         writer.terminate()
         printed, _ = writer.communicate(timeout=30)
