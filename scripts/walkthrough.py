@@ -23,6 +23,20 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kith.config.settings")
 
 
+def email_to(address: str, timeout: float = 20.0) -> str:
+    """The latest email to `address` in var/mail, waiting for the job worker to send it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        folder = REPO / "var" / "mail"
+        mail = sorted(folder.iterdir(), key=lambda f: f.stat().st_mtime) if folder.exists() else []
+        found = [f.read_text() for f in mail if f"To: {address}" in f.read_text()]
+        if found:
+            return found[-1]
+        if time.monotonic() > deadline:
+            raise SystemExit(f"No email to {address} arrived: is the demo's job worker running (`kith jobs`)?")
+        time.sleep(0.2)
+
+
 def authenticators() -> dict:
     """Each demo account's authenticator, read from the demo's own database before the browser starts."""
     from django_otp.oath import TOTP
@@ -281,8 +295,7 @@ def organisation(walk: Walk):
     card = admin.locator(".nhsuk-card", has_text="Pat Organiser")
     card.get_by_role("button", name="Approve").click()
     walk.shot("Approved: the claimant is emailed a link to finish")
-    mail = sorted((REPO / "var" / "mail").iterdir(), key=lambda f: f.stat().st_mtime)
-    email = next(f.read_text() for f in reversed(mail) if "To: pat@strollers.example" in f.read_text())
+    email = email_to("pat@strollers.example")
     link = re.search(r"http://\S+/claims/\S+/", email.replace("=\n", "")).group(0)
     page = walk.as_("A community organisation")
     page.goto(link)
