@@ -108,3 +108,19 @@ def test_metrics_show_the_queue_the_worker_and_each_jobs_last_success(client):
     assert "kith_job_queue_depth 0.0" in text
     assert 'kith_job_last_success_timestamp_seconds{job="harvest"}' in text
     assert "kith_worker_silent_seconds" in text
+
+
+def test_an_unguarded_job_runs_side_by_side_and_is_still_counted():
+    calls = []
+
+    @jobs.job("test-side-by-side", guarded=False)
+    def side_by_side():
+        calls.append(1)
+        return "sent"
+
+    assert jobs.claim("test-side-by-side", limit=dt.timedelta(hours=1))  # as if one were running elsewhere
+    side_by_side()
+    side_by_side()
+    record = Job.objects.get(name="test-side-by-side")
+    assert calls == [1, 1] and (record.runs, record.skipped, record.summary) == (3, 0, "sent")
+    assert record.running_since is not None  # an unguarded run never takes or gives up a claim

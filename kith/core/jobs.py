@@ -43,10 +43,20 @@ def claim(name: str, *, limit: dt.timedelta, now: dt.datetime | None = None) -> 
     return bool(taken)
 
 
-def release(name: str, *, succeeded: bool, summary: str) -> None:
-    Job.objects.filter(name=name).update(
-        running_since=None, finished_at=timezone.now(), succeeded=succeeded, summary=summary[:300]
-    )
+def started(name: str) -> None:
+    """Count a run of an unguarded job (runs side by side, so nothing is claimed)."""
+    if not Job.objects.filter(name=name).update(started_at=timezone.now(), runs=F("runs") + 1):
+        try:
+            with transaction.atomic():
+                Job.objects.create(name=name, started_at=timezone.now(), runs=1)
+        except IntegrityError:
+            Job.objects.filter(name=name).update(started_at=timezone.now(), runs=F("runs") + 1)
+
+
+def release(name: str, *, succeeded: bool, summary: str, held: bool = True) -> None:
+    """Record how the run ended; `held`: give up the claim as well (unguarded runs never took it)."""
+    done = {"finished_at": timezone.now(), "succeeded": succeeded, "summary": summary[:300]}
+    Job.objects.filter(name=name).update(**done, **({"running_since": None} if held else {}))
 
 
 # Every job, by name: its schedule as a crontab line ("minute hour day month weekday", UTC), or None.
@@ -65,15 +75,15 @@ def job(name: str, *, schedule: str | None = None, limit: dt.timedelta = dt.time
             if guarded and not claim(name, limit=limit):
                 logger.info("Job %s is already running elsewhere; this run is skipped.", name)
                 return None
+            elif not guarded:
+                started(name)
             try:
                 summary = fn(*args, **kwargs)
             except Exception as error:
                 logger.exception("Job %s failed.", name)
-                if guarded:
-                    release(name, succeeded=False, summary=f"{error.__class__.__name__}: {error}")
+                release(name, succeeded=False, summary=f"{error.__class__.__name__}: {error}", held=guarded)
                 raise
-            if guarded:
-                release(name, succeeded=True, summary=str(summary or ""))
+            release(name, succeeded=True, summary=str(summary or ""), held=guarded)
             logger.info("Job %s: %s", name, summary or "done")
             return summary
 
