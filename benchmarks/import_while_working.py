@@ -12,20 +12,21 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tests.hostile import JsonFeed, serve  # noqa: E402  (the loopback feed server the tests use)
 
 WRITE_EVERY_S = 0.1
 PAGE_SIZE = 1000
 
 
-def serve_feed(feed: dict) -> ThreadingHTTPServer:
+def serve_feed(feed: dict):
     """The feed as a publisher's ORUK API serves it: pages of 1,000 services on loopback (one file of 60,000
     would pass the importer's 50 MB limit on a single read)."""
     services = feed["contents"]
@@ -36,22 +37,12 @@ def serve_feed(feed: dict) -> ThreadingHTTPServer:
         for i in range(pages)
     ]  # fmt: skip
 
-    class Pages(BaseHTTPRequestHandler):
+    class Pages(JsonFeed):
         def do_GET(self):
             number = int(parse_qs(urlsplit(self.path).query).get("page", ["1"])[0])
-            body = bodies[number - 1] if 1 <= number <= pages else b"{}"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self._send(bodies[number - 1] if 1 <= number <= pages else b"{}")
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    return serve(Pages)
 
 
 def kith_env(folder: Path) -> dict:

@@ -516,24 +516,9 @@ def worker(threads: int, no_schedule: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def jobs(fmt: str) -> None:
     """List Kith's jobs: when each last ran and how, and how many wait in the queue."""
-    import json
+    from kith.core.jobs import status_report
 
-    from django.utils import timezone
-
-    from kith.core.jobs import job_status, queue_depth
-
-    rows = job_status()
-    depth = queue_depth()
-    if fmt == "json":
-        for row in rows:
-            row.update({k: v.isoformat() for k, v in row.items() if hasattr(v, "isoformat")})
-        click.echo(json.dumps({"queue_depth": depth, "jobs": rows}, indent=2))
-        return
-    for row in rows:
-        when = f"{timezone.localtime(row['finished_at']):%Y-%m-%d %H:%M}" if row["finished_at"] else "never"
-        state = "running" if row["running_since"] else {True: "ok", False: "FAILED", None: "-"}[row["succeeded"]]
-        click.echo(f"{row['name']:<16} {row['schedule']:<26} {when:<17} {state:<8} {row['summary']}")
-    click.echo("Waiting in the queue: " + ("cannot reach the queue" if depth is None else f"{depth}"))
+    click.echo(status_report(as_json=fmt == "json"))
 
 
 @main.command()

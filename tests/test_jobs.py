@@ -13,6 +13,7 @@ from huey import RedisHuey
 from kith.cli import main
 from kith.core import jobs
 from kith.core.models import Job
+from kith.directory.search.index import refresh_now
 from tests.live import free_port
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,7 @@ def test_kith_jobs_lists_every_job_with_its_schedule_and_last_run():
 
 
 def test_ready_while_the_queue_answers_and_says_when_a_worker_last_ran(client):
+    refresh_now()  # else /readyz starts building the search index on a thread of its own
     body = client.get("/readyz").json()
     assert "no worker has run a job yet" in body["checks"]["jobs"]
     Job.objects.create(name="send-mail", finished_at=timezone.now() - dt.timedelta(minutes=12), succeeded=True)
@@ -97,6 +99,7 @@ def test_not_ready_when_the_queue_cannot_be_reached(client, monkeypatch):
     # A real Redis client, pointed at a port where nothing listens: what a deployment sees when Redis is down.
     unreachable = RedisHuey("kith-test", url=f"redis://127.0.0.1:{free_port()}/0")
     monkeypatch.setattr(jobs, "HUEY", unreachable)
+    refresh_now()
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["jobs"] == "the job queue cannot be reached"

@@ -10,6 +10,7 @@ Apps define their jobs in their own `tasks.py`, which `kith worker` finds (Huey'
 """
 
 import datetime as dt
+import json
 import logging
 from functools import wraps
 
@@ -30,11 +31,7 @@ __all__ = ["HUEY", "JOBS", "claim", "job", "job_status", "queue_depth", "release
 def claim(name: str, *, limit: dt.timedelta, now: dt.datetime | None = None) -> bool:
     """Take the job for this run; False if another run holds it (and has not outlived `limit`)."""
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            Job.objects.get_or_create(name=name)
-    except IntegrityError:
-        pass  # another worker made the row first
+    _make_row(name)
     taken = Job.objects.filter(Q(running_since__isnull=True) | Q(running_since__lt=now - limit), name=name).update(
         running_since=now, started_at=now, runs=F("runs") + 1
     )
@@ -45,12 +42,16 @@ def claim(name: str, *, limit: dt.timedelta, now: dt.datetime | None = None) -> 
 
 def started(name: str) -> None:
     """Count a run of an unguarded job (runs side by side, so nothing is claimed)."""
-    if not Job.objects.filter(name=name).update(started_at=timezone.now(), runs=F("runs") + 1):
-        try:
-            with transaction.atomic():
-                Job.objects.create(name=name, started_at=timezone.now(), runs=1)
-        except IntegrityError:
-            Job.objects.filter(name=name).update(started_at=timezone.now(), runs=F("runs") + 1)
+    _make_row(name)
+    Job.objects.filter(name=name).update(started_at=timezone.now(), runs=F("runs") + 1)
+
+
+def _make_row(name: str) -> None:
+    try:
+        with transaction.atomic():
+            Job.objects.get_or_create(name=name)
+    except IntegrityError:
+        pass  # another worker made the row first
 
 
 def release(name: str, *, succeeded: bool, summary: str, held: bool = True) -> None:
@@ -178,3 +179,19 @@ def readiness() -> tuple[bool, str]:
     if silent > SILENT_AFTER:
         return True, f"{depth} waiting; no worker has finished a job for {int(silent.total_seconds() // 60)} minutes"
     return True, f"ok: {depth} waiting, a worker finished a job {int(silent.total_seconds())} s ago"
+
+
+def status_report(*, as_json: bool = False) -> str:
+    """`kith jobs`: a line per job (or JSON), then how many wait in the queue."""
+    rows, depth = job_status(), queue_depth()
+    if as_json:
+        for row in rows:
+            row.update({k: v.isoformat() for k, v in row.items() if hasattr(v, "isoformat")})
+        return json.dumps({"queue_depth": depth, "jobs": rows}, indent=2)
+    lines = []
+    for row in rows:
+        when = f"{timezone.localtime(row['finished_at']):%Y-%m-%d %H:%M}" if row["finished_at"] else "never"
+        state = "running" if row["running_since"] else {True: "ok", False: "FAILED", None: "-"}[row["succeeded"]]
+        lines.append(f"{row['name']:<16} {row['schedule']:<26} {when:<17} {state:<8} {row['summary']}")
+    lines.append("Waiting in the queue: " + ("cannot reach the queue" if depth is None else f"{depth}"))
+    return "\n".join(lines)

@@ -177,20 +177,18 @@ def test_searches_under_a_stream_of_checks_all_answer(two_servers):
     assert len(saved) == 1
 
 
-def kith_shell(server, code: str) -> str:
-    done = subprocess.run(
-        [*server.kith, "manage", "shell", "-c", code], env=server.env, cwd=REPO, capture_output=True, text=True
-    )
+def run_kith(server, *args: str) -> str:
+    done = subprocess.run([*server.kith, *args], env=server.env, cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
+def kith_shell(server, code: str) -> str:
+    return run_kith(server, "manage", "shell", "-c", code)
+
+
 def job_record(server, name: str) -> dict:
-    done = subprocess.run(
-        [*server.kith, "jobs", "--format", "json"], env=server.env, cwd=REPO, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    return next(j for j in json.loads(done.stdout)["jobs"] if j["name"] == name)
+    return next(j for j in json.loads(run_kith(server, "jobs", "--format", "json"))["jobs"] if j["name"] == name)
 
 
 def test_a_job_asked_for_twice_at_once_runs_once(two_servers, slow_feed):
