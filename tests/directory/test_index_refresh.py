@@ -44,6 +44,8 @@ def rows_of(index):
     for r in range(len(index)):
         row = {}
         for name in ROW_COLUMNS:
+            if name == "stamp":
+                continue  # a splice stamps with its own version, a build with each change's: see test_stamps_*
             value = getattr(index, name)[r]
             if name in ("lsoa", "ward", "local_authority"):
                 value = index.area_codes[value] if value >= 0 else None
@@ -151,6 +153,42 @@ def test_several_changes_since_the_index_are_spliced_together(caplog):
     assert "spliced 2 services" in caplog.text
     state = current_state()
     assert_same(after, build_index(state.token, state.version))
+
+
+def stamp_of(index, service) -> set[int]:
+    return set(index.stamp[index.service_id == service.pk].tolist())
+
+
+def test_stamps_move_with_a_listing_and_with_no_other():
+    one, two = add(
+        listing("Index Stamp One", at=point_north(M9_4DH, 300)),
+        listing("Index Stamp Two", at=point_north(M9_4DH, 600)),
+    )
+    before = refresh_now()
+    check(one)
+    check(one)
+    state = current_state()
+    for index in (get_index(), build_index(state.token, state.version)):
+        assert stamp_of(index, one) == {state.version}
+        assert stamp_of(index, two) == stamp_of(before, two) and max(stamp_of(before, two)) < state.version - 1
+
+
+def test_stamps_cover_a_change_to_everything_and_a_log_that_forgot():
+    (one,) = add(listing("Index Stamp Everything", at=point_north(M9_4DH, 300)))
+    refresh_now()
+    mark_changed(None)
+    everything = current_state().version
+    check(one)
+    checked = current_state().version
+    built = build_index(current_state().token, checked)
+    assert set(built.stamp.tolist()) == {everything, checked} and stamp_of(built, one) == {checked}
+    # Changes older than the log kept: every row is stamped no earlier than the oldest kept change.
+    mark_changed([one.pk + 1_000_000])
+    DirectoryChange.objects.filter(version__lte=checked).delete()
+    state = current_state()
+    assert set(build_index(state.token, state.version).stamp.tolist()) == {state.version - 1}
+    DirectoryChange.objects.all().delete()
+    assert set(build_index(state.token, state.version).stamp.tolist()) == {state.version}
 
 
 def test_a_checked_listing_is_searchable_as_checked_at_once():
@@ -331,6 +369,7 @@ def test_a_saved_index_maps_back_the_same(tmp_path):
     path = store.save(built, tmp_path)
     mapped = store.load(path)
     assert_same(mapped, built)
+    assert mapped.stamp.tolist() == built.stamp.tolist()
     assert not mapped.lon.flags.writeable and not mapped.lon.flags.owndata  # a read-only view of the mapped file
     assert (mapped.token, mapped.version, mapped.fresh_until) == (built.token, built.version, built.fresh_until)
     assert mapped.spelling == built.spelling and mapped.category_bit == built.category_bit

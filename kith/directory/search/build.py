@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 
 from kith.directory.models import (
     Accessibility,
+    DirectoryChange,
     AccessibilityFeature,
     AssetKind,
     Attribute,
@@ -119,6 +120,36 @@ def snapshot():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield
+
+
+def service_id_of(rows) -> np.ndarray:
+    return np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+
+
+def stamps(service_ids: np.ndarray, version: int) -> np.ndarray:
+    """Per row, the version at which its service last changed as far as the change log tells, never earlier.
+
+    A change to everything (null services) stamps every row; changes older than the log kept (it is pruned
+    after a day) are covered by stamping every row with the version just before the oldest kept.
+    """
+    log = list(DirectoryChange.objects.filter(version__lte=version).values_list("version", "services"))
+    if not log:
+        return np.full(len(service_ids), version, dtype=np.int64)
+    floor = min(v for v, _ in log) - 1
+    floor = max([floor, *(v for v, ids in log if ids is None)])
+    last: dict[int, int] = {}
+    for v, ids in log:
+        if ids is not None and v > floor:
+            for sid in ids:
+                last[sid] = max(v, last.get(sid, 0))
+    if not last:
+        return np.full(len(service_ids), floor, dtype=np.int64)
+    changed = np.fromiter(last, dtype=np.int64, count=len(last))
+    at = np.fromiter(last.values(), dtype=np.int64, count=len(last))
+    order = np.argsort(changed)
+    changed, at = changed[order], at[order]
+    position = np.minimum(np.searchsorted(changed, service_ids), len(changed) - 1)
+    return np.where(changed[position] == service_ids, at[position], floor).astype(np.int64)
 
 
 def build_index(token: str, version: int = 0, *, services=None, base: SearchIndex | None = None) -> SearchIndex:
@@ -271,6 +302,8 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
     ward = np.full(n, -1, dtype=np.int32)
     lad = np.full(n, -1, dtype=np.int32)
     landmark = np.zeros(n, dtype=bool)
+    # A part's services all changed in the version it is built for; a whole build reads the change log.
+    stamp = np.full(n, version, dtype=np.int64) if services is not None else stamps(service_id_of(rows), version)
     iv_row, iv_day, iv_start, iv_end = [], [], [], []
     rows_of_want: dict[str, list[int]] = defaultdict(list)
 
@@ -339,6 +372,7 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
         ward=ward,
         local_authority=lad,
         landmark=landmark,
+        stamp=stamp,
         area_codes=area_codes,
         area_positions=area_pos,
         category_bit=bit_of_code,

@@ -33,6 +33,9 @@ class SearchIndex:
     ward: np.ndarray
     local_authority: np.ndarray
     landmark: np.ndarray  # a named, public, not sensitive place (maps.orientation)
+    # The directory version at or after which the row's service last changed, and no later than the index's:
+    # two indexes that give a row the same stamp hold the same listing, so a page showing it can be reused.
+    stamp: np.ndarray
     area_codes: list[str]
     area_positions: dict[str, int]
     category_bit: dict[str, int]

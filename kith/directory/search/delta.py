@@ -33,6 +33,7 @@ ROW_COLUMNS = (
     "ward",
     "local_authority",
     "landmark",
+    "stamp",
 )
 
 

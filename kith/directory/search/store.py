@@ -24,7 +24,7 @@ from kith.directory.search.columns import SearchIndex, broad_rows_of
 from kith.directory.search.delta import ROW_COLUMNS
 from kith.directory.search.spelling import Spelling
 
-FORMAT = 1
+FORMAT = 2  # 2: each row's stamp (columns.SearchIndex.stamp)
 ARRAYS = (*ROW_COLUMNS, "iv_row", "iv_day", "iv_start", "iv_end")
 KEEP = 3  # the newest few: a worker still mapping an older one keeps it alive after it is removed
 
@@ -35,7 +35,7 @@ def folder() -> Path:
 
 def name_for(version: int, token: str, day: int) -> str:
     """The directory's state and the day it was built on: a schedule that starts or ends makes a new day's."""
-    return f"{version:012d}-{token}-{day}"
+    return f"{version:012d}-{token}-{day}-f{FORMAT}"
 
 
 def save(index: SearchIndex, into: Path | None = None) -> Path:
@@ -106,7 +106,7 @@ def find(version: int, token: str) -> Path | None:
 
 def latest() -> Path | None:
     """The newest index saved today, whatever its state: often only a few splices behind the directory."""
-    day = f"-{build.today().toordinal()}"
+    day = f"-{build.today().toordinal()}-f{FORMAT}"
     saved = [p for p in folder().glob(f"*{day}") if (p / "meta.json").is_file()] if folder().is_dir() else []
     return max(saved, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
 
