@@ -21,6 +21,14 @@ def input_value(bound_field) -> str:
     return "" if formatted is None else str(formatted)
 
 
+@register.filter
+def options(bound_field) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for each choice: the field's value is read once, not once per option."""
+    value = bound_field.value()
+    chosen = None if value is None else str(value)
+    return [(str(v), label, str(v) == chosen) for v, label in bound_field.field.choices]
+
+
 # Django's own messages name no field; on a long page "This field is required." beside a box in the
 # error summary says nothing. These say which answer is missing or wrong, in the field's own words.
 GENERIC = {
