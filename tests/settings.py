@@ -22,3 +22,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A test writes and then searches inside one transaction, which a background thread's connection cannot
 # see: builds happen in line here. tests/directory/test_index_refresh.py runs the background path.
 SEARCH_INDEX_BUILDS_IN_BACKGROUND = False
+
+# Tests roll the database back and so reuse directory versions with other listings: a page kept by one
+# test could be served to the next. tests/directory/test_page_cache.py turns the cache on where it is tested.
+CACHES = {**CACHES, "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405

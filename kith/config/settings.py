@@ -222,6 +222,29 @@ SEARCH_INDEX_BUILDS_IN_BACKGROUND = env_bool("KITH_INDEX_BUILDS_IN_BACKGROUND", 
 
 # A cache every process shares (the database), so that sign-in rate limits hold across workers.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kith_cache"}}
+# Public search pages kept while what they show is unchanged (kith.directory.page_cache, ADR 0024): in
+# files every process on this machine shares, or in Redis, shared by every server. 0 seconds turns it off.
+KITH_PAGE_CACHE_SECONDS = env_int("KITH_PAGE_CACHE_SECONDS", 600, minimum=0, maximum=86400)
+KITH_PAGE_CACHE_MB = env_int("KITH_PAGE_CACHE_MB", 200, minimum=1, maximum=100_000)
+if KITH_REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": KITH_REDIS_URL,
+        "KEY_PREFIX": "kith-pages",
+        "TIMEOUT": KITH_PAGE_CACHE_SECONDS,
+    }
+else:
+    # Named after the database, as the job queue is: two Kiths sharing a folder must not share pages.
+    _db = str(DATABASES["default"]["NAME"])
+    _sqlite_file = DATABASES["default"]["ENGINE"].endswith("sqlite3") and _db and ":memory:" not in _db
+    CACHES["pages"] = {
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": str(Path(_db).with_suffix(".pages") if _sqlite_file else VAR_DIR / f"pages-{Path(_db).name}"),
+        "TIMEOUT": KITH_PAGE_CACHE_SECONDS,
+        "SHARDS": 4,
+        "DATABASE_TIMEOUT": 0.01,  # a busy cache is skipped (a page made afresh), never waited for
+        "OPTIONS": {"size_limit": KITH_PAGE_CACHE_MB * 2**20},
+    }
 
 # Map tiles are off by default: nothing is fetched from a third party unless an operator asks.
 KITH_MAP_TILES_URL = env_str("KITH_MAP_TILES_URL", "")

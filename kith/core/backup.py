@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.core.cache import caches
 from django.db import connection
 
 
@@ -75,7 +76,12 @@ def backup(path: Path) -> Path:
 
 def restore(path: Path) -> None:
     """Replace the database's contents with the backup at `path`."""
-    path = Path(path)
+    _restore(Path(path))
+    # Kept pages are keyed by directory versions, which a restore takes back (ADR 0024).
+    caches["pages"].clear()
+
+
+def _restore(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"{path} is not a file")
     if connection.vendor == "sqlite":

@@ -46,6 +46,24 @@ def bounds_around(lon: float, lat: float, metres: float) -> tuple[float, float, 
     return bounding_box(lon, lat, metres)
 
 
+def _landmarks_inside(index, bounds) -> np.ndarray:
+    min_lon, min_lat, max_lon, max_lat = bounds
+    return (
+        index.landmark
+        & (index.lon >= min_lon)
+        & (index.lon <= max_lon)
+        & (index.lat >= min_lat)
+        & (index.lat <= max_lat)
+    )
+
+
+def landmarks_stamp(index, bounds: tuple[float, float, float, float] | None) -> int:
+    """The latest stamp among the landmarks a map of `bounds` could show (None: anywhere): it moves when one
+    of them changes, so a kept page never shows a landmark's old name or place."""
+    chosen = index.landmark if bounds is None else _landmarks_inside(index, bounds)
+    return int(index.stamp[chosen].max()) if chosen.any() else 0
+
+
 def orientation(bounds: tuple[float, float, float, float], *, leave_out: str = "") -> dict:
     """Wards and landmarks inside (min lon, min lat, max lon, max lat), in two queries."""
     min_lon, min_lat, max_lon, max_lat = bounds
@@ -60,13 +78,7 @@ def orientation(bounds: tuple[float, float, float, float], *, leave_out: str = "
     )
     # Landmarks from the search index's columns, not a join over every place: only the few in the box are read.
     index = get_index()
-    inside = (
-        index.landmark
-        & (index.lon >= min_lon)
-        & (index.lon <= max_lon)
-        & (index.lat >= min_lat)
-        & (index.lat <= max_lat)
-    )
+    inside = _landmarks_inside(index, bounds)
     places = np.unique(index.location_id[inside])[:MAX_LANDMARK_CANDIDATES]
     landmarks = {}
     for name, lon, lat in (

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from kith.directory import extensions, maps
+from kith.directory import extensions, maps, page_cache
 from kith.directory.forms import MAX_QUERY_STRING, RADIUS_CHOICES, SearchForm
 from kith.directory.models import (
     Address,
@@ -24,8 +24,7 @@ from kith.directory.models import (
 )
 from kith.directory.presenters import checked_text, cost_text, result_row, when_text
 from kith.directory.public import public_places
-from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, search
-from kith.directory.search.index import get_index
+from kith.directory.search.engine import DEFAULT_RADIUS_KM, SearchQuery, area_category_counts, find, with_hits
 from kith.directory.search.meaning import words_of
 from kith.directory.search.ways_out import FILTERS, ways_out
 from kith.geo.deprivation import deprivation_summary
@@ -44,6 +43,14 @@ def home(request):
 
 def _run_search(request, *, per_page: int):
     """(context, status) for the search pages: a 400 with words for any bad input."""
+    context, status = _find(request, per_page=per_page)
+    if "result" in context:
+        _with_listings(request, context)
+    return context, status
+
+
+def _find(request, *, per_page: int):
+    """(context, status) with what the search found, before its page's listings are read (_with_listings)."""
     categories = _categories()
     if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
         form = SearchForm(categories=categories)
@@ -88,7 +95,15 @@ def _run_search(request, *, per_page: int):
         per_page=per_page,
     )
     now = timezone.now()
-    result = search(query, now=now, as_typed=request.GET.get("as_typed") == "1")
+    result = find(query, now=now, as_typed=request.GET.get("as_typed") == "1")
+    return {"form": form, "result": result, "place": place, "area": area, "now": now}, 200
+
+
+def _with_listings(request, context: dict) -> None:
+    """Add the page's listings, its map and its links to a found search's context."""
+    form, result, place, area, now = (context[k] for k in ("form", "result", "place", "area", "now"))
+    data, query = form.cleaned_data, result.query
+    with_hits(result)
     rows = [result_row(hit, query=query, now=now, meaning=result.meaning) for hit in result.hits]
     outline_area = area or (place.area if place and place.area else None)
     if outline_area is None and place and place.ward_code:
@@ -126,36 +141,34 @@ def _run_search(request, *, per_page: int):
     as_typed["as_typed"] = "1"
     ways = []
     if not result.total:
-        for way in ways_out(get_index(), result.query, now=now, names=dict(categories)):
+        for way in ways_out(result.index, result.query, now=now, names=dict(_categories())):
             changed = params.copy()
             for key, value in way.changes.items():
                 changed.pop(key, None)
                 if value is not None:
                     changed[key] = value
             ways.append({"label": way.label, "count": way.count, "query": changed.urlencode()})
-    return {
-        "form": form,
-        "result": result,
-        "rows": rows,
-        "place": place,
-        "area": area,
-        "notices": form.notices,
-        "map_data": map_data,
-        "outline_area": outline_area,
-        "query_params": params.urlencode(),
-        "embed_query": embed_query,
-        "embed_where": embed_where,
-        "with_unknown_params": with_unknown.urlencode(),
-        "with_unknown_details_params": with_unknown_details.urlencode(),
-        "unknown_details": _unknown_details(query),
-        "as_typed_params": as_typed.urlencode(),
-        "misspelt": _misspelt(result),
-        "ways_out": ways,
-        "why_nothing": _why_nothing(result.query) if not result.total else "",
-        "radius_choices": RADIUS_CHOICES,
-        "page_beyond_end": result.total and data["page"] > result.pages,
-        "first_number": (data["page"] - 1) * per_page + 1,
-    }, 200
+    context.update(
+        {
+            "rows": rows,
+            "notices": form.notices,
+            "map_data": map_data,
+            "outline_area": outline_area,
+            "query_params": params.urlencode(),
+            "embed_query": embed_query,
+            "embed_where": embed_where,
+            "with_unknown_params": with_unknown.urlencode(),
+            "with_unknown_details_params": with_unknown_details.urlencode(),
+            "unknown_details": _unknown_details(query),
+            "as_typed_params": as_typed.urlencode(),
+            "misspelt": _misspelt(result),
+            "ways_out": ways,
+            "why_nothing": _why_nothing(result.query) if not result.total else "",
+            "radius_choices": RADIUS_CHOICES,
+            "page_beyond_end": result.total and data["page"] > result.pages,
+            "first_number": (data["page"] - 1) * query.per_page + 1,
+        }
+    )
 
 
 def _misspelt(result) -> str:
@@ -188,14 +201,19 @@ def _why_nothing(query: SearchQuery) -> str:
 
 
 def search_page(request):
-    context, status = _run_search(request, per_page=20)
+    context, status = _find(request, per_page=20)
+    key = page_cache.key_for(request, context, status, context.get("now"))
+    if (response := page_cache.kept(key)) is not None:
+        return response
+    if "result" in context:
+        _with_listings(request, context)
     result = context.get("result")
     if result is not None and result.total == 0 and result.query.page == 1 and not request.user.is_authenticated:
         # What the public looked for and did not find is demand; the map outline is the area it was in.
         # The words as typed: what people asked for is the demand, not what Kith read them as.
         words, category = result.typed_words or result.query.words, result.query.category
         extensions.search_missed(request, words=words, category=category, area=context["outline_area"])
-    return render(request, "directory/search.html", context, status=status)
+    return page_cache.keep(key, render(request, "directory/search.html", context, status=status))
 
 
 def search_print(request):

@@ -13,11 +13,11 @@ from django.db.models import Max, Q
 
 from kith.directory.models import (
     Accessibility,
-    DirectoryChange,
     AccessibilityFeature,
     AssetKind,
     Attribute,
     CostOption,
+    DirectoryChange,
     Language,
     ListingCheck,
     Schedule,

@@ -73,6 +73,10 @@ class SearchResult:
     # When a word no listing holds was read as the nearest word listings use: the words as typed.
     typed_words: str = ""
     meaning: Meaning | None = None  # what the words were read as
+    index: SearchIndex | None = field(default=None, repr=False, compare=False)  # the index it was found in
+    page_rows: np.ndarray | None = field(default=None, repr=False, compare=False)  # the page's rows in it
+    _ranked: "Ranked | None" = field(default=None, repr=False, compare=False)  # until with_hits reads the page
+    _scores: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def pages(self) -> int:
@@ -81,13 +85,17 @@ class SearchResult:
 
 def search(query: SearchQuery, *, now: dt.datetime | None = None, as_typed: bool = False) -> SearchResult:
     """`as_typed`: never read a misspelt word as another (the person asked for their words exactly)."""
+    return with_hits(find(query, now=now, as_typed=as_typed))
+
+
+def find(query: SearchQuery, *, now: dt.datetime | None = None, as_typed: bool = False) -> SearchResult:
+    """What `search` finds, without reading the page's listings from the database (`with_hits` does)."""
     index = get_index()
     now = now or timezone.now()
     query, typed = _as_meant(index, query, as_typed)
     ranked = rank(index, query, now=now)
     start = (query.page - 1) * query.per_page
     page_rows = ranked.rows[start : start + query.per_page]
-    hits = _hits(index, query, ranked, page_rows, ranked.score[start : start + query.per_page])
     left_out = unknown_left_out = 0
     if query.step_free and not query.access_unknown_too:
         wider = rank(index, replace(query, access_unknown_too=True), now=now)
@@ -98,12 +106,23 @@ def search(query: SearchQuery, *, now: dt.datetime | None = None, as_typed: bool
     return SearchResult(
         query=query,
         total=len(ranked.rows),
-        hits=hits,
         access_unknown_left_out=left_out,
         unknown_left_out=unknown_left_out,
         typed_words=typed,
         meaning=ranked.meaning,
+        index=index,
+        page_rows=page_rows,
+        _ranked=ranked,
+        _scores=ranked.score[start : start + query.per_page],
     )
+
+
+def with_hits(result: SearchResult) -> SearchResult:
+    """The result with its page's listings and places read from the database."""
+    if result._ranked is not None:
+        result.hits = _hits(result.index, result.query, result._ranked, result.page_rows, result._scores)
+        result._ranked = result._scores = None
+    return result
 
 
 def service_ids(query: SearchQuery, *, now: dt.datetime | None = None) -> list[int]:
