@@ -7,6 +7,8 @@ Both servers serve the same listings on this machine in the same run: Kith's sea
 gunicorn, 2 workers) and Datasette's table page with full-text search and the same bounding box
 (facet suggestions off), the yardstick of a well-made read-only SQLite server. The load is 1,000 distinct
 (words, postcode) pairs: the judged queries' words and Greater Manchester postcodes, 8 connections.
+Kith runs twice: as shipped, keeping public pages while what they show is unchanged
+(kith.directory.page_cache), and with that cache off, so that what a page costs to make is measured too.
 "With writes", a listing is marked checked every 2 s through Kith's own service (as a link worker's
 "checked" does), or a row updated in Datasette's database. Each figure is the median of the repeats.
 """
@@ -35,6 +37,9 @@ PAIRS = 1000
 RADIUS_KM = 3
 WRITE_EVERY_S = 2.0
 SEED = 14
+KITH = "Kith"
+KITH_BARE = "Kith, no page cache"
+DATASETTE_NAME = "Datasette"
 
 
 def bench_dir() -> Path:
@@ -171,11 +176,11 @@ def _log(name: str):
     return path, path.open("wb")
 
 
-def start_kith(port: int) -> subprocess.Popen:
-    path, log = _log("kith-serve")
+def start_kith(port: int, *, page_cache: bool = True) -> subprocess.Popen:
+    path, log = _log("kith-serve" if page_cache else "kith-serve-uncached")
     server = subprocess.Popen(
         [sys.executable, "-m", "kith.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=kith_env(port),
+        env={**kith_env(port), **({} if page_cache else {"KITH_PAGE_CACHE_SECONDS": "0"})},
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=log,
@@ -364,36 +369,47 @@ def write_checks(every: float) -> None:
 
 def measure(seconds: float, repeats: int, echo=print) -> dict:
     """Every phase, `repeats` times, interleaved so that the machine's noise falls on all alike."""
+    from django.core.cache import caches
+
     pairs = load_pairs()
     database = datasette_database()
-    kith_port, datasette_port = free_port(), free_port()
+    caches["pages"].clear()  # every run starts with no page kept, the servers share this cache's files
+    kith_port, bare_port, datasette_port = free_port(), free_port(), free_port()
     kith = start_kith(kith_port)
+    bare = start_kith(bare_port, page_cache=False)  # every page made afresh: what a page costs to make
     datasette = start_datasette(datasette_port, database)
     results: dict[tuple[str, bool], list[dict]] = {}
     writes: dict[tuple[str, bool], int] = {}
     try:
         k_paths, d_paths = kith_paths(pairs), datasette_paths(pairs)
-        run_load(kith_port, k_paths[:40], 10)  # warm: each worker builds its index once at start
+        run_load(kith_port, k_paths[:40], 10)  # warm: each worker maps its index once at start
+        run_load(bare_port, k_paths[:40], 10)
         run_load(datasette_port, d_paths[:40], 5)
         memory = {"warm": [pss_mb(w) for w in workers_of(kith.pid)]}
+        servers = (
+            (KITH, kith_port, k_paths),
+            (KITH_BARE, bare_port, k_paths),
+            (DATASETTE_NAME, datasette_port, d_paths),
+        )
         for repeat in range(repeats):
-            for name, port, paths in (("Kith", kith_port, k_paths), ("Datasette", datasette_port, d_paths)):
+            for name, port, paths in servers:
                 for writing in (False, True):
                     writer = None
                     if writing:
-                        writer = KithWriter(kith_port) if name == "Kith" else DatasetteWriter(database)
+                        writer = KithWriter(kith_port) if name != DATASETTE_NAME else DatasetteWriter(database)
                     result = run_load(port, paths, seconds)
                     if writer:
                         writes[(name, writing)] = writes.get((name, writing), 0) + writer.stop()
                     results.setdefault((name, writing), []).append(result)
-                    if name == "Kith":
+                    if name == KITH:
                         memory[f"after {'writes' if writing else 'reads'}"] = [pss_mb(w) for w in workers_of(kith.pid)]
                     echo(
                         f"  {name}{' with writes' if writing else ''} #{repeat + 1}: {result['rps']:.1f} req/s, "
-                        f"p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, {result['errors']} errors"
+                        f"p95 {result['p95']:.0f} ms, p99 {result['p99']:.0f} ms, {result['errors']} errors, "
+                        f"{result['cached']} from a cache"
                     )
     finally:
-        for server in (kith, datasette):
+        for server in (kith, bare, datasette):
             server.terminate()
             server.wait(timeout=30)
     summary = {}
@@ -406,8 +422,9 @@ def measure(seconds: float, repeats: int, echo=print) -> dict:
 
 def report(summary: dict, seconds: float, repeats: int, services: int) -> list[str]:
     memory = summary.pop("memory")
-    kith, kith_w = summary[("Kith", False)], summary[("Kith", True)]
-    data, data_w = summary[("Datasette", False)], summary[("Datasette", True)]
+    kith, kith_w = summary[(KITH, False)], summary[(KITH, True)]
+    bare, bare_w = summary[(KITH_BARE, False)], summary[(KITH_BARE, True)]
+    data, data_w = summary[(DATASETTE_NAME, False)], summary[(DATASETTE_NAME, True)]
     lines = [
         "#### Search over HTTP, beside Datasette",
         "",
@@ -427,8 +444,10 @@ def report(summary: dict, seconds: float, repeats: int, services: int) -> list[s
     lines += [
         "",
         f"Kith ÷ Datasette, req/s: {kith['rps'] / data['rps']:.2f} without writes (target ≥ 1.5), "
-        f"{kith_w['rps'] / data_w['rps']:.2f} with. Kith with writes ÷ without: req/s "
-        f"{kith_w['rps'] / kith['rps']:.2f} (target ≥ 0.9), p99 {kith_w['p99'] / kith['p99']:.2f} (target ≤ 2).",
+        f"{kith_w['rps'] / data_w['rps']:.2f} with; with no page cache {bare['rps'] / data['rps']:.2f} and "
+        f"{bare_w['rps'] / data_w['rps']:.2f}. Kith with writes ÷ without: req/s "
+        f"{kith_w['rps'] / kith['rps']:.2f} (target ≥ 0.9), p99 {kith_w['p99'] / kith['p99']:.2f} (target ≤ 2); "
+        f"with no page cache {bare_w['rps'] / bare['rps']:.2f} and {bare_w['p99'] / bare['p99']:.2f}.",
         "",
         "Memory of each `kith serve` worker, PSS (shared pages divided among the processes sharing them): "
         + "; ".join(f"{when} {', '.join(f'{mb:.0f}' for mb in sizes)} MB" for when, sizes in memory.items())
