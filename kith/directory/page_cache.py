@@ -55,6 +55,7 @@ def key_for(request, context: dict, status: int, now) -> str | None:
     checked = index.checked_at[rows]
     parts = (
         RELEASE,
+        settings.KITH_BASE_URL,  # in the page's "show this on your website" code
         sorted(request.GET.lists()),
         timezone.localdate(now).isoformat(),
         (result.total, result.access_unknown_left_out, result.unknown_left_out),

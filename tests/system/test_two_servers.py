@@ -149,6 +149,37 @@ def test_a_listing_renamed_through_one_is_found_on_the_other_within_two_seconds(
     assert max(seen.values()) <= 2.0, seen
 
 
+def page(url: str) -> tuple[str, str]:
+    """The page's HTML and whether it came from the page cache ("hit", "miss", or "" when not kept)."""
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return response.read().decode().replace("\xa0", " "), response.headers.get("X-Kith-Cache", "")
+
+
+def test_a_page_kept_on_either_server_shows_a_check_made_through_the_other_at_once(two_servers):
+    first, second_url, _ = two_servers
+    pick = (
+        "from kith.directory.models import Service;"
+        "print(Service.objects.filter(status='active', checks__isnull=False).order_by('-id').first().name)"
+    )
+    done = subprocess.run([*first.kith, "manage", "shell", "-c", pick], env=first.env, cwd=REPO, capture_output=True)
+    name = done.stdout.decode().strip().splitlines()[-1]
+    urls = [f"{base}/search/?{urllib.parse.urlencode({'q': name})}" for base in (first.url, second_url)]
+    for url in urls:  # kept by whichever worker answers first, and served again by any of them
+        assert page(url)[1] in ("miss", "hit")
+        assert [page(url)[1] for _ in range(4)] == ["hit"] * 4
+    assert all("checked just now" not in page(url)[0] for url in urls)
+    check = (
+        "import datetime as dt; from kith.directory.models import Service; from kith.directory import services;"
+        f"s = Service.objects.filter(name={name!r}).order_by('-id').first();"
+        "services.record_check(service=s, checked_at=dt.datetime.now(dt.UTC), method='phoned', role='link worker')"
+    )
+    done = subprocess.run([*first.kith, "manage", "shell", "-c", check], env=first.env, cwd=REPO, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    for url in urls:
+        html, kept = page(url)
+        assert kept == "miss" and "checked just now" in html, (url, kept)
+
+
 def test_searches_under_a_stream_of_checks_all_answer(two_servers):
     import http_bench
 
