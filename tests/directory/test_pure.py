@@ -160,3 +160,22 @@ def test_a_cost_in_words_states_its_amounts(words, amounts):
     from kith.directory.costs import amounts_in
 
     assert amounts_in(words) == amounts
+
+
+@pytest.mark.parametrize(
+    ("service_id", "ids", "rows"),
+    [
+        ([1, 1, 2, 5, 5, 5, 9], [5, 1], [0, 1, 3, 4, 5]),  # several rows per service, asked in any order
+        ([1, 2, 3], [4, 0], []),  # services the index does not hold
+        ([], [1], []),
+        ([2, 2, 3], [], []),
+        ([3, 4, 4, 7], [7, 4, 3], [0, 1, 2, 3]),
+    ],
+)
+def test_rows_of_services_finds_every_row_of_each_service(service_id, ids, rows):
+    from kith.directory.search.engine import rows_of_services
+
+    service_id, ids = np.array(service_id, dtype=np.int64), np.array(ids, dtype=np.int64)
+    found, at = rows_of_services(service_id, ids)
+    assert sorted(found.tolist()) == rows
+    assert all(service_id[r] == ids[a] for r, a in zip(found, at, strict=True))

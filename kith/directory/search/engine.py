@@ -244,13 +244,23 @@ def rank(index: SearchIndex, query: SearchQuery, *, now: dt.datetime) -> Ranked:
 def _per_row(index: SearchIndex, ids: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Per index row: the value given for its service's id, or 0 where its service is not among the ids."""
     found = np.zeros(len(index), dtype=values.dtype)
-    if len(ids):
-        order = np.argsort(ids)
-        ids, values = ids[order], values[order]
-        pos = np.minimum(np.searchsorted(ids, index.service_id), len(ids) - 1)
-        hit = ids[pos] == index.service_id
-        found[hit] = values[pos[hit]]
+    rows, at = rows_of_services(index.service_id, ids)
+    found[rows] = values[at]
     return found
+
+
+def rows_of_services(service_id: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose service is one of `ids`, and for each the position in `ids` of its service.
+
+    The index's rows are ordered by service, so each id's rows are one run, found by binary search: the
+    cost grows with the ids asked about (a word's few thousand listings), not with the index (England's
+    400,000 rows)."""
+    starts = np.searchsorted(service_id, ids, side="left")
+    counts = np.searchsorted(service_id, ids, side="right") - starts
+    at = np.repeat(np.arange(len(ids)), counts)
+    # Within each run, 0, 1, 2...: the row's offset from its run's start.
+    offset = np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + offset, at
 
 
 STRAY_WORD = 0.5  # a word no phrase names, in a listing that lacks some other word of the query
@@ -285,27 +295,37 @@ def _word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.n
     ENOUGH_OF_THE_WORDS of them, one of them a word that names a want if any does, or it scores 0."""
     n, k = len(index), len(meaning.words)
     ids, scores = fulltext.match(meaning.text)
-    found_in = _per_row(index, ids, scores.astype(np.int8))
-    met = np.zeros((k, n))
+    found_rows, found_at = rows_of_services(index.service_id, ids)
     named = sorted({p for positions in meaning.wants.values() for p in positions})
+    # Only the rows some word meets can score: the sums below run over those (a few thousand), not every row.
+    meeting: dict[int, list[tuple[np.ndarray, float]]] = {p: [] for p in range(k)}
     for want, positions in meaning.wants.items():
         offering = index.term_rows.get(want)
         broad = index.broad_rows.get(want.split("/", 1)[0]) if "/" in want else None
         for p in positions:
             if broad is not None:
-                met[p, broad] = np.maximum(met[p, broad], BROAD_WANT)
+                meeting[p].append((broad, BROAD_WANT))
             if offering is not None:
-                met[p, offering] = 1.0
+                meeting[p].append((offering, 1.0))
     for p in range(k):
         if p not in named:
             if len(ids) or k == 1:  # some listing holds every word: a word alone is not enough (AND first)
-                met[p] = found_in > 0
+                meeting[p].append((found_rows, 1.0))
             else:  # none does: listings holding some of the words (then OR, below those that mean them)
-                holding = fulltext.ids_with(meaning.words[p])
-                met[p] = STRAY_WORD * _per_row(index, holding, np.ones(len(holding), dtype=bool))
+                meeting[p].append(
+                    (rows_of_services(index.service_id, fulltext.ids_with(meaning.words[p]))[0], STRAY_WORD)
+                )
+    rows = np.unique(np.concatenate([found_rows, *(r for met_by in meeting.values() for r, _ in met_by)]))
+    found_here = np.zeros(len(rows), dtype=np.int8)
+    found_here[np.searchsorted(rows, found_rows)] = scores[found_at]
+    met = np.zeros((k, len(rows)))
+    for p, met_by in meeting.items():
+        for which, value in met_by:  # broader wants first, so a finer want's 1.0 wins over them
+            at = np.searchsorted(rows, which)
+            met[p, at] = np.maximum(met[p, at], value)
     weight = np.log1p(n / (1.0 + np.count_nonzero(met, axis=1)))
-    meant = weight @ met / weight.sum() if weight.sum() > 0 else np.zeros(n)
-    score = 0.5 * meant + 0.5 * found_in / fulltext.NAME_MATCH
+    meant = weight @ met / weight.sum() if weight.sum() > 0 else np.zeros(len(rows))
+    here = 0.5 * meant + 0.5 * found_here / fulltext.NAME_MATCH
     # A listing that holds only a stray word or two of many ("basket" of "underwater basket weaving") is no
     # match, nor one that meets only words the vocabulary does not name when others name a want ("Bolton" of
     # "knitting Bolton"). Numbers do not count: "3" is in too many listings to say anything.
@@ -313,7 +333,10 @@ def _word_scores(index: SearchIndex, meaning: Meaning) -> tuple[np.ndarray, np.n
     enough = (met[counted] > 0).mean(axis=0) >= ENOUGH_OF_THE_WORDS
     if named:
         enough &= (met[named] > 0).any(axis=0)
-    return np.where((found_in > 0) | enough, score, 0.0), found_in
+    score, found_in = np.zeros(n), np.zeros(n, dtype=np.int8)
+    score[rows] = np.where((found_here > 0) | enough, here, 0.0)
+    found_in[rows] = found_here
+    return score, found_in
 
 
 SCHEDULE_FIELDS = (
