@@ -13,6 +13,7 @@ from django.utils import timezone
 from kith.cli import main
 from kith.directory import services as directory
 from kith.directory.models import Schedule, Service
+from kith.directory.search.index import refresh_now
 from kith.whatson import services as digest
 from kith.whatson.models import DigestSubscription
 from tests.directory.helpers import M9_4DH, add, listing, point_north
@@ -67,6 +68,7 @@ def test_bad_questions_get_a_400_with_words(client, query, message):
 
 def test_the_week_costs_the_same_queries_for_many_listings(client, harpurhey):
     def counted():
+        refresh_now()  # the page's own queries: a whole build and a splice read the database differently
         with CaptureQueriesContext(connection) as queries:
             assert client.get(f"/whats-on/?area={WARD}").status_code == 200
         return len(queries)
