@@ -40,11 +40,27 @@ def relevance(text: np.ndarray | None, near: np.ndarray | None, fresh: np.ndarra
 
 
 def best_per_group(group: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Row indices of the highest-scoring row of each group, best groups first."""
+    """Row indices of the highest-scoring row of each group, best groups first (the first row of a group wins
+    a tie within it, and the first group a tie between groups)."""
     if len(group) == 0:
         return np.empty(0, dtype=np.int64)
-    order = np.lexsort((-score, group))  # by group, then best score first within it
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = group[order][1:] != group[order][:-1]
-    winners = order[first]
+    if np.all(group[1:] >= group[:-1]) and not np.isnan(score).any():
+        winners = _best_of_runs(group, score)
+    else:
+        order = np.lexsort((-score, group))  # by group, then best score first within it
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = group[order][1:] != group[order][:-1]
+        winners = order[first]
     return winners[np.argsort(-score[winners], kind="stable")]
+
+
+def _best_of_runs(group: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """best_per_group's winners, in group order, when each group's rows are together (the search index's rows
+    are ordered by service): no sort of every row, which at England's size costs milliseconds."""
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    best = np.maximum.reduceat(score, starts)
+    counts = np.diff(np.r_[starts, len(group)])
+    candidates = np.flatnonzero(score == np.repeat(best, counts))
+    run = np.searchsorted(starts, candidates, side="right") - 1
+    keep = np.r_[True, run[1:] != run[:-1]]
+    return candidates[keep]
