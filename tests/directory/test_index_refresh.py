@@ -448,3 +448,28 @@ def test_a_schedule_moved_to_another_service_in_the_admin_changes_both():
     assert_same(after, build_index(state.token, state.version))
     rows = {int(s): int(d) for s, d in zip(after.service_id, after.days, strict=True)}
     assert rows[first.pk] == 0 and rows[second.pk] == 1
+
+
+def test_a_build_in_batches_is_the_same_as_one_in_one_go(monkeypatch):
+    first, *_ = add(
+        listing("Index Batch One", at=point_north(M9_4DH, 300), days="MO,WE"),
+        listing("Index Batch Two", at=point_north(M9_4DH, 700), step_free=True),
+        listing("Index Batch Three", at=point_north(M9_4DH, 900), categories=("creative/singing",)),
+    )
+    Language.objects.create(service=first, name="Tigrinya", code="ti")
+    place = Location.objects.get(service_at_locations__service=first)
+    Schedule.objects.create(location=place, byday="SA", freq="WEEKLY")
+    services.services_changed(service_ids=[first.pk])
+    state = current_state()
+    whole = build_index(state.token, state.version)
+    monkeypatch.setattr(build_module, "BATCH", 7)  # hundreds of batches of the test directory's services
+    monkeypatch.setattr(build_module, "MOST_IDS_IN_A_QUERY", 3)
+    batched = build_module.build_in_batches(state.token, state.version)
+    assert len(whole) > 7 * 10
+    assert_same(batched, whole)
+    assert batched.stamp.tolist() == whole.stamp.tolist()
+    assert batched.spelling == whole.spelling and batched.fresh_until == whole.fresh_until
+    assert batched.area_codes == whole.area_codes and batched.category_bit == whole.category_bit
+    assert [len(batched.term_rows[c]) for c in sorted(batched.term_rows)] == [
+        len(whole.term_rows[c]) for c in sorted(whole.term_rows)
+    ]

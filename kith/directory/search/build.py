@@ -6,6 +6,7 @@ Every query runs in one snapshot (`snapshot`), so a build never sees half an imp
 import datetime as dt
 from collections import defaultdict
 from contextlib import contextmanager
+from itertools import chain
 
 import numpy as np
 from django.db import connection, transaction
@@ -28,6 +29,7 @@ from kith.directory.models import (
 )
 from kith.directory.schedules import PART_BIT, minutes, parts_of_day, weekdays
 from kith.directory.search.columns import SearchIndex, broad_rows_of
+from kith.directory.search.delta import ROW_COLUMNS
 from kith.directory.search.meaning import vocabulary
 from kith.directory.search.spelling import Spelling
 from kith.directory.taxonomy import OPENACTIVE_WANTS, WHAT_MATTERS
@@ -122,6 +124,22 @@ def snapshot():
         yield
 
 
+# Most ids one query names (`IN (...)`): SQLite allows 32,766 bound values, PostgreSQL 65,535.
+MOST_IDS_IN_A_QUERY = 10_000
+
+
+def _within(field: str, between: tuple[int, int]) -> dict:
+    """A filter on a foreign key between two ids (Django has no `range` lookup across relations)."""
+    return {f"{field}__gte": between[0], f"{field}__lte": between[1]}
+
+
+def _slices(rows, column: int):
+    """The distinct values of one column of the rows, a query's worth at a time."""
+    values = sorted({r[column] for r in rows if r[column] is not None})
+    for start in range(0, len(values), MOST_IDS_IN_A_QUERY):
+        yield values[start : start + MOST_IDS_IN_A_QUERY]
+
+
 def service_id_of(rows) -> np.ndarray:
     return np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
 
@@ -152,17 +170,29 @@ def stamps(service_ids: np.ndarray, version: int) -> np.ndarray:
     return np.where(changed[position] == service_ids, at[position], floor).astype(np.int64)
 
 
-def build_index(token: str, version: int = 0, *, services=None, base: SearchIndex | None = None) -> SearchIndex:
-    """The index of the whole directory; or, given `services` (ids), of just their rows, to merge into `base`.
+def build_index(
+    token: str,
+    version: int = 0,
+    *,
+    services=None,
+    between: tuple[int, int] | None = None,
+    base: SearchIndex | None = None,
+) -> SearchIndex:
+    """The index of the whole directory; or, given `services` (ids), of just their rows, to merge into `base`;
+    or, given `between` (the first and last id), of the services in that range, to join to the others
+    (`build_in_batches`).
 
     A part takes `base`'s area and language codes, extended with any it needs, so that its rows and
     `base`'s mean the same; and its spelling holds only its own listings' words.
     """
+    part = services is not None or between is not None
     bit_of_code, bit_of_term = category_bits()
     wants_of = wants_of_terms()
     chosen = Service.objects.filter(status=ServiceStatus.ACTIVE)
     if services is not None:
         chosen = chosen.filter(id__in=list(services))
+    elif between is not None:
+        chosen = chosen.filter(id__gte=between[0], id__lte=between[1])
     # One read of the active services: their ids, ages and the names the spelling vocabulary is made from.
     active = list(chosen.values_list("uuid", "id", "minimum_age", "maximum_age", "name"))
     services_by_uuid = {uuid_: sid for uuid_, sid, _, _, _ in active}
@@ -170,9 +200,9 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
     service_mask: dict[int, int] = defaultdict(int)
     service_wants: dict[int, set[str]] = defaultdict(set)
     attributes = Attribute.objects.filter(link_entity="service")
-    if services is not None:
+    if part:
         attributes = attributes.filter(link_id__in=list(services_by_uuid))
-    for link_id, term_id in attributes.values_list("link_id", "taxonomy_term_id"):
+    for link_id, term_id in attributes.values_list("link_id", "taxonomy_term_id").iterator(chunk_size=5000):
         sid = services_by_uuid.get(link_id)
         if sid is not None and term_id in bit_of_term:
             service_mask[sid] |= 1 << bit_of_term[term_id]
@@ -182,6 +212,8 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
     placed_at = ServiceAtLocation.objects.filter(service__status=ServiceStatus.ACTIVE)
     if services is not None:
         placed_at = placed_at.filter(service_id__in=list(ages))
+    elif between is not None:
+        placed_at = placed_at.filter(**_within("service_id", between))
     placements = list(
         placed_at.values_list(
             "id",
@@ -204,26 +236,32 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
 
     today_ = today()
     fresh_until = np.inf
-    schedules = Schedule.objects.all()
+    fields = ("id", "service_at_location_id", "service_id", "location_id", "freq", "byday", "opens_at", "closes_at")
+    fields += ("valid_from", "valid_to", "until")
     if services is not None:
-        schedules = schedules.filter(
-            Q(service_id__in=list(ages))
-            | Q(service_at_location_id__in=[p[0] for p in placements])
-            | Q(location_id__in=[p[2] for p in placements])
-        )
+        schedules = [
+            Schedule.objects.filter(
+                Q(service_id__in=list(ages))
+                | Q(service_at_location_id__in=[p[0] for p in placements])
+                | Q(location_id__in=[p[2] for p in placements])
+            ).values_list(*fields)
+        ]
+    elif between is not None:
+        schedules = [
+            Schedule.objects.filter(
+                Q(**_within("service_id", between)) | Q(**_within("service_at_location__service_id", between))
+            ).values_list(*fields),
+            *(Schedule.objects.filter(location_id__in=ids).values_list(*fields) for ids in _slices(placements, 2)),
+        ]
+    else:
+        schedules = [Schedule.objects.values_list(*fields).iterator(chunk_size=5000)]
     by_sal, by_service, by_location = defaultdict(list), defaultdict(list), defaultdict(list)
-    for sal_id, sid, lid, freq, byday, opens, closes, valid_from, valid_to, until in schedules.values_list(
-        "service_at_location_id",
-        "service_id",
-        "location_id",
-        "freq",
-        "byday",
-        "opens_at",
-        "closes_at",
-        "valid_from",
-        "valid_to",
-        "until",
-    ):
+    seen: set[int] = set()
+    for schedule_id, sal_id, sid, lid, freq, byday, opens, closes, valid_from, valid_to, until in chain(*schedules):
+        if between is not None:  # a batch may read a schedule for its service and again at its place
+            if schedule_id in seen:
+                continue
+            seen.add(schedule_id)
         # A schedule outside its dates is left out, and the index is right until the next one starts or ends.
         if (valid_to and valid_to < today_) or (valid_from and valid_from > today_):
             if valid_from and valid_from > today_:
@@ -240,20 +278,24 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
             by_location[lid].append(rule)
 
     def of_services(queryset, field="service_id"):
+        if between is not None:
+            return queryset.filter(**_within(field, between))
         return queryset if services is None else queryset.filter(**{f"{field}__in": list(ages)})
 
-    def at_places(queryset):
-        return queryset if services is None else queryset.filter(location_id__in=[p[2] for p in placements])
+    def at_places(queryset) -> list:
+        if between is not None:  # a batch's places may be more than a query can name at once: a few queries
+            return [row for ids in _slices(placements, 2) for row in queryset.filter(location_id__in=ids)]
+        return list(queryset if services is None else queryset.filter(location_id__in=[p[2] for p in placements]))
 
     prices = defaultdict(list)
     for sid, amount in of_services(CostOption.objects).values_list("service_id", "amount"):
         prices[sid].append(amount)
     step_free_locations = set(
-        at_places(Accessibility.objects.filter(feature=AccessibilityFeature.STEP_FREE)).values_list(
-            "location_id", flat=True
+        at_places(
+            Accessibility.objects.filter(feature=AccessibilityFeature.STEP_FREE).values_list("location_id", flat=True)
         )
     )
-    known_locations = set(at_places(Accessibility.objects).values_list("location_id", flat=True).distinct())
+    known_locations = set(at_places(Accessibility.objects.values_list("location_id", flat=True).distinct()))
     language_bit: dict[str, int] = dict(base.language_bit) if base is not None else {}
     service_languages: dict[int, int] = defaultdict(int)
     languages_of = of_services(Language.objects.filter(service__isnull=False).exclude(code=""))
@@ -303,7 +345,7 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
     lad = np.full(n, -1, dtype=np.int32)
     landmark = np.zeros(n, dtype=bool)
     # A part's services all changed in the version it is built for; a whole build reads the change log.
-    stamp = np.full(n, version, dtype=np.int64) if services is not None else stamps(service_id_of(rows), version)
+    stamp = np.full(n, version, dtype=np.int64) if part else stamps(service_id_of(rows), version)
     iv_row, iv_day, iv_start, iv_end = [], [], [], []
     rows_of_want: dict[str, list[int]] = defaultdict(list)
 
@@ -386,10 +428,68 @@ def build_index(token: str, version: int = 0, *, services=None, base: SearchInde
         spelling=Spelling.from_texts(
             [
                 *(name for *_, name in active),
-                *(TaxonomyTerm.objects.values_list("name", flat=True) if services is None else ()),
-                *(vocabulary().words() if services is None else ()),
+                *(TaxonomyTerm.objects.values_list("name", flat=True) if not part else ()),
+                *(vocabulary().words() if not part else ()),
             ]
         ),
         version=version,
         fresh_until=fresh_until,
+    )
+
+
+# A whole build reads this many services at a time: its peak memory is then one batch's rows as Python objects,
+# not the whole directory's (1.2 GB at England's 400,000 services read at once).
+BATCH = 10_000
+
+
+def build_in_batches(token: str, version: int = 0) -> SearchIndex:
+    """The index of the whole directory, as `build_index` builds it, read BATCH services at a time."""
+    ids = np.fromiter(
+        Service.objects.filter(status=ServiceStatus.ACTIVE).order_by("id").values_list("id", flat=True).iterator(),
+        dtype=np.int64,
+    )
+    if len(ids) <= BATCH:
+        return build_index(token, version)
+    parts: list[SearchIndex] = []
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        parts.append(
+            build_index(token, version, between=(int(batch[0]), int(batch[-1])), base=parts[-1] if parts else None)
+        )
+    names = Service.objects.filter(status=ServiceStatus.ACTIVE).values_list("name", flat=True).iterator(chunk_size=5000)
+    spelling = Spelling.from_texts(
+        chain(names, TaxonomyTerm.objects.values_list("name", flat=True), vocabulary().words())
+    )
+    return _joined(parts, token, version, spelling)
+
+
+def _joined(parts: list[SearchIndex], token: str, version: int, spelling: Spelling) -> SearchIndex:
+    """Batches of the index, one after the other (each holds services after the last's), as one index."""
+    offsets = np.cumsum([0, *(len(p) for p in parts[:-1])])
+    columns = {name: np.concatenate([getattr(p, name) for p in parts]) for name in ROW_COLUMNS}
+    columns["stamp"] = stamps(columns["service_id"], version)
+    codes = sorted({code for p in parts for code in p.term_rows})
+    term_rows = {
+        code: np.concatenate(
+            [p.term_rows[code] + at for p, at in zip(parts, offsets, strict=True) if code in p.term_rows]
+        )
+        for code in codes
+    }
+    last = parts[-1]  # its area and language codes extend every earlier batch's
+    return SearchIndex(
+        token=token,
+        **columns,
+        area_codes=last.area_codes,
+        area_positions=last.area_positions,
+        category_bit=last.category_bit,
+        language_bit=last.language_bit,
+        term_rows=term_rows,
+        broad_rows=broad_rows_of(term_rows),
+        iv_row=np.concatenate([p.iv_row + at for p, at in zip(parts, offsets, strict=True)]),
+        iv_day=np.concatenate([p.iv_day for p in parts]),
+        iv_start=np.concatenate([p.iv_start for p in parts]),
+        iv_end=np.concatenate([p.iv_end for p in parts]),
+        spelling=spelling,
+        version=version,
+        fresh_until=min(p.fresh_until for p in parts),
     )

@@ -25,7 +25,7 @@ from prometheus_client import Gauge
 from kith.core.memory import freeze_long_lived
 from kith.directory.models import DirectoryChange, DirectoryState
 from kith.directory.search import build, store
-from kith.directory.search.build import build_index, snapshot
+from kith.directory.search.build import build_in_batches, build_index, snapshot
 from kith.directory.search.columns import SearchIndex
 from kith.directory.search.delta import merged
 
@@ -275,7 +275,7 @@ def _build_here() -> SearchIndex:
     started = time.perf_counter()
     with snapshot():
         state = current_state()
-        index = build_index(state.token, state.version)
+        index = build_in_batches(state.token, state.version)
     log.info("built the search index of %d rows in %.1f s", len(index), time.perf_counter() - started)
     return index
 
