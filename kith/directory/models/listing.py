@@ -230,6 +230,18 @@ class Schedule(HsdsRecord):
     attending_type = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
 
+    class Meta:
+        # Most schedules belong to a service, so the place columns are mostly empty: SQLite's statistics then
+        # call their plain indexes useless and read every schedule to find one place's (55 ms at 400,000).
+        indexes = [
+            models.Index(
+                fields=["service_at_location"],
+                condition=models.Q(service_at_location__isnull=False),
+                name="schedule_at_a_service_place",
+            ),
+            models.Index(fields=["location"], condition=models.Q(location__isnull=False), name="schedule_at_a_place"),
+        ]
+
     def __str__(self):
         return self.description or f"{self.freq} {self.byday} {self.opens_at}-{self.closes_at}"
 
