@@ -159,3 +159,13 @@ def test_sentry_events_lose_what_could_name_someone(part, value):
     scrubbed = observability.scrub_event(event)
     assert part not in scrubbed["request"] and "Jane" not in json.dumps(scrubbed)
     assert scrubbed["request"]["method"] == "GET" and scrubbed["request"]["headers"] == {"User-Agent": "UA"}
+
+
+def test_freed_memory_is_given_back_where_the_c_library_can():
+    import platform
+
+    from kith.core import memory
+
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert memory._LIBC is not None
+    memory.release_freed()  # never raises, whatever the platform

@@ -6,6 +6,8 @@ them once (as large Django sites do after start-up) leaves the collector only th
 request makes. Reference counting still frees frozen objects; only cycles among them are kept.
 """
 
+import ctypes
+import ctypes.util
 import gc
 import threading
 
@@ -23,3 +25,26 @@ def freeze_long_lived() -> bool:
         gc.freeze()
         _frozen = True
         return True
+
+
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+_LIBC = _libc()
+
+
+def release_freed() -> None:
+    """Give the memory freed since the last call back to the operating system (glibc only; elsewhere nothing).
+
+    A search index swapped for a newer one frees tens of megabytes of columns at England's size. glibc
+    keeps freed blocks of that size inside the heap once it has seen them freed (its mmap threshold grows),
+    so without this a worker taking a change every few seconds grew from 190 to 340 MB.
+    """
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)

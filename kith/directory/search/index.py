@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 from prometheus_client import Gauge
 
-from kith.core.memory import freeze_long_lived
+from kith.core.memory import freeze_long_lived, release_freed
 from kith.directory.models import DirectoryChange, DirectoryState
 from kith.directory.search import build, store
 from kith.directory.search.build import build_in_batches, build_index, snapshot
@@ -220,6 +220,7 @@ def _catch_up(
             if changed is not None:
                 part = build_index(state.token, state.version, services=changed, base=index)
                 slot.index = merged(index, part, sorted(changed), token=state.token, version=state.version)
+                release_freed()  # the columns of the index before last, freed by now
                 log.debug("spliced %d services in %.1f ms", len(changed), (time.perf_counter() - started) * 1000)
                 return slot.index
     if not build_if_needed:
