@@ -192,7 +192,12 @@ def _why_nothing(query: SearchQuery) -> str:
     parts = []
     if query.words.strip():
         parts.append(f"“{query.words.strip()}”")
-    said = [label for attribute, unset, _, label in FILTERS if getattr(query, attribute) != unset]
+    names = dict(_categories()) if query.category else {}
+    said = [
+        f"“{names[query.category]}”" if attribute == "category" and query.category in names else label
+        for attribute, unset, _, label in FILTERS
+        if getattr(query, attribute) != unset
+    ]
     if said:
         parts.append(", ".join(said))
     where = f" within {query.radius_km:g} km of {query.place.label}" if query.place else ""

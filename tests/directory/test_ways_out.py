@@ -33,6 +33,14 @@ def test_nothing_free_nearby_says_why_and_offers_the_filter_and_the_distance(cli
     assert [r.name for r in unfiltered.context["rows"]] == ["Zither Circle"]
 
 
+def test_nothing_of_the_kind_chosen_names_the_kind(client, zithers):
+    page = client.get("/search/", {"q": "zither", "near": "M9 4DH", "radius": "2", "category": "nature"})
+    html = page.content.decode()
+    assert "Nothing matched “zither” and “Nature and green space” within 2 km of M9 4DH." in html
+    assert _ways(page)["Without “Nature and green space”"] == 1
+    assert "that kind of thing" not in html
+
+
 def test_a_listing_holding_some_of_the_words_is_found_and_says_which(client, zithers):
     page = client.get("/search/", {"q": "zither lessons for beginners", "near": "M9 4DH", "radius": "2"})
     assert [r.name for r in page.context["rows"]] == ["Zither Circle"]

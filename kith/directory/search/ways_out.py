@@ -47,6 +47,8 @@ def ways_out(
     for attribute, unset, parameter, said in FILTERS:
         if getattr(query, attribute) != unset:
             n = _count(index, replace(query, **{attribute: unset}), now)
+            if attribute == "category" and query.category in names:
+                said = names[query.category]  # "Without “Nature and green space”", not "that kind of thing"
             found.append(WayOut(f"Without “{said}”", {parameter: None}, n))
     meaning = understand(query.words) if query.words.strip() else None
     for top in dict.fromkeys(want.split("/", 1)[0] for want in (meaning.wants if meaning else ())):
