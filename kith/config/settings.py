@@ -115,19 +115,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 KITH_REDIS_URL = env_str("KITH_REDIS_URL", "")
 KITH_TASK_QUEUE = env_str("KITH_TASK_QUEUE", "kith")
 KITH_TASKS_IMMEDIATE = env_bool("KITH_TASKS_IMMEDIATE", False)
+_DB_NAME = str(DATABASES["default"]["NAME"])
+
+
+def _beside_database(suffix: str, *, otherwise: Path) -> Path:
+    """Named after a SQLite database file and beside it, so that two databases in one folder keep their own."""
+    on_file = DATABASES["default"]["ENGINE"].endswith("sqlite3") and _DB_NAME and ":memory:" not in _DB_NAME
+    return Path(_DB_NAME).with_suffix(suffix) if on_file else otherwise
+
+
 if KITH_REDIS_URL:
     _queue = {"huey_class": "huey.RedisHuey", "url": KITH_REDIS_URL}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # `kith migrate` makes the queue's tables: nothing touches the queue before they are there.
     _queue = {"huey_class": "huey.PostgresHuey", "dsn": _database_url, "create_tables": False}
 else:
-    # Beside the database, named after it: two databases in one folder keep their own queues.
-    _name = str(DATABASES["default"]["NAME"])
-    _file = (
-        VAR_DIR / "kith.tasks.sqlite3"
-        if ":memory:" in _name or not _name
-        else Path(_name).with_suffix(".tasks.sqlite3")
-    )
+    _file = _beside_database(".tasks.sqlite3", otherwise=VAR_DIR / "kith.tasks.sqlite3")
     _queue = {"huey_class": "huey.SqliteHuey", "filename": str(_file), "create_tables": False}
 HUEY = {
     "name": KITH_TASK_QUEUE,
@@ -235,11 +238,9 @@ if KITH_REDIS_URL:
     }
 else:
     # Named after the database, as the job queue is: two Kiths sharing a folder must not share pages.
-    _db = str(DATABASES["default"]["NAME"])
-    _sqlite_file = DATABASES["default"]["ENGINE"].endswith("sqlite3") and _db and ":memory:" not in _db
     CACHES["pages"] = {
         "BACKEND": "diskcache.DjangoCache",
-        "LOCATION": str(Path(_db).with_suffix(".pages") if _sqlite_file else VAR_DIR / f"pages-{Path(_db).name}"),
+        "LOCATION": str(_beside_database(".pages", otherwise=VAR_DIR / f"pages-{Path(_DB_NAME).name}")),
         "TIMEOUT": KITH_PAGE_CACHE_SECONDS,
         "SHARDS": 4,
         "DATABASE_TIMEOUT": 0.01,  # a busy cache is skipped (a page made afresh), never waited for

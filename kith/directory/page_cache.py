@@ -8,7 +8,8 @@ search itself still runs for every request (a few milliseconds); what a kept pag
 listings from the database and rendering them, most of a page's cost.
 
 Pages are kept only for visitors who are not signed in, and only when something was found. They live in
-the "pages" cache (each process's memory, or Redis when KITH_REDIS_URL is set, shared by every server) for
+the "pages" cache (files beside the database that every worker on the machine shares, or Redis when
+KITH_REDIS_URL is set, shared by every server) for
 at most KITH_PAGE_CACHE_SECONDS: the bound on how long a change that no listing carries (a ward renamed
 by a new geography, a new release's wording) takes to show.
 """

@@ -191,7 +191,7 @@ def test_a_cost_in_words_states_its_amounts(words, amounts):
     ],
 )
 def test_rows_of_services_finds_every_row_of_each_service(service_id, ids, rows):
-    from kith.directory.search.engine import rows_of_services
+    from kith.directory.search.columns import rows_of_services
 
     service_id, ids = np.array(service_id, dtype=np.int64), np.array(ids, dtype=np.int64)
     found, at = rows_of_services(service_id, ids)

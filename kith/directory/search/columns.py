@@ -84,3 +84,17 @@ def broad_rows_of(term_rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
             finer = [r for c, r in term_rows.items() if c.startswith(code + "/")]
             broad[code] = np.setdiff1d(rows, np.concatenate(finer), assume_unique=True) if finer else rows
     return broad
+
+
+def rows_of_services(service_id: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose service is one of `ids`, and for each the position in `ids` of its service.
+
+    The index's rows are ordered by service, so each id's rows are one run, found by binary search: the
+    cost grows with the ids asked about (a word's few thousand listings), not with the index (England's
+    400,000 rows)."""
+    starts = np.searchsorted(service_id, ids, side="left")
+    counts = np.searchsorted(service_id, ids, side="right") - starts
+    at = np.repeat(np.arange(len(ids)), counts)
+    # Within each run, 0, 1, 2...: the row's offset from its run's start.
+    offset = np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + offset, at

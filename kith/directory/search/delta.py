@@ -9,7 +9,7 @@ import dataclasses
 
 import numpy as np
 
-from kith.directory.search.columns import SearchIndex, broad_rows_of
+from kith.directory.search.columns import SearchIndex, broad_rows_of, rows_of_services
 
 # Per-row columns, in the order of SearchIndex's fields; everything else is looked up through them.
 ROW_COLUMNS = (
@@ -50,9 +50,7 @@ def merged(live: SearchIndex, part: SearchIndex, changed, **labels) -> SearchInd
     (a check, an edit), want rows that no changed row holds are kept as they are.
     """
     changed = np.unique(np.asarray(changed, dtype=np.int64))
-    starts = np.searchsorted(live.service_id, changed, side="left")
-    counts = np.searchsorted(live.service_id, changed, side="right") - starts
-    removed = np.repeat(starts, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    removed, _ = rows_of_services(live.service_id, changed)
     kept_service = np.delete(live.service_id, removed)
     # Each new row goes before the first kept row of a later service: where its service's rows were.
     insert_at = np.searchsorted(kept_service, part.service_id, side="left")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kith.directory.models import Address, CostOption, Location, Schedule, Service
 from kith.directory.prefetch import prefetch
 from kith.directory.search import fulltext, ranking
+from kith.directory.search.columns import rows_of_services
 from kith.directory.search.index import SearchIndex, get_index
 from kith.directory.search.meaning import Meaning, understand, vocabulary, words_of
 from kith.geo.distance import bounding_box, haversine_m
@@ -247,20 +248,6 @@ def _per_row(index: SearchIndex, ids: np.ndarray, values: np.ndarray) -> np.ndar
     rows, at = rows_of_services(index.service_id, ids)
     found[rows] = values[at]
     return found
-
-
-def rows_of_services(service_id: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows whose service is one of `ids`, and for each the position in `ids` of its service.
-
-    The index's rows are ordered by service, so each id's rows are one run, found by binary search: the
-    cost grows with the ids asked about (a word's few thousand listings), not with the index (England's
-    400,000 rows)."""
-    starts = np.searchsorted(service_id, ids, side="left")
-    counts = np.searchsorted(service_id, ids, side="right") - starts
-    at = np.repeat(np.arange(len(ids)), counts)
-    # Within each run, 0, 1, 2...: the row's offset from its run's start.
-    offset = np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(starts, counts) + offset, at
 
 
 STRAY_WORD = 0.5  # a word no phrase names, in a listing that lacks some other word of the query
