@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kith.insights.gaps import Areas, Standard, Supply, Weights, assess, need_scores, place_assets
+from kith.insights.gaps import GAUSSIAN, Areas, Standard, Supply, Weights, assess, need_scores, place_assets
 
 # Five neighbourhoods in a row 1 km apart along a meridian (1 km ≈ 0.008993° of latitude).
 STEP = 1000 / 6_371_008.8 * 180 / np.pi
@@ -86,3 +86,62 @@ def test_priority_rises_with_deprivation_and_loneliness_and_shows_its_weights():
     assert result.priority[0] > result.priority[2] > result.priority[1]
     only_loneliness = assess(areas, supply_at(), Standard(), Weights(0, 1, 0), place=False)
     assert only_loneliness.priority.tolist() == pytest.approx([2.0, 1.0, 1.5, 1.5, 1.5])
+
+
+def test_the_gates_of_one_site_count_once_and_the_nearest_gate_decides():
+    # Three gates of one park at 0, 0.1 and 3 km, and a library of its own at 4 km.
+    supply = Supply(
+        lonlat=np.array([(-2.2, 53.4 + p * STEP) for p in (0, 0.1, 3, 4)]),
+        capacity=np.ones(2),
+        site=np.array([0, 0, 0, 1]),
+    )
+    result = assess(row_of_areas(), supply, Standard(catchment_m=1100), Weights(), place=False)
+    assert result.reachable.tolist() == [1.0, 1.0, 1.0, 2.0, 2.0]
+    assert result.meets.all()
+
+
+@pytest.mark.parametrize(
+    ("assets_at", "under_800", "under_2400", "everywhere"),
+    [
+        # An asset 2 km from L0: L0 is below at 1,600 m, above at 2,400 m: it depends on the catchment.
+        ([2], [False, False, True, False, False], [True] * 5, [False] * 5),
+        ([], [False] * 5, [False] * 5, [True] * 5),
+        ([0], [True, False, False, False, False], [True, True, True, False, False], [False, False, False, True, True]),
+    ],
+)
+def test_the_standard_is_tried_at_three_catchments_and_with_decay(assets_at, under_800, under_2400, everywhere):
+    result = assess(row_of_areas(), supply_at(*assets_at), Standard(catchment_m=1600), Weights(), place=False)
+    assert result.meets_under[800.0].tolist() == under_800
+    assert result.meets_under[2400.0].tolist() == under_2400
+    assert result.meets_under[1600.0].tolist() == result.meets.tolist()
+    assert result.below_everywhere.tolist() == everywhere
+
+
+@pytest.mark.parametrize(
+    ("kilometres", "meets"),
+    [(0.0, True), (1.6, True), (1.7, False), (3.0, False)],
+)
+def test_gaussian_decay_weighs_a_site_half_at_the_catchment(kilometres, meets):
+    result = assess(row_of_areas(n=1), supply_at(kilometres), Standard(catchment_m=1600), Weights(), place=False)
+    assert bool(result.meets_under[GAUSSIAN][0]) is meets
+
+
+def test_two_sites_a_little_beyond_the_catchment_meet_it_under_decay_only():
+    result = assess(row_of_areas(n=1), supply_at(1.8, -1.8), Standard(catchment_m=1600), Weights(), place=False)
+    assert not result.meets[0]
+    assert result.meets_under[GAUSSIAN][0]
+
+
+def test_pairs_are_found_once_for_every_setting(monkeypatch):
+    from kith.insights import gaps
+
+    calls = []
+    real = gaps.pairs_within
+
+    def counted(*args):
+        calls.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(gaps, "pairs_within", counted)
+    assess(row_of_areas(), supply_at(1, 3), Standard(catchment_m=1600), Weights(), place=False)
+    assert calls == [3200.0]  # the Gaussian's reach, the longest any setting needs
