@@ -100,6 +100,7 @@ def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None
     """Load Greater Manchester areas, indicators and postcodes (idempotent)."""
     from django.conf import settings
 
+    from kith.geo.demand_points import CentroidFileError
     from kith.geo.loader import CNI_FILE
     from kith.geo.loader import load_geography as load
 
@@ -109,8 +110,12 @@ def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None
         cni_path = reference_dir / CNI_FILE
         if not cni_path.is_file():
             raise click.ClickException(f"No Community Needs Index file at {cni_path}.")
+    weighted = Path(settings.KITH_WEIGHTED_CENTROIDS_FILE) if settings.KITH_WEIGHTED_CENTROIDS_FILE else None
     progress = StageProgress(enabled=not quiet)
-    result = load(cni_path=cni_path, force=force, progress=progress)
+    try:
+        result = load(cni_path=cni_path, weighted_centroids=weighted, force=force, progress=progress)
+    except (OSError, CentroidFileError) as error:
+        raise click.ClickException(f"Population-weighted centroids: {error}") from None
     progress.close()
     if result.skipped:
         click.echo("Geography already loaded from these data files; nothing to do (use --force to reload).")

@@ -293,6 +293,8 @@ KITH_IMPORT_DEADLINE_MINUTES = env_int("KITH_IMPORT_DEADLINE_MINUTES", 60, minim
 KITH_SWEMWBS_STATEMENTS_FILE = env_str("KITH_SWEMWBS_STATEMENTS_FILE", "")
 # Without it, Community Needs Index values (no stated licence) are not loaded.
 KITH_REFERENCE_DIR = env_str("KITH_REFERENCE_DIR", "")
+# ONS population-weighted LSOA 2021 centroids (CSV): the gap method's demand points when given.
+KITH_WEIGHTED_CENTROIDS_FILE = env_str("KITH_WEIGHTED_CENTROIDS_FILE", "")
 
 # JSON lines with each request's id, for journald or a log shipper; `text` for a terminal (make demo).
 KITH_LOG_FORMAT = env_choice("KITH_LOG_FORMAT", ("json", "text"), "json")

@@ -12,15 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from django.db import transaction
 
+from kith.geo import demand_points
 from kith.geo.locate import PolygonIndex
 from kith.geo.models import Area, AreaLevel, GeographyLoad, LsoaIndicators, Postcode
 from kith.geo.postcodes import PostcodeSyntaxError, normalise_postcode
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"  # 3: demand points
 CNI_FILE = "deprivation/community_needs_index2023_lsoa21_greater_manchester.csv"
 
 BOUNDARY_FILES = [
@@ -55,10 +57,10 @@ class LoadResult:
     problems: list[str] = field(default_factory=list)
 
 
-def data_checksum(data_dir: Path, cni_path: Path | None) -> str:
+def data_checksum(data_dir: Path, cni_path: Path | None, weighted_centroids: Path | None = None) -> str:
     digest = hashlib.sha256(LOADER_VERSION.encode())
     names = [name for _, name in BOUNDARY_FILES] + POSTCODE_FILES + OTHER_FILES
-    paths = [data_dir / name for name in names] + ([cni_path] if cni_path else [])
+    paths = [data_dir / name for name in names] + [p for p in (cni_path, weighted_centroids) if p]
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -91,10 +93,13 @@ def load_geography(
     *,
     data_dir: Path = DATA_DIR,
     cni_path: Path | None = None,
+    weighted_centroids: Path | None = None,
     force: bool = False,
     progress: Progress = _quiet,
 ) -> LoadResult:
-    checksum = data_checksum(data_dir, cni_path)
+    """Upsert every area, indicator and postcode; `weighted_centroids` is an ONS population-weighted
+    centroid file for the gap method's demand points (without it, postcodes stand in)."""
+    checksum = data_checksum(data_dir, cni_path, weighted_centroids)
     latest = GeographyLoad.objects.order_by("-loaded_at").first()
     if not force and latest and latest.checksum == checksum and Area.objects.exists():
         return LoadResult(skipped=True, counts=latest.summary, with_cni=latest.with_cni)
@@ -141,6 +146,7 @@ def load_geography(
     indicators = _indicators(data_dir, cni_path, problems)
     progress("indicators", len(indicators), len(indicators))
     postcodes = _postcodes(data_dir, areas, problems, progress)
+    _place_demand(areas[AreaLevel.LSOA], postcodes, weighted_centroids)
 
     with transaction.atomic():
         fields = [
@@ -157,6 +163,9 @@ def load_geography(
             "local_authority",
             "best_fit_ward",
             "msoa",
+            "demand_lon",
+            "demand_lat",
+            "demand_point",
         ]
         # Parents before children, so that foreign keys point at rows that exist.
         for level, _ in BOUNDARY_FILES:
@@ -195,6 +204,27 @@ def load_geography(
         counts["indicators"] = len(indicators)
         GeographyLoad.objects.create(checksum=checksum, with_cni=cni_path is not None, summary=counts)
     return LoadResult(skipped=False, counts=counts, with_cni=cni_path is not None, problems=problems)
+
+
+def _place_demand(lsoas: list[Area], postcodes: list[Postcode], weighted_centroids: Path | None) -> None:
+    """Each LSOA's demand point: ONS's where given, else from its postcodes, else its centroid."""
+    given = demand_points.read_ons_file(weighted_centroids) if weighted_centroids else {}
+    located = [p for p in postcodes if p.lat is not None and p.lsoa_id]
+    nearest_mean = demand_points.from_postcodes(
+        [a.code for a in lsoas],
+        np.array([p.lsoa_id for p in located], dtype=object),
+        np.array([p.lon for p in located]),
+        np.array([p.lat for p in located]),
+    )
+    for area in lsoas:
+        for how, points in ((demand_points.ONS, given), (demand_points.POSTCODES, nearest_mean)):
+            if area.code in points:
+                area.demand_lon, area.demand_lat = points[area.code]
+                area.demand_point = how
+                break
+        else:
+            area.demand_lon, area.demand_lat = area.centroid_lon, area.centroid_lat
+            area.demand_point = demand_points.CENTROID
 
 
 def _indicators(data_dir: Path, cni_path: Path | None, problems: list[str]) -> list[LsoaIndicators]:

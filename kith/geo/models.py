@@ -47,6 +47,10 @@ class Area(models.Model):
     max_lon = models.FloatField()
     max_lat = models.FloatField()
     area_m2 = models.FloatField(null=True, blank=True)
+    # For an LSOA: where its residents are taken to live in the gap method (kith.geo.demand_points).
+    demand_lon = models.FloatField(null=True, blank=True)
+    demand_lat = models.FloatField(null=True, blank=True)
+    demand_point = models.CharField(max_length=10, blank=True)
 
     objects = AreaQuerySet.as_manager()
 
