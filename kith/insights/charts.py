@@ -5,8 +5,9 @@ from html import escape
 BAR_HEIGHT, GAP, LABEL_WIDTH, WIDTH = 18, 8, 210, 640
 
 
-def bars(rows: list[tuple[str, list[tuple[str, float, str]]]], *, title: str) -> str:
-    """rows: (label, [(series name, value, colour), ...]); one group of bars per row."""
+def bars(rows: list[tuple[str, list[tuple[str, float, str]]]], *, title: str, unit: str = "", digits: int = 0) -> str:
+    """rows: (label, [(series name, value, colour), ...]); one group of bars per row, each bar's value written
+    beside it rounded to `digits` places and followed by `unit` (the title says what the unit means)."""
     series_count = max((len(values) for _, values in rows), default=1)
     group = series_count * BAR_HEIGHT + GAP
     height = len(rows) * group + GAP
@@ -23,12 +24,13 @@ def bars(rows: list[tuple[str, list[tuple[str, float, str]]]], *, title: str) ->
         )
         for s, (name, value, colour) in enumerate(values):
             width = (WIDTH - LABEL_WIDTH - 60) * value / top
+            shown = escape(f"{value:,.{digits}f}{unit}")
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y + s * BAR_HEIGHT}" width="{width:.1f}" '
-                f'height="{BAR_HEIGHT - 3}" fill="{colour}"><title>{escape(name)}: {value:g}</title></rect>'
+                f'height="{BAR_HEIGHT - 3}" fill="{colour}"><title>{escape(name)}: {shown}</title></rect>'
             )
             parts.append(
-                f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + s * BAR_HEIGHT + 12}" font-size="12">{value:g}</text>'
+                f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + s * BAR_HEIGHT + 12}" font-size="12">{shown}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)

@@ -1,14 +1,22 @@
 """Read what the gap method needs from the database into plain arrays (the only ORM in insights)."""
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kith.directory.search.index import get_index
-from kith.geo.models import Area, AreaLevel, LsoaIndicators
+from kith.geo.models import Area, AreaLevel, LsoaIndicators, Postcode
+from kith.geo.placing import area_placer
+from kith.insights import layers
 from kith.insights.gaps import Areas, Standard, Supply, Weights
 from kith.insights.models import AdequacyStandard, PriorityWeights
-from kith.people.access import insight_demand_counts
+from kith.people.access import insight_demand_counts, insight_demand_counts_named
+
+CHECKED_WITHIN_DAYS = 183  # six months
 
 
 def load_areas() -> tuple[Areas, dict]:
@@ -16,10 +24,12 @@ def load_areas() -> tuple[Areas, dict]:
     rows = list(
         Area.objects.lsoas()
         .order_by("code")
+        # Geography loaded before demand points existed has none until `kith load-geography` runs again.
+        .annotate(lon=Coalesce("demand_lon", "centroid_lon"), lat=Coalesce("demand_lat", "centroid_lat"))
         .values_list(
             "code",
-            "centroid_lon",
-            "centroid_lat",
+            "lon",
+            "lat",
             "best_fit_ward_id",
             "local_authority_id",
             "indicators__population",
@@ -42,54 +52,229 @@ def load_areas() -> tuple[Areas, dict]:
         "local_authority": np.array([r[4] for r in rows], dtype=object),
         "names": names,
         "cni_loaded": LsoaIndicators.objects.filter(cni_rank__isnull=False).exists(),
+        "demand_points": Counter(Area.objects.lsoas().values_list("demand_point", flat=True)),
     }
     return areas, lookups
 
 
-def load_supply() -> dict[str, Supply]:
-    """Active listings with a place, per top-level want: each service at a place counts 1."""
-    index = get_index()
+def _listing_rows(index, want: str) -> np.ndarray:
+    """Rows of placed listings still happening that offer a want (top level or named level)."""
+    if "/" in want:
+        rows = index.term_rows.get(want, np.empty(0, dtype=np.int64))
+    else:
+        bit = index.category_bit.get(want)
+        rows = np.empty(0, dtype=np.int64) if bit is None else np.flatnonzero((index.categories & (1 << bit)) != 0)
     # Placed, and still happening: a one-off event after its day is no longer supply.
-    placed = ~np.isnan(index.lon) & (index.ends_on >= dt.date.today().toordinal())
+    return rows[~np.isnan(index.lon[rows]) & (index.ends_on[rows] >= dt.date.today().toordinal())]
+
+
+def postcode_points(postcodes: list[str]) -> dict[str, tuple[float, float]]:
+    """Postcode as written in a file → (lon, lat), for the layers that give a postcode, not a point."""
+    from kith.geo.postcodes import PostcodeSyntaxError, normalise_postcode
+
+    tidy = {}
+    for written in postcodes:
+        try:
+            tidy[written] = normalise_postcode(written)
+        except PostcodeSyntaxError:
+            continue  # a layer row without a readable postcode has no point: it is left out
+    found = {
+        p: (lon, lat)
+        for p, lon, lat in Postcode.objects.filter(postcode__in=set(tidy.values()), lat__isnull=False).values_list(
+            "postcode", "lon", "lat"
+        )
+    }
+    return {written: found[code] for written, code in tidy.items() if code in found}
+
+
+_layer_points: dict[int | None, dict[str, np.ndarray]] = {}
+
+
+def layer_points() -> dict[str, np.ndarray]:
+    """Every open-data layer's points, by layer key; read once per geography load (postcodes place some)."""
+    from kith.geo.models import GeographyLoad
+
+    load = GeographyLoad.objects.order_by("-loaded_at").values_list("id", flat=True).first()
+    if load not in _layer_points:
+        _layer_points.clear()
+        _layer_points[load] = {layer.key: layers.points_of(layer, postcode_points) for layer in layers.LAYERS}
+    return _layer_points[load]
+
+
+def wants_assessed() -> list[str]:
+    """Every top-level want in the index, then the named-level wants assessed on their own."""
+    return [*get_index().category_bit, *layers.assessed_wants()]
+
+
+def load_supply(points: dict[str, np.ndarray] | None = None) -> dict[str, Supply]:
+    """Per want: open-data sites and active listings with a place (a listing within 100 m of an open-data
+    point is that site). Each site counts 1."""
+    index = get_index()
+    points = layer_points() if points is None else points
     supply = {}
-    for code, bit in index.category_bit.items():
-        rows = placed & ((index.categories & (1 << bit)) != 0)
-        supply[code] = Supply(lonlat=np.column_stack((index.lon[rows], index.lat[rows])), capacity=np.ones(rows.sum()))
+    for want in wants_assessed():
+        rows = _listing_rows(index, want)
+        supply[want] = layers.combined_supply(
+            [points[layer.key] for layer in layers.layers_for(want)],
+            np.column_stack((index.lon[rows], index.lat[rows])),
+        )
     return supply
 
 
 def load_supply_of(want: str) -> Supply:
     """Active listings with a place offering one want at the level it is named ("active/walking")."""
     index = get_index()
-    rows = index.term_rows.get(want, np.empty(0, dtype=np.int64))
-    rows = rows[~np.isnan(index.lon[rows]) & (index.ends_on[rows] >= dt.date.today().toordinal())]
+    rows = _listing_rows(index, want)
     return Supply(lonlat=np.column_stack((index.lon[rows], index.lat[rows])), capacity=np.ones(len(rows)))
 
 
-def load_demand(area_codes: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """People with an open want, per category and LSOA (distinct people; objectors left out).
+def completeness(wants: list[str], points: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+    """Per want, aligned with the index's area codes: listings, those checked in six months, and open-data
+    sites (each site once, in the ward of its first point)."""
+    index = get_index()
+    size = len(index.area_codes)
+    fresh = (timezone.now().timestamp() - index.checked_at) / 86400.0 <= CHECKED_WITHIN_DAYS
+    placer = area_placer()
+    position = index.area_positions
+    out = {}
+    for want in wants:
+        rows = _listing_rows(index, want)
+        _, first = np.unique(index.service_id[rows], return_index=True)  # a service at two places is one listing
+        rows = rows[first]
+        wards = index.ward[rows]
+        known = wards >= 0
+        listings = np.bincount(wards[known], minlength=size)
+        checked = np.bincount(wards[known], weights=fresh[rows][known], minlength=size)
+        supply = layers.combined_supply([points[layer.key] for layer in layers.layers_for(want)], np.empty((0, 2)))
+        _, site_first = np.unique(supply.site, return_index=True)
+        sites = supply.lonlat[site_first]
+        placed = placer.ward_index.locate(sites[:, 0], sites[:, 1]) if len(sites) else []
+        open_data = np.bincount([position[w] for w in placed if w in position], minlength=size)
+        out[want] = {"listings": listings, "checked": checked.astype(np.int64), "open_data": open_data}
+    return out
 
-    Returns {category: {"people": counts aligned with area_codes}}. Enquiries and searches that
-    found nothing will join as further series, each counted on its own.
+
+def ward_series(wants: list[str], *, days: int = 365) -> dict[str, dict[str, Counter]]:
+    """Per want: professionals' enquiries, enquiries that found nothing, and public searches that found
+    nothing, each counted per ward over the last year. A top-level want counts its named levels too."""
+    from kith.enquiries.models import Enquiry, UnmetSearch
+
+    since = timezone.now() - dt.timedelta(days=days)
+    enquiries = list(
+        Enquiry.objects.filter(asked_at__gte=since, ward_id__isnull=False)
+        .values_list("ward_id", "category__code")
+        .annotate(asked=Count("id"), nothing=Count("id", filter=Q(outcome=Enquiry.Outcome.NOTHING)))
+    )
+    searches = list(
+        UnmetSearch.objects.filter(searched_on__gte=since.date(), area_id__isnull=False)
+        .values_list("area_id", "category")
+        .annotate(n=Count("id"))
+    )
+    out = {}
+    for want in wants:
+
+        def counts_for(code, want=want):
+            return bool(code) and (code == want or ("/" not in want and code.startswith(want + "/")))
+
+        series = {"enquiries": Counter(), "nothing": Counter(), "searches": Counter()}
+        for ward, code, asked, nothing in enquiries:
+            if counts_for(code):
+                series["enquiries"][ward] += asked
+                series["nothing"][ward] += nothing
+        for ward, code, n in searches:
+            if counts_for(code):
+                series["searches"][ward] += n
+        out[want] = series
+    return out
+
+
+def load_demand(area_codes: np.ndarray, wants: list[str]) -> dict[str, dict[str, np.ndarray]]:
+    """People with an open want, per want and LSOA (distinct people; objectors left out).
+
+    Returns {want: {"people": counts aligned with area_codes}}. Enquiries and searches that found
+    nothing are further series, counted per ward on their own (`ward_series`).
     """
     position = {code: i for i, code in enumerate(area_codes)}
-    demand: dict[str, dict[str, np.ndarray]] = {}
-    for lsoa, category, people in insight_demand_counts():
-        series = demand.setdefault(category, {"people": np.zeros(len(area_codes))})
-        if lsoa in position:
-            series["people"][position[lsoa]] = people
+    demand: dict[str, dict[str, np.ndarray]] = {want: {"people": np.zeros(len(area_codes))} for want in wants}
+    named = [want for want in wants if "/" in want]
+    for lsoa, want, people in [*insight_demand_counts(), *(insight_demand_counts_named(named) if named else [])]:
+        if want in demand and lsoa in position:
+            demand[want]["people"][position[lsoa]] = people
     return demand
 
 
-def load_standards(categories) -> dict[str, Standard]:
+def load_standards(wants) -> dict[str, Standard]:
+    """Each want's standard: its own if an administrator set one, else its top-level want's, else the default."""
     configured = {s.category: s for s in AdequacyStandard.objects.all()}
     standards = {}
-    for code in categories:
-        s = configured.get(code)
+    for code in wants:
+        s = configured.get(code) or configured.get(code.split("/")[0])
         standards[code] = Standard(s.catchment_m, s.minimum_within_reach, s.per_1000_residents) if s else Standard()
     return standards
+
+
+def want_names() -> dict[str, str]:
+    """Want code → name: the top-level wants in display order, then their named levels."""
+    from kith.directory.models import TaxonomyTerm
+
+    names = dict(TaxonomyTerm.objects.what_matters().values_list("code", "name"))
+    names.update(
+        TaxonomyTerm.objects.filter(taxonomy__source_id="kith-what-matters", parent__isnull=False)
+        .order_by("position", "name")
+        .values_list("code", "name")
+    )
+    return names
 
 
 def load_weights() -> Weights:
     row = PriorityWeights.objects.first()
     return Weights(row.deprivation, row.loneliness, row.community_need) if row else Weights()
+
+
+NEAR_DEGREES = 0.004  # about 450 m north-south: the demand point is itself a postcode's point or close to one
+
+
+def name_sites(points: list[tuple[float, float]]) -> list[dict]:
+    """For each (lon, lat): its nearest postcode and postcode district, and the nearest listed public venue
+    (a named library, park or other public place, never a person's or a sensitive place). Two queries."""
+    from scipy.spatial import cKDTree
+
+    from kith.directory.models import Location
+    from kith.geo.distance import haversine_m
+    from kith.geo.postcodes import outcode
+    from kith.insights.access import unit_vectors
+
+    if not points:
+        return []
+    near = Q()
+    for lon, lat in points:
+        near |= Q(
+            lat__range=(lat - NEAR_DEGREES, lat + NEAR_DEGREES),
+            lon__range=(lon - 2 * NEAR_DEGREES, lon + 2 * NEAR_DEGREES),
+        )
+    postcodes = list(Postcode.objects.filter(near, ward__isnull=False).values_list("postcode", "lon", "lat"))
+    postcode_lonlat = np.array([(p_lon, p_lat) for _, p_lon, p_lat in postcodes], dtype=float).reshape(-1, 2)
+    index = get_index()
+    landmarks = np.flatnonzero(index.landmark & ~np.isnan(index.lon))
+    here = np.array(points, dtype=float)
+    venue_rows = []
+    if len(landmarks):
+        _, nearest = cKDTree(unit_vectors(np.column_stack((index.lon[landmarks], index.lat[landmarks])))).query(
+            unit_vectors(here)
+        )
+        venue_rows = landmarks[nearest]
+    venue_names = dict(
+        Location.objects.filter(id__in={int(index.location_id[r]) for r in venue_rows}).values_list("id", "name")
+    )
+    named = []
+    for k, (lon, lat) in enumerate(points):
+        entry = {"postcode": "", "district": "", "venue": "", "venue_m": None}
+        if postcodes:
+            best = postcodes[int(np.argmin(haversine_m(lon, lat, postcode_lonlat[:, 0], postcode_lonlat[:, 1])))][0]
+            entry.update(postcode=best, district=outcode(best))
+        if len(venue_rows):
+            row = venue_rows[k]
+            entry["venue"] = venue_names.get(int(index.location_id[row]), "")
+            entry["venue_m"] = round(float(haversine_m(lon, lat, index.lon[row], index.lat[row])), -1)
+        named.append(entry)
+    return named

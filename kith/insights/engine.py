@@ -2,15 +2,25 @@
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from kith.core import disclosure
-from kith.directory.search.index import current_token
-from kith.insights import data
-from kith.insights.access import reachable_supply
-from kith.insights.gaps import Areas, Result, Standard, Weights, assess, coverage, place_assets, target_of
+from kith.directory.search.index import current_token, get_index
+from kith.insights import data, labels, layers
+from kith.insights.gaps import (
+    GAUSSIAN,
+    Areas,
+    Result,
+    Standard,
+    Weights,
+    assess,
+    coverage,
+    place_assets,
+)
 
 CACHE_SECONDS = 300
 
@@ -26,9 +36,16 @@ class Report:
     weights: Weights
     results: dict[str, Result]
     cni_loaded: bool
+    # Per want: what open data and the directory say about each ward (completeness, ADR 0025).
+    completeness: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    ward_position: dict[str, int] = field(default_factory=dict)
+    series: dict[str, dict[str, Counter]] = field(default_factory=dict)  # want → series → ward → count
+    demand_points: Counter = field(default_factory=Counter)  # how many LSOAs have each kind of demand point
     computed_at: float = field(default_factory=time.time)
     _coverage: dict = field(default_factory=dict)
     _meets: dict = field(default_factory=dict)
+    _members: dict = field(default_factory=dict)
+    _local: dict = field(default_factory=dict)
 
     def coverage(self, catchment_m: float):
         """Which LSOAs an asset at each LSOA's centre reaches, worked out once per catchment."""
@@ -36,27 +53,53 @@ class Report:
             self._coverage[catchment_m] = coverage(self.areas, catchment_m)
         return self._coverage[catchment_m]
 
+    def local_coverage(self, catchment_m: float, code: str) -> sparse.csr_matrix:
+        """`coverage` among the LSOAs of one area alone: the same for every want with this catchment."""
+        key = (catchment_m, code)
+        if key not in self._local:
+            idx = self.lsoas_in(code)
+            self._local[key] = self.coverage(catchment_m)[idx][:, idx].tocsr()
+        return self._local[key]
+
     def meets_for(self, want: str, top: str) -> np.ndarray | None:
         """Which LSOAs have enough of one want within reach, at the level it is named, by its top-level
         want's standard: walking is met by walking groups, not by chair yoga. None for an unknown want."""
-        if want == top:
-            result = self.results.get(top)
-            return None if result is None else result.meets
+        if want in self.results:
+            return self.results[want].meets
         if top not in self.standards:
             return None
         if want not in self._meets:
-            supply = data.load_supply_of(want)
-            reachable = reachable_supply(
-                self.areas.lonlat, supply.lonlat, supply.capacity, self.standards[top].catchment_m
+            result = assess(
+                self.areas, data.load_supply_of(want), self.standards[top], self.weights, place=False, sensitivity=False
             )
-            self._meets[want] = reachable >= target_of(self.areas, self.standards[top]) - 1e-9
+            self._meets[want] = result.meets
         return self._meets[want]
+
+    def covered(self, want: str, local_authority: str | None) -> bool:
+        """An open-data layer of the want covers the borough."""
+        return any(layer.covers(local_authority) for layer in layers.layers_for(want))
 
     def lsoas_in(self, code: str) -> np.ndarray:
         """Indices of the LSOAs in an area (by the best-fit ward lookup for wards)."""
-        if code in set(self.areas.codes):
-            return np.flatnonzero(self.areas.codes == code)
-        return np.flatnonzero((self.ward_of == code) | (self.local_authority_of == code))
+        if not self._members:
+            members: dict[str, list[int]] = {}
+            for n, codes in enumerate(zip(self.areas.codes, self.ward_of, self.local_authority_of, strict=True)):
+                for c in codes:
+                    members.setdefault(c, []).append(n)
+            self._members.update({c: np.array(found, dtype=np.int64) for c, found in members.items()})
+        return self._members.get(code, np.empty(0, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class Site:
+    """A suggested site for a new asset: an LSOA's demand point, named by place."""
+
+    lsoa: str
+    ward_code: str
+    ward: str
+    residents: int  # residents of the neighbourhoods it would bring up to the standard
+    lon: float
+    lat: float
 
 
 @dataclass
@@ -75,24 +118,51 @@ class Row:
     population: int
     population_below: int
     new_assets_in: list[str] = field(default_factory=list)  # wards where they would go
-    placements: list[tuple[str, str, int]] = field(default_factory=list)  # (ward, LSOA, residents brought up)
+    placements: list[Site] = field(default_factory=list)
+    below_under: dict = field(default_factory=dict)  # setting name → LSOAs below the standard under it
+    label: str = labels.MEETS
+    verdict: str = ""
+    listings: int = 0
+    checked: int = 0  # listings checked by a person in the last six months
+    open_data: int = 0  # open-data sites of the kind
+    covered: bool = False  # an open-data layer of the kind covers the area
+    enquiries: int | None = None  # people: publish through disclosure control; None below ward level
+    enquiries_nothing: int | None = None
+    searches: int | None = None
 
     def published(self) -> dict:
         """The row as anyone may see it: people counts under disclosure control, assets exact."""
+
+        def people(n):
+            return "" if n is None else disclosure.count(int(n))
+
         return {
             "area_code": self.area_code,
             "area_name": self.area_name,
             "category": self.category,
+            "label": self.label,
+            "catchment_verdict": self.verdict,
             "demand": disclosure.count(int(self.demand)),
+            "enquiries": people(self.enquiries),
+            "enquiries_found_nothing": people(self.enquiries_nothing),
+            "searches_found_nothing": people(self.searches),
             "accessibility": round(self.accessibility, 3),
             "target": self.target,
             "shortfall": self.shortfall,
             "priority": round(self.priority, 2),
             "lsoas": self.lsoas,
             "lsoas_below_standard": self.lsoas_below,
+            **{f"lsoas_below_{key}": n for key, n in self.below_under.items()},
             "population": self.population,
             "population_below_standard": self.population_below,
+            "listings": self.listings,
+            "listings_checked_6_months": self.checked,
+            "open_data_sites": self.open_data,
         }
+
+
+def setting_key(setting) -> str:
+    return "gaussian" if setting == GAUSSIAN else f"{setting:.0f}m"
 
 
 _lock = threading.Lock()
@@ -100,44 +170,39 @@ _cache: dict[str, Report] = {}
 
 
 def report(*, place: bool = False, progress=None) -> Report:
-    """The gap method for every category over every LSOA; kept for a few minutes per directory state."""
+    """The gap method for every want over every LSOA; kept for a few minutes per directory state."""
     key = f"{current_token()}:{place}"
     with _lock:
         cached = _cache.get(key)
         if cached and time.time() - cached.computed_at < CACHE_SECONDS:
             return cached
     areas, lookups = data.load_areas()
-    supply = data.load_supply()
-    demand = data.load_demand(areas.codes)
-    standards = data.load_standards(supply)
+    points = data.layer_points()
+    supply = data.load_supply(points)
+    names = data.want_names()
+    wants = sorted(supply, key=lambda c: list(names).index(c) if c in names else 999)
+    demand = data.load_demand(areas.codes, wants)
+    standards = data.load_standards(wants)
     weights = data.load_weights()
-    from kith.directory.models import TaxonomyTerm
-
-    category_names = dict(TaxonomyTerm.objects.what_matters().values_list("code", "name"))
     results = {}
-    for n, category in enumerate(
-        sorted(supply, key=lambda c: list(category_names).index(c) if c in category_names else 99), start=1
-    ):
-        results[category] = assess(
-            areas,
-            supply[category],
-            standards[category],
-            weights,
-            demand.get(category, {"people": np.zeros(len(areas))}),
-            place=place,
-        )
+    for n, want in enumerate(wants, start=1):
+        results[want] = assess(areas, supply[want], standards[want], weights, demand[want], place=place)
         if progress:
-            progress("categories", n, len(supply))
+            progress("categories", n, len(wants))
     built = Report(
         areas=areas,
         ward_of=lookups["ward"],
         local_authority_of=lookups["local_authority"],
         names=lookups["names"],
-        category_names=category_names,
+        category_names={want: names.get(want, want) for want in wants},
         standards=standards,
         weights=weights,
         results=results,
         cni_loaded=lookups["cni_loaded"],
+        completeness=data.completeness(wants, points),
+        ward_position=dict(get_index().area_positions),
+        series=data.ward_series(wants),
+        demand_points=lookups["demand_points"],
     )
     with _lock:
         _cache.clear()
@@ -165,10 +230,40 @@ def area_row(rep: Report, code: str, category: str, *, name: str | None = None) 
     below = ~result.meets[idx]
     weight = population.sum() or 1.0
     catchment = rep.standards[category].catchment_m
-    placements = place_assets(rep.areas, result.shortfall, catchment, candidates=idx, reach=rep.coverage(catchment))
+    placements = (
+        place_assets(
+            rep.areas, result.shortfall, catchment, candidates=idx, local_reach=rep.local_coverage(catchment, code)
+        )
+        if result.shortfall[idx].any()
+        else []
+    )
     need = float((result.need[idx] * population).sum() / weight)
-    wards = [rep.names.get(rep.ward_of[p.area_index], "") for p in placements]
-    sites = [(w, rep.areas.codes[p.area_index], p.people_brought_up) for w, p in zip(wards, placements, strict=True)]
+    sites = [
+        Site(
+            lsoa=rep.areas.codes[p.area_index],
+            ward_code=str(rep.ward_of[p.area_index]),
+            ward=rep.names.get(rep.ward_of[p.area_index], ""),
+            residents=p.people_brought_up,
+            lon=float(rep.areas.lonlat[p.area_index, 0]),
+            lat=float(rep.areas.lonlat[p.area_index, 1]),
+        )
+        for p in placements
+    ]
+    wards = sorted({str(w) for w in rep.ward_of[idx] if w})
+    is_lsoa = len(idx) == 1 and rep.areas.codes[idx[0]] == code
+    counted = rep.completeness.get(category, {})
+    positions = [rep.ward_position[w] for w in wards if w in rep.ward_position]
+
+    def total(part: str) -> int:
+        return int(counted[part][positions].sum()) if part in counted and positions else 0
+
+    def series(part: str) -> int | None:
+        return None if is_lsoa else sum(rep.series.get(category, {}).get(part, Counter())[w] for w in wards)
+
+    covered = bool(len(idx)) and all(rep.covered(category, la) for la in set(rep.local_authority_of[idx]))
+    is_below = bool(below.any())
+    everywhere = bool(result.below_everywhere[idx].any()) if result.meets_under else is_below
+    listings, checked = total("listings"), total("checked")
     return Row(
         area_code=code,
         area_name=name or rep.names.get(code, code),
@@ -183,8 +278,18 @@ def area_row(rep: Report, code: str, category: str, *, name: str | None = None) 
         lsoas_below=int(below.sum()),
         population=int(population.sum()),
         population_below=int(population[below].sum()),
-        new_assets_in=sorted(set(w for w in wards if w)),
+        new_assets_in=sorted({s.ward for s in sites if s.ward}),
         placements=sites,
+        below_under={setting_key(k): int((~m[idx]).sum()) for k, m in result.meets_under.items()},
+        label=labels.label(is_below, everywhere, covered, listings, checked),
+        verdict=labels.verdict(is_below, everywhere),
+        listings=listings,
+        checked=checked,
+        open_data=total("open_data"),
+        covered=covered,
+        enquiries=series("enquiries"),
+        enquiries_nothing=series("nothing"),
+        searches=series("searches"),
     )
 
 

@@ -3,6 +3,7 @@
 Plain arrays in, plain arrays out; no database. See docs/adr/0011-the-gap-method.md.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,11 +61,11 @@ class Supply:
 # Sensitivity: the standard is also tried at these catchments and with Gaussian decay (ADR 0025).
 CATCHMENTS_M = (800.0, 1600.0, 2400.0)
 GAUSSIAN = "gaussian"
-# Gaussian decay weighs a site 1 at the door and one half at the standard's catchment; sites up to twice
-# the catchment count (weight 1/16 there). An area meets the standard when its weighted sites reach one
-# half of what the standard asks: one site at the catchment meets it, as under the plain standard.
+# Gaussian decay weighs a site 1 at the door and one half at the standard's catchment; sites up to one and
+# a half times the catchment count (weight 0.21 there). An area meets the standard when its weighted sites
+# reach one half of what the standard asks: one site at the catchment meets it, as under the plain standard.
 GAUSSIAN_HALF_AT_CATCHMENT = 0.5
-GAUSSIAN_REACH = 2.0
+GAUSSIAN_REACH = 1.5
 
 
 def setting_name(setting: float | str) -> str:
@@ -86,7 +87,7 @@ class Result:
     placements: list["Placement"] = field(default_factory=list)
     meets_under: dict[float | str, np.ndarray] = field(default_factory=dict)  # setting → meets (bool per area)
 
-    @property
+    @functools.cached_property
     def below_everywhere(self) -> np.ndarray:
         """Below the standard under its own catchment and under every sensitivity setting."""
         below = ~self.meets
@@ -141,11 +142,15 @@ def target_of(areas: Areas, standard: Standard) -> np.ndarray:
 def site_pairs(i: np.ndarray, j: np.ndarray, distance: np.ndarray, site: np.ndarray):
     """(area, site, distance to its nearest point) from (area, point, distance) pairs."""
     s = site[j]
-    order = np.lexsort((distance, s, i))
-    i, s, distance = i[order], s[order], distance[order]
-    first = np.ones(len(i), dtype=bool)
-    first[1:] = (i[1:] != i[:-1]) | (s[1:] != s[:-1])
-    return i[first], s[first], distance[first]
+    if len(np.unique(site)) == len(site):  # every point a site of its own: nothing to merge
+        return i, s, distance
+    sites = int(site.max()) + 1
+    key = i * sites + s
+    order = np.argsort(key)
+    key = key[order]
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    nearest = np.minimum.reduceat(distance[order], start) if len(start) else distance[:0]
+    return key[start] // sites, key[start] % sites, nearest
 
 
 def gaussian_sigma(catchment_m: float) -> float:
@@ -222,13 +227,15 @@ def place_assets(
     limit: int | None = None,
     candidates: np.ndarray | None = None,
     reach: sparse.csr_matrix | None = None,
+    local_reach: sparse.csr_matrix | None = None,
 ) -> list[Placement]:
     """Greedy placement: each new asset goes where it brings most residents up to the standard.
 
     A new asset at an area's centre adds one to what every area within the catchment can reach.
     Repeats until every area meets the standard (or `limit`); the number of placements is how many
     new assets the standard needs, and the list says where. With `candidates`, only those areas are
-    sites and only their shortfall counts (e.g. one local authority).
+    sites and only their shortfall counts (e.g. one local authority); `local_reach` is then `reach`
+    among them, if already known.
     """
     deficit = np.ceil(shortfall - 1e-9).astype(np.int64)
     if candidates is not None:
@@ -238,9 +245,12 @@ def place_assets(
         local = np.arange(len(areas))
     if not deficit.any():
         return []
-    reach = coverage(areas, catchment_m) if reach is None else reach
-    if candidates is not None:
-        reach = reach[local][:, local].tocsr()
+    if local_reach is not None:  # reach among the candidates alone, worked out by the caller
+        reach = local_reach
+    else:
+        reach = coverage(areas, catchment_m) if reach is None else reach
+        if candidates is not None:
+            reach = reach[local][:, local].tocsr()
     found = greedy(reach, deficit, np.maximum(areas.population[local].astype(float), 1.0), limit=limit)
     return [Placement(int(local[site]), brings_up, people) for site, brings_up, people in found]
 

@@ -98,12 +98,13 @@ def raw_by_ward() -> dict[str, Raw]:
 
     report = engine.report()
     wards, position = np.unique(report.ward_of.astype(str), return_inverse=True)
-    pairs = np.bincount(position, minlength=len(wards)) * len(report.results)
-    meeting = sum(np.bincount(position, weights=r.meets, minlength=len(wards)) for r in report.results.values())
+    tops = [r for want, r in report.results.items() if "/" not in want]  # named levels would count twice
+    pairs = np.bincount(position, minlength=len(wards)) * len(tops)
+    meeting = sum(np.bincount(position, weights=r.meets, minlength=len(wards)) for r in tops)
     for i, ward in enumerate(wards):
         if ward and ward != "None":
             raw = get(str(ward))
-            raw.pairs, raw.meeting = int(pairs[i]), int(meeting[i]) if len(report.results) else 0
+            raw.pairs, raw.meeting = int(pairs[i]), int(meeting[i]) if tops else 0
 
     index = get_index()
     ages = age_days(index.checked_at, timezone.now().timestamp())

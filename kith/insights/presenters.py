@@ -7,14 +7,43 @@ import numpy as np
 
 from kith.core import disclosure
 from kith.core.spreadsheet import csv_text, xlsx_sheet_rows
-from kith.insights.engine import Report, Row
+from kith.geo import demand_points
+from kith.insights import labels, layers
+from kith.insights.engine import Report, Row, target_text
+from kith.insights.gaps import CATCHMENTS_M, GAUSSIAN_REACH
 
 MEASURES = {
+    "label": ("Gap, likely gap or missing data", "What a shortfall means, by the completeness rule"),
     "shortfall": ("New assets needed", "How many more would bring every neighbourhood up to the standard"),
     "priority": ("Priority", "Shortfall raised by deprivation, loneliness and community need"),
     "accessibility": ("Accessibility per 1,000 residents", "Assets within reach per 1,000 residents (2SFCA)"),
     "demand": ("People who want it", "People with an open want (rounded; small numbers hidden)"),
+    "enquiries": ("Professionals' enquiries", "Enquiries to link workers over the last year (rounded)"),
+    "searches": ("Searches that found nothing", "Public directory searches that found nothing, last year (rounded)"),
+    "signals": (
+        "All three demand series",
+        "People with a want, enquiries and searches that found nothing, added: signals, not people",
+    ),
     "below": ("Residents below the standard", "Residents of neighbourhoods with too little within reach"),
+}
+# The label layer: one colour per meaning, darkest where the shortfall is most certain.
+LABEL_COLOURS = {
+    labels.GAP: "#d5281b",
+    labels.LIKELY_GAP: "#ed8b00",
+    labels.MISSING_DATA: "#aeb7bd",
+    labels.MEETS: "#ffffff",
+}
+LABEL_SWATCHES = {  # classes in kith.scss: the pages' style policy allows no inline style
+    labels.GAP: "kith-swatch-gap",
+    labels.LIKELY_GAP: "kith-swatch-likely-gap",
+    labels.MISSING_DATA: "kith-swatch-missing-data",
+    labels.MEETS: "kith-swatch-meets",
+}
+LABEL_WORDS = {
+    labels.GAP: "Gap: below the standard under every catchment, and open data covers the area",
+    labels.LIKELY_GAP: "Likely gap: below the standard, but not under every catchment",
+    labels.MISSING_DATA: "May be missing data: no open data of this kind here, or listings not checked",
+    labels.MEETS: "Meets the standard",
 }
 # ColorBrewer sequential (5 classes): light to dark; the legend names each class's range.
 PALETTE = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
@@ -23,24 +52,41 @@ CSV_COLUMNS = [
     "area_code",
     "area_name",
     "category",
+    "label",
+    "catchment_verdict",
     "demand",
+    "enquiries",
+    "enquiries_found_nothing",
+    "searches_found_nothing",
     "accessibility",
     "target",
     "shortfall",
     "priority",
     "lsoas",
     "lsoas_below_standard",
+    "lsoas_below_800m",
+    "lsoas_below_1600m",
+    "lsoas_below_2400m",
+    "lsoas_below_gaussian",
     "population",
     "population_below_standard",
+    "listings",
+    "listings_checked_6_months",
+    "open_data_sites",
 ]
 
 
 def measure_value(row: Row, measure: str) -> float:
+    series = (row.enquiries or 0, row.searches or 0)
     return {
+        "label": len(labels.ORDER) - 1 - labels.ORDER.index(row.label),
         "shortfall": row.shortfall,
         "priority": row.priority,
         "accessibility": row.accessibility,
         "demand": row.demand,
+        "enquiries": series[0],
+        "searches": series[1],
+        "signals": row.demand + sum(series),
         "below": row.population_below,
     }[measure]
 
@@ -63,39 +109,49 @@ def classes(values: np.ndarray, measure: str) -> tuple[np.ndarray, list[str]]:
 
 
 def _fmt(value: float, measure: str) -> str:
-    if measure == "demand":
+    if measure in {"demand", "enquiries", "searches", "signals"}:
         shown = disclosure.count(round(value))
         return str(shown)
     return f"{value:,.2f}" if measure in {"accessibility", "priority"} else f"{value:,.0f}"
 
 
-def feature_collection(rows: list[Row], geometries: dict[str, str], measure: str) -> dict:
+def legend_and_colours(rows: list[Row], measure: str) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The legend in words and, per row, (colour, what the row's value says)."""
+    if measure == "label":
+        present = [name for name in labels.ORDER if any(r.label == name for r in rows)]
+        legend = [
+            {"colour": LABEL_COLOURS[name], "swatch": LABEL_SWATCHES[name], "label": LABEL_WORDS[name]}
+            for name in present
+        ]
+        return legend, [(LABEL_COLOURS[r.label], r.label) for r in rows]
     values = np.array([measure_value(r, measure) for r in rows], dtype=float)
-    klass, legend = classes(values, measure)
-    features = []
-    for row, k in zip(rows, klass, strict=True):
-        published = row.published()
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(geometries[row.area_code]),
-                "properties": {
-                    **published,
-                    "class": int(k),
-                    "colour": PALETTE[min(int(k), len(PALETTE) - 1)],
-                    "value": _fmt(measure_value(row, measure), measure),
-                },
-            }
-        )
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "legend": [{"colour": PALETTE[i], "label": text} for i, text in enumerate(legend)],
-    }
+    klass, ranges = classes(values, measure)
+    label, _ = MEASURES[measure]
+    legend = [
+        {"colour": PALETTE[i], "swatch": f"kith-swatch-{i}", "label": f"{label}: {text}"}
+        for i, text in enumerate(ranges)
+    ]
+    return legend, [
+        (PALETTE[min(int(k), len(PALETTE) - 1)], _fmt(measure_value(r, measure), measure))
+        for r, k in zip(rows, klass, strict=True)
+    ]
+
+
+def feature_collection(rows: list[Row], geometries: dict[str, str], measure: str) -> dict:
+    legend, shown = legend_and_colours(rows, measure)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(geometries[row.area_code]),
+            "properties": {**row.published(), "colour": colour, "value": value},
+        }
+        for row, (colour, value) in zip(rows, shown, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features, "legend": legend}
 
 
 def to_csv(rows: list[Row]) -> str:
-    return csv_text(CSV_COLUMNS, ([row.published()[c] for c in CSV_COLUMNS] for row in rows))
+    return csv_text(CSV_COLUMNS, ([row.published().get(c, "") for c in CSV_COLUMNS] for row in rows))
 
 
 def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str]) -> bytes:
@@ -104,41 +160,116 @@ def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str]) -> bytes:
     book = Workbook()
     data = book.active
     data.title = sheet[:31]
-    xlsx_sheet_rows(data, [CSV_COLUMNS, *([row.published()[c] for c in CSV_COLUMNS] for row in rows)])
+    xlsx_sheet_rows(data, [CSV_COLUMNS, *([row.published().get(c, "") for c in CSV_COLUMNS] for row in rows)])
     xlsx_sheet_rows(book.create_sheet("About"), ([line] for line in notes))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def narrative(report: Report, la: Row, wards: list[Row], category_name: str) -> list[str]:
-    """The funding case in words, written from the numbers."""
+    """The funding case in words, written from the same numbers as its tables."""
     standard = la.target
+    kind = category_name.lower()
     text = []
     if la.shortfall == 0:
-        text.append(
-            f"Every neighbourhood in {la.area_name} already meets the adequate level for "
-            f"{category_name.lower()} ({standard})."
-        )
+        text.append(f"Every neighbourhood in {la.area_name} already meets the adequate level for {kind} ({standard}).")
     else:
-        places = (
-            la.new_assets_in[0]
-            if len(la.new_assets_in) == 1
-            else (", ".join(la.new_assets_in[:-1]) + " and " + la.new_assets_in[-1])
-        )
         text.append(
-            f"To bring all {len(wards)} {la.area_name} wards up to the adequate level for "
-            f"{category_name.lower()} ({standard}), {la.shortfall} more "
-            f"{'is' if la.shortfall == 1 else 'are'} needed, in {places}."
+            f"To bring all {len(wards)} {la.area_name} wards up to the adequate level for {kind} ({standard}), "
+            f"{la.shortfall} more {'is' if la.shortfall == 1 else 'are'} needed, in {_listed(la.new_assets_in)}."
         )
+        alone = sum(w.shortfall for w in wards)
+        if alone != la.shortfall:
+            text.append(
+                f"Planned ward by ward, {alone} would be needed: one new place near a ward boundary can serve "
+                "neighbourhoods of two wards, so a plan for the whole borough needs fewer."
+            )
         share = round(100 * la.population_below / la.population) if la.population else 0
         text.append(
             f"Today {la.population_below:,} residents ({share}% of {la.area_name}) live in "
             f"{la.lsoas_below} neighbourhoods (LSOAs) with nothing of this kind within reach."
         )
+        counts = {name: sum(w.label == name for w in wards) for name in labels.ORDER}
+        phrases = {
+            labels.GAP: "a gap",
+            labels.LIKELY_GAP: "a likely gap",
+            labels.MISSING_DATA: "data that may be missing",
+        }
+        said = [f"{counts[name]} {phrase}" for name, phrase in phrases.items() if counts[name]]
+        if said:
+            text.append(f"Of the {len(wards)} wards, {_listed(said)} (see “How sure” in the method).")
     demand = disclosure.count(int(la.demand))
     if demand == disclosure.SUPPRESSED:
         text.append("Fewer than 8 people have told a link worker they want this so far.")
     elif demand:
         text.append(f"About {demand:,} people in {la.area_name} have told a link worker they want this.")
     return text
+
+
+SOURCES = (
+    "ONS LSOA 2021 and ward 2023 boundaries and the LSOA → ward best-fit lookup (OGL v3.0)",
+    "ONS National Statistics Postcode Lookup, May 2025 (OGL v3.0; contains Royal Mail and OS data)",
+    "Census 2021 usual residents, ONS (OGL v3.0)",
+    "English Indices of Deprivation 2025, MHCLG (OGL v3.0)",
+    "Community Life Survey 2020-21 modelled loneliness, DCMS (OGL v3.0)",
+)
+
+
+def method_notes(report: Report, category: str) -> list[str]:
+    """Every choice the figures rest on, and every source with its date and licence."""
+    weights = report.weights
+    points = report.demand_points
+    total = sum(points.values())
+    how = "; ".join(f"{points[k]:,} of {total:,} LSOAs at {demand_points.DESCRIBED[k]}" for k in points if points[k])
+    feeding = layers.layers_for(category)
+    standard = target_text(report.standards[category])
+    catchments = ", ".join(f"{c:,.0f}" for c in CATCHMENTS_M)
+    notes = [
+        "Method: two-step floating catchment (2SFCA) from where each LSOA's residents are taken to live to every "
+        f"site of this kind, by great-circle distance; adequacy standard: {standard} of every LSOA. New places "
+        "are suggested greedily, each where it brings the most residents up to the standard, for the whole borough.",
+        f"Where people live: {how}. The postcode files carry no residential flag, so a postcode of offices counts "
+        "as much as one of homes; ONS population-weighted centroids replace them when a deployer supplies them.",
+    ]
+    if feeding:
+        notes.append(
+            "Supply: the directory's active listings with a place, and open data: "
+            + "; ".join(
+                f"{layer.title} ({layer.publisher}, {layer.dated}, {layer.licence}"
+                + (", all ten boroughs)" if len(layer.boroughs) == len(layers.GM_BOROUGHS) else ", Trafford only)")
+                for layer in feeding
+            )
+            + ". Points of one kind within 100 m of each other are one site (a park's gates are one park, and the "
+            "gates are the points people walk to); a listing within 100 m of an open-data point is that site."
+        )
+    else:
+        notes.append(
+            "Supply: the directory's active listings with a place. No open-data layer of this kind is loaded, so a "
+            "shortfall may be a gap in the directory rather than on the ground."
+        )
+    notes += [
+        "How sure: " + labels.RULE + " Listings checked means checked by a person in the last six months.",
+        f"Uncertainty: the standard is also tried at catchments of {catchments} m and with Gaussian decay (a site "
+        f"weighs one half at the standard's catchment and counts up to {GAUSSIAN_REACH:g} times as far). A ward is "
+        "“below under every setting” when one of its neighbourhoods is below under all of them; otherwise its "
+        "shortfall “depends on the catchment”.",
+        "Demand, three series never added together: people with an open want (distinct people, leaving out anyone "
+        "who objected to being counted), professionals' enquiries to link workers, and public searches that found "
+        "nothing (once per day from one place; robots not counted), each over the last year. Counts of people "
+        "from 1 to 7 are shown as *, others rounded to the nearest 5; totals are rounded from true sums. Counts of "
+        "assets are exact.",
+        f"Priority weights: deprivation {weights.deprivation:g}, loneliness {weights.loneliness:g}, community need "
+        f"{weights.community_need:g}"
+        + (
+            " (Community Needs Index 2023, OCSI for Local Trust, no stated licence, loaded for this analysis)."
+            if report.cni_loaded
+            else " (the Community Needs Index is not loaded, so it adds nothing)."
+        ),
+        "Sources: Kith directory (listings as checked, see each listing's date); " + "; ".join(SOURCES) + ".",
+    ]
+    return notes

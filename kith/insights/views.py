@@ -4,7 +4,10 @@ Everything here is aggregate: counts of people pass disclosure control; counts o
 """
 
 import json
+from collections import Counter
+from urllib.parse import urlencode
 
+import numpy as np
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kith.core import audit, disclosure
-from kith.directory.search.engine import area_category_counts
 from kith.geo.models import Area, AreaLevel
-from kith.insights import charts, engine, presenters
+from kith.insights import charts, data, engine, labels, layers, presenters
 from kith.insights.presenters import MEASURES
 
 
@@ -29,15 +31,42 @@ def _report():
     return engine.report()
 
 
+def _borough(request):
+    """The borough chosen with ?la=, or None for all of Greater Manchester."""
+    code = request.GET.get("la") or None
+    if code is None:
+        return None
+    la = Area.objects.without_geometry().filter(code=code, level=AreaLevel.LOCAL_AUTHORITY).first()
+    if la is None:
+        raise Http404("No such borough")
+    return la
+
+
+def _atlas_rows(report, category, la, level):
+    """Wards (of one borough, or all), or the LSOAs of one borough, for the atlas."""
+    if level == "lsoa" and la is not None:
+        codes = report.areas.codes[report.lsoas_in(la.code)].tolist()
+        names = dict(Area.objects.without_geometry().filter(code__in=codes).values_list("code", "name"))
+        return [engine.area_row(report, c, category, name=names.get(c)) for c in codes]
+    return engine.rows(report, area=la.code if la else None, category=category)
+
+
+LEVELS = {"ward": "Wards", "lsoa": "Neighbourhoods (LSOAs)"}
+
+
 @require_GET
 def atlas(request):
     report = _report()
     category = _choice(request, "category", report.results, "active")
-    measure = _choice(request, "measure", MEASURES, "shortfall")
-    rows = engine.rows(report, category=category)
+    measure = _choice(request, "measure", MEASURES, "label")
+    level = _choice(request, "level", LEVELS, "ward")
+    la = _borough(request)
+    rows = _atlas_rows(report, category, la, level)
     ranked = sorted(
         rows, key=lambda r: presenters.measure_value(r, measure), reverse=measure not in presenters.REVERSED
     )
+    legend, _ = presenters.legend_and_colours(rows, measure)
+    query = urlencode({"category": category, "measure": measure, "level": level, **({"la": la.code} if la else {})})
     return render(
         request,
         "insights/atlas.html",
@@ -47,10 +76,16 @@ def atlas(request):
             "category_name": report.category_names.get(category, category),
             "measure": measure,
             "measures": MEASURES,
+            "level": level,
+            "levels": LEVELS if la else {"ward": LEVELS["ward"]},
+            "la": la,
+            "legend": legend,
             "rows": [r.published() | {"row": r} for r in ranked],
             "weights": report.weights,
             "standard": engine.target_text(report.standards[category]),
-            "map_url": f"/insight/map.geojson?category={category}&measure={measure}",
+            "map_url": f"/insight/map.geojson?{query}",
+            "layers_url": f"/insight/layers.geojson?{urlencode({'category': category})}",
+            "layers": layers.layers_for(category),
             "la_links": list(Area.objects.local_authorities().order_by("name").values_list("code", "name")),
         },
     )
@@ -60,7 +95,8 @@ def atlas(request):
 def atlas_geojson(request):
     report = _report()
     category = _choice(request, "category", report.results, "active")
-    measure = _choice(request, "measure", MEASURES, "shortfall")
+    measure = _choice(request, "measure", MEASURES, "label")
+    level = _choice(request, "level", LEVELS, "ward")
     area = request.GET.get("area")
     if area:  # LSOAs of one ward or local authority
         if not Area.objects.filter(code=area, level__in=[AreaLevel.WARD, AreaLevel.LOCAL_AUTHORITY]).exists():
@@ -69,10 +105,42 @@ def atlas_geojson(request):
         names = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
         rows = [engine.area_row(report, c, category, name=names.get(c)) for c in codes]
     else:
-        rows = engine.rows(report, category=category)
+        rows = _atlas_rows(report, category, _borough(request), level)
     geometries = dict(Area.objects.filter(code__in=[r.area_code for r in rows]).values_list("code", "geometry"))
     response = JsonResponse(presenters.feature_collection(rows, geometries, measure))
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def layers_geojson(request):
+    """The open-data sites of one kind as points, with where each layer comes from: the atlas's own layer."""
+    report = _report()
+    category = _choice(request, "category", report.results, "active")
+    features = []
+    for layer in layers.layers_for(category):
+        points = data.layer_points()[layer.key]
+        sites = layers.group_sites(points)
+        _, first = np.unique(sites, return_index=True)
+        for lon, lat in points[first]:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(float(lon), 6), round(float(lat), 6)]},
+                    "properties": {"layer": layer.title, "source": f"{layer.publisher}, {layer.dated}"},
+                }
+            )
+    response = JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "layers": [
+                {"title": layer.title, "publisher": layer.publisher, "dated": layer.dated, "licence": layer.licence}
+                for layer in layers.layers_for(category)
+            ],
+        }
+    )
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
@@ -82,17 +150,19 @@ def ward_profile(request, code):
     if ward is None:
         raise Http404("No such ward")
     report = _report()
-    assets = area_category_counts(ward)
     categories = []
     for category in report.results:
         row = engine.area_row(report, ward.code, category)
-        counted = assets.get(category)
         categories.append(
             {
                 "name": report.category_names.get(category, category),
                 "code": category,
-                "assets": counted.services if counted else 0,
-                "fresh": counted.checked_recently if counted else 0,
+                "named_level": "/" in category,
+                "label": row.label,
+                "verdict": row.verdict,
+                "assets": row.listings,
+                "fresh": row.checked,
+                "open_data": row.open_data if row.covered else None,
                 "demand": disclosure.count(int(row.demand)),
                 "accessibility": row.accessibility,
                 "shortfall": row.shortfall,
@@ -111,7 +181,10 @@ def ward_profile(request, code):
             "ward": ward,
             "categories": categories,
             "context": deprivation_summary(ward),
-            "gaps": [c for c in categories if c["shortfall"]],
+            "gaps": [c for c in categories if c["label"] == labels.GAP],
+            "likely": [c for c in categories if c["label"] == labels.LIKELY_GAP],
+            "missing": [c for c in categories if c["label"] == labels.MISSING_DATA],
+            "rule": labels.RULE,
             "weights": report.weights,
             "trend": _trend(ward.code),
             "asked": ward_demand(ward.code),
@@ -160,7 +233,7 @@ def funding_case(request, code, category):
     la_row = engine.area_row(report, la.code, category)
     wards = engine.rows(report, area=la.code, category=category)
     fmt = request.GET.get("format")
-    notes = _method_notes(report, category)
+    notes = presenters.method_notes(report, category)
     if fmt == "csv":
         return _download(request, presenters.to_csv([la_row, *wards]), "text/csv; charset=utf-8", la, category, "csv")
     if fmt == "xlsx":
@@ -171,26 +244,34 @@ def funding_case(request, code, category):
     if fmt == "geojson":
         geometries = dict(Area.objects.filter(code__in=[w.area_code for w in wards]).values_list("code", "geometry"))
         collection = presenters.feature_collection(wards, geometries, "shortfall")
+        collection["method"] = notes
         return _download(request, json.dumps(collection), "application/geo+json", la, category, "geojson")
     if fmt is not None:
         raise Http404("No such format")
-    la_totals = {c: engine.area_row(report, la.code, c) for c in report.results}
-    supply_chart = charts.bars(
-        [
-            (
-                report.category_names.get(c, c),
-                [
-                    ("people who want it (rounded)", _plain(r.demand), "#005eb8"),
-                    ("assets in reach of most residents", r.accessibility, "#007f3b"),
-                ],
-            )
-            for c, r in la_totals.items()
-        ],
-        title=f"Demand and accessibility per category in {la.name}",
+    # The borough-wide plan, shared out to the wards its new places fall in: the table adds up to the headline.
+    in_plan = Counter(site.ward_code for site in la_row.placements)
+    named = data.name_sites([(site.lon, site.lat) for site in la_row.placements])
+    tops = [c for c in report.results if "/" not in c]
+    la_totals = {c: engine.area_row(report, la.code, c) for c in tops}
+    people_chart = charts.bars(
+        [(report.category_names.get(c, c), [("people", _plain(r.demand), "#005eb8")]) for c, r in la_totals.items()],
+        title=f"People in {la.name} who told a link worker they want each thing (rounded to the nearest 5)",
+        unit=" people",
+    )
+    access_chart = charts.bars(
+        [(report.category_names.get(c, c), [("per 1,000", r.accessibility, "#007f3b")]) for c, r in la_totals.items()],
+        title=f"Places within reach per 1,000 residents who can reach them (2SFCA), {la.name}",
+        unit=" per 1,000",
+        digits=2,
     )
     shortfall_chart = charts.bars(
-        [(w.area_name, [("new assets needed", float(w.shortfall), "#d5281b")]) for w in wards if w.shortfall],
-        title=f"New {category_name.lower()} assets needed by ward in {la.name}",
+        [
+            (w.area_name, [("new places", float(in_plan[w.area_code]), "#d5281b")])
+            for w in wards
+            if in_plan[w.area_code]
+        ],
+        title=f"New {category_name.lower()} places in the borough-wide plan, by ward, {la.name}",
+        unit=" new",
     )
     return render(
         request,
@@ -200,10 +281,13 @@ def funding_case(request, code, category):
             "category": category,
             "category_name": category_name,
             "la_row": la_row,
-            "wards": [w.published() | {"row": w} for w in wards],
+            "sites": [{"site": site, **name} for site, name in zip(la_row.placements, named, strict=True)],
+            "wards": [w.published() | {"row": w, "in_plan": in_plan[w.area_code]} for w in wards],
+            "alone_total": sum(w.shortfall for w in wards),
             "notes": notes,
             "narrative": presenters.narrative(report, la_row, wards, category_name),
-            "supply_chart": supply_chart,
+            "people_chart": people_chart,
+            "access_chart": access_chart,
             "shortfall_chart": shortfall_chart,
             "weights": report.weights,
             "categories": report.category_names,
@@ -211,6 +295,7 @@ def funding_case(request, code, category):
                 (report.category_names.get(c, c), disclosure.count(int(r.demand)), r.accessibility)
                 for c, r in la_totals.items()
             ],
+            "label_words": presenters.LABEL_WORDS,
             "today": timezone.localdate(),
         },
     )
@@ -227,27 +312,9 @@ def _download(request, content, content_type, la, category, extension):
             user=request.user, action="export", what="gap download", object_id=f"{la.code}/{category}.{extension}"
         )
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="kith-gaps-{la.code}-{category}.{extension}"'
+    name = category.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="kith-gaps-{la.code}-{name}.{extension}"'
     return response
-
-
-def _method_notes(report, category) -> list[str]:
-    weights = report.weights
-    return [
-        "Method: two-step floating catchment (2SFCA) from LSOA 2021 centroids to active listings, great-circle "
-        f"distance; adequacy standard: {engine.target_text(report.standards[category])} of every LSOA; new assets "
-        "placed greedily where each brings the most residents up to the standard.",
-        f"Priority weights: deprivation {weights.deprivation:g}, loneliness {weights.loneliness:g}, community need "
-        f"{weights.community_need:g}"
-        + ("." if report.cni_loaded else " (the Community Needs Index is not loaded, so it adds nothing)."),
-        "Demand: distinct people with an open want, excluding anyone who objected to being counted. Counts of people "
-        "from 1 to 7 are shown as *, others rounded to the nearest 5; totals are rounded from true sums. Counts of "
-        "assets are exact.",
-        "Sources: Kith directory (listings as checked, see each listing's date); ONS LSOA 2021 and ward 2023 "
-        "boundaries and best-fit lookup; English Indices of Deprivation 2025 (MHCLG); Community Life Survey "
-        "2020-21 modelled loneliness (DCMS); Census 2021 usual residents (ONS). OGL v3.0.",
-        f"Computed {timezone.now():%-d %B %Y %H:%M}.",
-    ]
 
 
 @require_GET
@@ -272,7 +339,7 @@ def open_data(request, extension):
         response = JsonResponse(
             {
                 "licence": "Open Government Licence v3.0",
-                "method": _method_notes(report, category or "active")[:3],
+                "method": presenters.method_notes(report, category or "active"),
                 "rows": [r.published() for r in rows],
             }
         )

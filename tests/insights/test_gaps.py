@@ -144,4 +144,4 @@ def test_pairs_are_found_once_for_every_setting(monkeypatch):
 
     monkeypatch.setattr(gaps, "pairs_within", counted)
     assess(row_of_areas(), supply_at(1, 3), Standard(catchment_m=1600), Weights(), place=False)
-    assert calls == [3200.0]  # the Gaussian's reach, the longest any setting needs
+    assert calls == [2400.0]  # the longest any setting needs

@@ -94,6 +94,7 @@ RULES = {
     # Insight is aggregate and disclosure-controlled: open to everyone, planners included.
     "insights:atlas": ("get", "/insight/", {"none": EVERYONE}),
     "insights:atlas_geojson": ("get", "/insight/map.geojson", {"none": EVERYONE}),
+    "insights:layers_geojson": ("get", "/insight/layers.geojson?category=nature", {"none": EVERYONE}),
     "insights:ward": ("get", "/insight/wards/E05011366/", {"none": EVERYONE}),
     "insights:funding_case": ("get", "/insight/funding/E08000003/active/", {"none": EVERYONE}),
     "insights:measures": ("get", "/insight/measures/", {"none": EVERYONE}),

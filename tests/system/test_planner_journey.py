@@ -43,3 +43,38 @@ def test_measures_and_freshness_for_a_borough(kith_server, page):
     page.goto(kith_server.url + "/listings/freshness/?la=E08000003")
     assert "How fresh the listings are in Manchester" in page.content()
     assert axe_violations(page) == []
+
+
+def test_a_commissioner_narrows_the_atlas_to_manchester_and_reads_a_case_that_adds_up(kith_server, page):
+    page.goto(kith_server.url + "/insight/")
+    page.get_by_label("What matters").select_option(label="Nature and green space")
+    page.get_by_label("Borough").select_option(label="Manchester")
+    page.get_by_label("Colour by").select_option(label="Gap, likely gap or missing data")
+    page.get_by_role("button", name="Show").click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Where the gaps are: nature and green space in Manchester"
+    )
+    page.locator("#atlas-map[data-sites]").wait_for()
+    assert page.locator("#atlas-map path.leaflet-interactive").count() == 32  # Manchester's wards
+    assert int(page.locator("#atlas-map").get_attribute("data-sites")) > 3000  # green spaces, as their own layer
+    legend = page.locator("#atlas-legend").inner_text()
+    assert "Meets the standard" in legend and "_" not in legend
+    harpurhey = page.get_by_role("row", name=re.compile("^Harpurhey"))
+    assert "meets the standard" in harpurhey.inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_label("Show", exact=True).select_option("lsoa")
+    page.get_by_role("button", name="Show").click()
+    page.locator("#atlas-map[data-ready=true]").wait_for()
+    assert page.locator("#atlas-map path.leaflet-interactive").count() > 250  # Manchester's neighbourhoods
+
+    page.goto(kith_server.url + "/insight/funding/E08000003/nature/gardening/")
+    lede = page.locator(".nhsuk-lede-text").inner_text()
+    headline = int(re.search(r"(\d+) more (?:is|are) needed", lede).group(1))
+    footer = page.locator("#wards tfoot td").nth(4).inner_text()
+    assert int(footer) == headline
+    assert page.locator("#sites tbody tr").count() == headline
+    assert "postcode district" in page.locator("#sites").inner_text()
+    assert "Where people live" in page.locator("#method").inner_text()
+    assert axe_violations(page) == []
+    assert page.js_errors == []

@@ -27,8 +27,37 @@
       }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [10, 10], animate: false });
       element.setAttribute("data-ready", "true");
+      return addSites(layer);
     })
     .catch(function () {
       if (fallback) fallback.textContent = "The map could not load; the table has the same figures.";
     });
+
+  // The open-data sites of this kind, as dots the reader can switch off: what exists, beside what is listed.
+  function addSites(areas) {
+    var url = element.getAttribute("data-layers-url");
+    if (!url) return null;
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data || !data.features.length) return;
+        var dots = L.canvas(); // thousands of dots draw fast on a canvas; the areas stay SVG
+        var sites = L.geoJSON(data, {
+          pointToLayer: function (feature, point) {
+            return L.circleMarker(point, { renderer: dots, radius: 2, color: "#00401e", weight: 1, fillOpacity: 0.9 });
+          },
+          onEachFeature: function (feature, shape) {
+            var label = document.createElement("span");
+            label.textContent = feature.properties.layer + " (" + feature.properties.source + ")";
+            shape.bindTooltip(label);
+          },
+        }).addTo(map);
+        var names = {};
+        names["Open-data sites (" + data.features.length + ")"] = sites;
+        L.control.layers({}, Object.assign({ Areas: areas }, names), { collapsed: false }).addTo(map);
+        element.setAttribute("data-sites", String(data.features.length));
+      });
+  }
 })();
