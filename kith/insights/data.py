@@ -14,7 +14,7 @@ from kith.geo.placing import area_placer
 from kith.insights import layers
 from kith.insights.gaps import Areas, Standard, Supply, Weights
 from kith.insights.models import AdequacyStandard, PriorityWeights
-from kith.people.access import insight_demand_counts, insight_demand_counts_named
+from kith.people.access import insight_demand_counts
 
 CHECKED_WITHIN_DAYS = 183  # six months
 
@@ -196,8 +196,7 @@ def load_demand(area_codes: np.ndarray, wants: list[str]) -> dict[str, dict[str,
     """
     position = {code: i for i, code in enumerate(area_codes)}
     demand: dict[str, dict[str, np.ndarray]] = {want: {"people": np.zeros(len(area_codes))} for want in wants}
-    named = [want for want in wants if "/" in want]
-    for lsoa, want, people in [*insight_demand_counts(), *(insight_demand_counts_named(named) if named else [])]:
+    for lsoa, want, people in insight_demand_counts(named=any("/" in want for want in wants)):
         if want in demand and lsoa in position:
             demand[want]["people"][position[lsoa]] = people
     return demand

@@ -260,58 +260,69 @@ def want_dates_for_insight(ward_code: str) -> list:
 MAX_TERM_DEPTH = 6  # the deepest term (an OpenActive activity) is 4 below its top-level want
 
 
-def insight_demand_counts() -> list[tuple[str, str, int]]:
-    """(LSOA, top-level want code, distinct people) for people counted in insight, counted by the database.
+def _fetch_all(rows: QuerySet) -> list[tuple]:
+    """A values_list query's rows in one fetch: for hundreds of thousands of plain ids, Django's row-by-row
+    conversion costs more than the query."""
+    from django.db import connection
 
-    The top-level want is the highest ancestor of each want's term, reached by joins rather than a
-    per-row lookup, so the database does the counting in one pass.
-    """
-    from django.db.models import Count
-    from django.db.models.functions import Coalesce
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
+
+def insight_demand_counts(named: bool = False) -> list[tuple[str, str, int]]:
+    """(LSOA, want code, distinct people) for people counted in insight: per top-level want, and with `named`
+    also per named-level want (the level below the top, "active/walking"), each want counting the wants at or
+    under it. One read of the open wants; the counting happens here, so no person leaves this module."""
+    import numpy as np
+
+    from kith.directory.models import TaxonomyTerm
     from kith.people.models import Want, WantStatus
 
-    chain = ["term" + "__parent" * depth + "__code" for depth in range(MAX_TERM_DEPTH, -1, -1)]
-    # The same rule as counted_in_insight(), written as one join and a small NOT IN, which both
-    # databases plan as a single pass over the wants.
-    return list(
+    terms = {pk: (parent, code) for pk, parent, code in TaxonomyTerm.objects.values_list("id", "parent_id", "code")}
+
+    def ancestry(pk):  # the term's codes from its top-level want down to itself
+        chain = []
+        while pk is not None and len(chain) <= MAX_TERM_DEPTH:
+            parent, code = terms[pk]
+            chain.append(code)
+            pk = parent
+        return chain[::-1]
+
+    # The same rule as counted_in_insight(), written as one join and a small NOT IN: a single pass.
+    wants = (
         Want.objects.filter(status=WantStatus.OPEN, person__anonymised_at__isnull=True, person__lsoa__isnull=False)
         .exclude(person_id__in=_objectors())
-        .annotate(top=Coalesce(*chain))
-        .order_by()  # Want's default ordering must not join the grouping
-        .values("person__lsoa_id", "top")
-        .annotate(people=Count("person_id", distinct=True))
-        .values_list("person__lsoa_id", "top", "people")
-    )
-
-
-def insight_demand_counts_named(codes: list[str]) -> list[tuple[str, str, int]]:
-    """(LSOA, named-level want code, distinct people) for wants at or under the named level (the level below
-    the top, "active/walking"), in one pass, for the named-level wants given."""
-    from django.db.models import Case as Choose
-    from django.db.models import CharField, Count, F, Q, When
-
-    from kith.people.models import Want, WantStatus
-
-    # The named level is the ancestor whose parent is a top-level want: at depth d, d - 1 parents up.
-    levels = [
-        When(
-            Q(**{"term" + "__parent" * depth + "__isnull": False})
-            & Q(**{"term" + "__parent" * (depth + 1) + "__isnull": True}),
-            then=F("term" + "__parent" * (depth - 1) + "__code"),
-        )
-        for depth in range(1, MAX_TERM_DEPTH + 1)
-    ]
-    return list(
-        Want.objects.filter(status=WantStatus.OPEN, person__anonymised_at__isnull=True, person__lsoa__isnull=False)
-        .exclude(person_id__in=_objectors())
-        .annotate(named=Choose(*levels, output_field=CharField()))
-        .filter(named__in=codes)
         .order_by()
-        .values("person__lsoa_id", "named")
-        .annotate(people=Count("person_id", distinct=True))
-        .values_list("person__lsoa_id", "named", "people")
+        .values_list("person_id", "term_id")
     )
+    rows = np.array(_fetch_all(wants), dtype=np.int64).reshape(-1, 2)
+    people = _fetch_all(Person.objects.filter(lsoa__isnull=False).order_by("pk").values_list("pk", "lsoa_id"))
+    person_ids = np.array([pk for pk, _ in people], dtype=np.int64)
+    lsoa_codes, lsoa_of_person = np.unique(np.array([code for _, code in people], dtype=object), return_inverse=True)
+    # Every row's person has an LSOA (the filter above), so the search always lands on them.
+    lsoa = lsoa_of_person[np.searchsorted(person_ids, rows[:, 0])] if len(people) else np.empty(0, dtype=np.int64)
+    found = []
+    for level in [0, 1] if named else [0]:
+        codes: dict[str, int] = {}
+        want_of_term = np.full(max(terms, default=0) + 1, -1, dtype=np.int64)
+        for pk in terms:
+            chain = ancestry(pk)
+            if len(chain) > level:
+                want_of_term[pk] = codes.setdefault(chain[level], len(codes))
+        want = want_of_term[rows[:, 1]]
+        keep = want >= 0
+        # Each (want, LSOA, person) once: a person with two wants under "walking" is one person wanting it.
+        span = int(rows[:, 0].max()) + 1 if len(rows) else 1
+        once = np.unique((want[keep] * len(lsoa_codes) + lsoa[keep]) * span + rows[keep, 0])
+        pairs, counts = np.unique(once // span, return_counts=True)
+        names = list(codes)
+        found += [
+            (lsoa_codes[pair % len(lsoa_codes)], names[pair // len(lsoa_codes)], int(n))
+            for pair, n in zip(pairs.tolist(), counts.tolist(), strict=True)
+        ]
+    return found
 
 
 def _agreed_to_group_contact() -> Q:

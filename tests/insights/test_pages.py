@@ -36,6 +36,9 @@ def test_demand_counts_distinct_people_and_leaves_out_objectors():
     report = engine.report()
     lsoa = list(report.areas.codes).index("E01005205")
     assert report.results["active"].demand["people"][lsoa] == 1
+    # At the level named, too: walking counts for walking groups; the want of "being active" does not.
+    assert report.results["active/walking"].demand["people"][lsoa] == 1
+    assert report.results["active/swimming"].demand["people"][lsoa] == 0
     people.record_consent(
         user=world.link_worker,
         person=world.person,
