@@ -23,7 +23,7 @@ def bars(rows: list[tuple[str, list[tuple[str, float, str]]]], *, title: str, un
             f'font-size="13">{escape(label)}</text>'
         )
         for s, (name, value, colour) in enumerate(values):
-            width = (WIDTH - LABEL_WIDTH - 60) * value / top
+            width = (WIDTH - LABEL_WIDTH - 50 - 7 * len(unit)) * value / top  # room for the value written after
             shown = escape(f"{value:,.{digits}f}{unit}")
             parts.append(
                 f'<rect x="{LABEL_WIDTH}" y="{y + s * BAR_HEIGHT}" width="{width:.1f}" '

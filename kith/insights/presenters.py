@@ -195,14 +195,10 @@ def narrative(report: Report, la: Row, wards: list[Row], category_name: str) -> 
             f"{la.lsoas_below} neighbourhoods (LSOAs) with nothing of this kind within reach."
         )
         counts = {name: sum(w.label == name for w in wards) for name in labels.ORDER}
-        phrases = {
-            labels.GAP: "a gap",
-            labels.LIKELY_GAP: "a likely gap",
-            labels.MISSING_DATA: "data that may be missing",
-        }
-        said = [f"{counts[name]} {phrase}" for name, phrase in phrases.items() if counts[name]]
+        phrases = {labels.GAP: "a gap", labels.LIKELY_GAP: "a likely gap", labels.MISSING_DATA: "data may be missing"}
+        said = [f"{phrase} in {counts[name]}" for name, phrase in phrases.items() if counts[name]]
         if said:
-            text.append(f"Of the {len(wards)} wards, {_listed(said)} (see “How sure” in the method).")
+            text.append(f"How sure, of the {len(wards)} wards: {_listed(said)} (the rule is in the method).")
     demand = disclosure.count(int(la.demand))
     if demand == disclosure.SUPPRESSED:
         text.append("Fewer than 8 people have told a link worker they want this so far.")

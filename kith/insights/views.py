@@ -3,11 +3,13 @@
 Everything here is aggregate: counts of people pass disclosure control; counts of assets are exact.
 """
 
+import functools
 import json
 from collections import Counter
 from urllib.parse import urlencode
 
 import numpy as np
+import shapely
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -84,7 +86,8 @@ def atlas(request):
             "weights": report.weights,
             "standard": engine.target_text(report.standards[category]),
             "map_url": f"/insight/map.geojson?{query}",
-            "layers_url": f"/insight/layers.geojson?{urlencode({'category': category})}",
+            "layers_url": "/insight/layers.geojson?"
+            + urlencode({"category": category, **({"la": la.code} if la else {})}),
             "layers": layers.layers_for(category),
             "la_links": list(Area.objects.local_authorities().order_by("name").values_list("code", "name")),
         },
@@ -117,12 +120,21 @@ def layers_geojson(request):
     """The open-data sites of one kind as points, with where each layer comes from: the atlas's own layer."""
     report = _report()
     category = _choice(request, "category", report.results, "active")
+    la = _borough(request)
+    inside = None
+    if la is not None:  # only the borough's own sites: the map is fitted to it
+        boundary = shapely.from_geojson(Area.objects.values_list("geometry", flat=True).get(code=la.code))
+        shapely.prepare(boundary)
+        inside = functools.partial(shapely.contains_xy, boundary)
     features = []
     for layer in layers.layers_for(category):
         points = data.layer_points()[layer.key]
         sites = layers.group_sites(points)
         _, first = np.unique(sites, return_index=True)
-        for lon, lat in points[first]:
+        shown = points[first]
+        if inside is not None:
+            shown = shown[inside(shown[:, 0], shown[:, 1])]
+        for lon, lat in shown:
             features.append(
                 {
                     "type": "Feature",
@@ -223,6 +235,10 @@ def _trend(ward_code: str) -> list[dict]:
     ]
 
 
+PEOPLE_CHART = "People in {place} who told a link worker they want each thing (rounded to the nearest 5)"
+ACCESS_CHART = "Places within reach per 1,000 residents who can reach them (2SFCA), {place}"
+
+
 @require_GET
 def funding_case(request, code, category):
     la = Area.objects.filter(code=code, level=AreaLevel.LOCAL_AUTHORITY).first()
@@ -255,12 +271,12 @@ def funding_case(request, code, category):
     la_totals = {c: engine.area_row(report, la.code, c) for c in tops}
     people_chart = charts.bars(
         [(report.category_names.get(c, c), [("people", _plain(r.demand), "#005eb8")]) for c, r in la_totals.items()],
-        title=f"People in {la.name} who told a link worker they want each thing (rounded to the nearest 5)",
+        title=PEOPLE_CHART.format(place=la.name),
         unit=" people",
     )
     access_chart = charts.bars(
         [(report.category_names.get(c, c), [("per 1,000", r.accessibility, "#007f3b")]) for c, r in la_totals.items()],
-        title=f"Places within reach per 1,000 residents who can reach them (2SFCA), {la.name}",
+        title=ACCESS_CHART.format(place=la.name),
         unit=" per 1,000",
         digits=2,
     )
@@ -287,6 +303,8 @@ def funding_case(request, code, category):
             "notes": notes,
             "narrative": presenters.narrative(report, la_row, wards, category_name),
             "people_chart": people_chart,
+            "people_chart_title": PEOPLE_CHART.format(place=la.name),
+            "access_chart_title": ACCESS_CHART.format(place=la.name),
             "access_chart": access_chart,
             "shortfall_chart": shortfall_chart,
             "weights": report.weights,

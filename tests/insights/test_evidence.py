@@ -222,3 +222,11 @@ def test_gap_pages_and_downloads_take_few_queries_however_many_rows(
     client.get(path, params)  # the report is kept; what is left is the page's own reading
     with django_assert_max_num_queries(25):
         assert client.get(path, params).status_code == 200
+
+
+def test_the_open_data_layer_narrows_to_the_borough_chosen(client):
+    everywhere = client.get("/insight/layers.geojson", {"category": "nature"}).json()["features"]
+    manchester = client.get("/insight/layers.geojson", {"category": "nature", "la": MANCHESTER}).json()["features"]
+    assert 200 < len(manchester) < len(everywhere) / 3
+    lons = [f["geometry"]["coordinates"][0] for f in manchester]
+    assert min(lons) > -2.33 and max(lons) < -2.13  # Manchester runs from about -2.32 to -2.14
