@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 
 import numpy as np
 
@@ -137,6 +138,18 @@ def legend_and_colours(rows: list[Row], measure: str) -> tuple[list[dict], list[
     ]
 
 
+def site_features(sites: list[dict]) -> list[dict]:
+    """Suggested sites as GeoJSON points, with the same names as the funding case's table."""
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(s["site"].lon, 6), round(s["site"].lat, 6)]},
+            "properties": {"kind": "suggested site", **dict(zip(SITE_COLUMNS, row, strict=True))},
+        }
+        for s, row in zip(sites, site_rows(sites), strict=True)
+    ]
+
+
 def feature_collection(rows: list[Row], geometries: dict[str, str], measure: str) -> dict:
     legend, shown = legend_and_colours(rows, measure)
     features = [
@@ -154,13 +167,26 @@ def to_csv(rows: list[Row]) -> str:
     return csv_text(CSV_COLUMNS, ([row.published().get(c, "") for c in CSV_COLUMNS] for row in rows))
 
 
-def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str]) -> bytes:
+SITE_COLUMNS = ["order", "ward", "postcode", "postcode_district", "nearest_listed_place", "metres_to_it", "residents"]
+
+
+def site_rows(sites: list[dict]) -> list[list]:
+    """Suggested sites as published: named by place, never by a code alone (`sites` as the funding case has them)."""
+    return [
+        [n, s["site"].ward, s["postcode"], s["district"], s["venue"], s["venue_m"], s["site"].residents]
+        for n, s in enumerate(sites, start=1)
+    ]
+
+
+def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str], sites: list[dict] | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
     data = book.active
-    data.title = sheet[:31]
+    data.title = re.sub(r"[\[\]:*?/\\]", "-", sheet)[:31]  # characters a sheet's name may not hold
     xlsx_sheet_rows(data, [CSV_COLUMNS, *([row.published().get(c, "") for c in CSV_COLUMNS] for row in rows)])
+    if sites:
+        xlsx_sheet_rows(book.create_sheet("Suggested sites"), [SITE_COLUMNS, *site_rows(sites)])
     xlsx_sheet_rows(book.create_sheet("About"), ([line] for line in notes))
     buffer = io.BytesIO()
     book.save(buffer)

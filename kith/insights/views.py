@@ -252,21 +252,23 @@ def funding_case(request, code, category):
     notes = presenters.method_notes(report, category)
     if fmt == "csv":
         return _download(request, presenters.to_csv([la_row, *wards]), "text/csv; charset=utf-8", la, category, "csv")
+    named = data.name_sites([(site.lon, site.lat) for site in la_row.placements])
+    sites = [{"site": site, **name} for site, name in zip(la_row.placements, named, strict=True)]
     if fmt == "xlsx":
-        content = presenters.to_xlsx([la_row, *wards], sheet=f"{la.name} {category}", notes=notes)
+        content = presenters.to_xlsx([la_row, *wards], sheet=f"{la.name} {category}", notes=notes, sites=sites)
         return _download(
             request, content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", la, category, "xlsx"
         )
     if fmt == "geojson":
         geometries = dict(Area.objects.filter(code__in=[w.area_code for w in wards]).values_list("code", "geometry"))
-        collection = presenters.feature_collection(wards, geometries, "shortfall")
+        collection = presenters.feature_collection(wards, geometries, "label")
+        collection["features"] += presenters.site_features(sites)
         collection["method"] = notes
         return _download(request, json.dumps(collection), "application/geo+json", la, category, "geojson")
     if fmt is not None:
         raise Http404("No such format")
     # The borough-wide plan, shared out to the wards its new places fall in: the table adds up to the headline.
     in_plan = Counter(site.ward_code for site in la_row.placements)
-    named = data.name_sites([(site.lon, site.lat) for site in la_row.placements])
     tops = [c for c in report.results if "/" not in c]
     la_totals = {c: engine.area_row(report, la.code, c) for c in tops}
     people_chart = charts.bars(
@@ -297,7 +299,7 @@ def funding_case(request, code, category):
             "category": category,
             "category_name": category_name,
             "la_row": la_row,
-            "sites": [{"site": site, **name} for site, name in zip(la_row.placements, named, strict=True)],
+            "sites": sites,
             "wards": [w.published() | {"row": w, "in_plan": in_plan[w.area_code]} for w in wards],
             "alone_total": sum(w.shortfall for w in wards),
             "notes": notes,

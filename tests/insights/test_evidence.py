@@ -230,3 +230,23 @@ def test_the_open_data_layer_narrows_to_the_borough_chosen(client):
     assert 200 < len(manchester) < len(everywhere) / 3
     lons = [f["geometry"]["coordinates"][0] for f in manchester]
     assert min(lons) > -2.33 and max(lons) < -2.13  # Manchester runs from about -2.32 to -2.14
+
+
+def test_the_downloads_carry_the_labels_the_named_sites_and_the_method(client, report):
+    from openpyxl import load_workbook
+
+    base = f"/insight/funding/{MANCHESTER}/nature/gardening/"
+    shortfall = engine.area_row(report, MANCHESTER, "nature/gardening").shortfall
+    book = load_workbook(io.BytesIO(client.get(base, {"format": "xlsx"}).content))
+    assert book.sheetnames[1:] == ["Suggested sites", "About"]
+    sites = list(book["Suggested sites"].values)
+    assert sites[0][:3] == ("order", "ward", "postcode") and len(sites) == shortfall + 1
+    assert all(re.match(r"^M\d+ \d[A-Z]{2}$", row[2]) for row in sites[1:])
+    assert any("How sure" in (row[0] or "") for row in book["About"].values)
+    geo = client.get(base, {"format": "geojson"}).json()
+    points = [f for f in geo["features"] if f["geometry"]["type"] == "Point"]
+    assert len(points) == shortfall and all(p["properties"]["ward"] for p in points)
+    assert {f["properties"]["label"] for f in geo["features"] if f["geometry"]["type"] != "Point"} <= set(labels.ORDER)
+    assert any(line.startswith("Uncertainty") for line in geo["method"])
+    rows = list(csv.DictReader(io.StringIO(client.get(base, {"format": "csv"}).content.decode())))
+    assert rows[0]["label"] in labels.ORDER and "lsoas_below_2400m" in rows[0]
