@@ -4,6 +4,7 @@
 """
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import NoReturn
 from uuid import UUID
 
@@ -283,12 +284,12 @@ def insight_demand_counts(named: bool = False) -> list[tuple[str, str, int]]:
     terms = {pk: (parent, code) for pk, parent, code in TaxonomyTerm.objects.values_list("id", "parent_id", "code")}
 
     def ancestry(pk):  # the term's codes from its top-level want down to itself
-        chain = []
-        while pk is not None and len(chain) <= MAX_TERM_DEPTH:
+        line = []
+        while pk is not None and len(line) <= MAX_TERM_DEPTH:
             parent, code = terms[pk]
-            chain.append(code)
+            line.append(code)
             pk = parent
-        return chain[::-1]
+        return line[::-1]
 
     # The same rule as counted_in_insight(), written as one join and a small NOT IN: a single pass.
     wants = (
@@ -297,10 +298,13 @@ def insight_demand_counts(named: bool = False) -> list[tuple[str, str, int]]:
         .order_by()
         .values_list("person_id", "term_id")
     )
-    rows = np.array(_fetch_all(wants), dtype=np.int64).reshape(-1, 2)
+    fetched = _fetch_all(wants)
+    rows = np.fromiter(chain.from_iterable(fetched), dtype=np.int64, count=2 * len(fetched)).reshape(-1, 2)
     people = _fetch_all(Person.objects.filter(lsoa__isnull=False).order_by("pk").values_list("pk", "lsoa_id"))
-    person_ids = np.array([pk for pk, _ in people], dtype=np.int64)
-    lsoa_codes, lsoa_of_person = np.unique(np.array([code for _, code in people], dtype=object), return_inverse=True)
+    person_ids = np.fromiter((pk for pk, _ in people), dtype=np.int64, count=len(people))
+    lsoa_codes = sorted({code for _, code in people})
+    position = {code: n for n, code in enumerate(lsoa_codes)}
+    lsoa_of_person = np.fromiter((position[code] for _, code in people), dtype=np.int64, count=len(people))
     # Every row's person has an LSOA (the filter above), so the search always lands on them.
     lsoa = lsoa_of_person[np.searchsorted(person_ids, rows[:, 0])] if len(people) else np.empty(0, dtype=np.int64)
     found = []
@@ -308,15 +312,18 @@ def insight_demand_counts(named: bool = False) -> list[tuple[str, str, int]]:
         codes: dict[str, int] = {}
         want_of_term = np.full(max(terms, default=0) + 1, -1, dtype=np.int64)
         for pk in terms:
-            chain = ancestry(pk)
-            if len(chain) > level:
-                want_of_term[pk] = codes.setdefault(chain[level], len(codes))
+            line = ancestry(pk)
+            if len(line) > level:
+                want_of_term[pk] = codes.setdefault(line[level], len(codes))
         want = want_of_term[rows[:, 1]]
         keep = want >= 0
         # Each (want, LSOA, person) once: a person with two wants under "walking" is one person wanting it.
         span = int(rows[:, 0].max()) + 1 if len(rows) else 1
-        once = np.unique((want[keep] * len(lsoa_codes) + lsoa[keep]) * span + rows[keep, 0])
-        pairs, counts = np.unique(once // span, return_counts=True)
+        keys = np.sort((want[keep] * len(lsoa_codes) + lsoa[keep]) * span + rows[keep, 0])  # sorting beats hashing
+        once = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+        pair_of = once // span  # sorted, so each pair is one run
+        starts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]]) if len(pair_of) else pair_of
+        pairs, counts = pair_of[starts], np.diff(np.r_[starts, len(pair_of)])
         names = list(codes)
         found += [
             (lsoa_codes[pair % len(lsoa_codes)], names[pair // len(lsoa_codes)], int(n))
