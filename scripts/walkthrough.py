@@ -218,8 +218,14 @@ def planner(walk: Walk):
     walk.as_("A planner", "demo-planner")
     walk.go("/insight/")
     walk.shot("The gap atlas")
+    walk.go("/insight/?category=nature&la=E08000003&measure=label")
+    walk.shot(
+        "The atlas for Manchester: each ward labelled gap, likely gap or may be missing data, with the green spaces"
+    )
     walk.go("/insight/wards/E05011366/")
     walk.shot("A ward profile: what exists, what people want, and interest pools as rounded counts", full=True)
+    walk.go("/insight/funding/E08000003/nature/gardening/")
+    walk.shot("A funding case whose headline equals its table, with suggested sites named by place")
     walk.go("/people/")
     walk.shot("A page for the care team: which roles may use it, and the way back to what a planner can do")
 
