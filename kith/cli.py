@@ -353,13 +353,13 @@ def gaps(area, category, fmt, quiet) -> None:
     else:
         click.echo(
             f"{'area_code':<10} {'area_name':<32} {'category':<14} {'demand':>6} {'access':>7} "
-            f"{'shortfall':>9} {'priority':>8}  target"
+            f"{'shortfall':>9} {'priority':>8}  {'label':<19}  target"
         )
         for row in rows:
             p = row.published()
             click.echo(
                 f"{p['area_code']:<10} {p['area_name'][:32]:<32} {p['category'][:14]:<14} {p['demand']!s:>6} "
-                f"{p['accessibility']:>7.2f} {p['shortfall']:>9} {p['priority']:>8.2f}  {p['target']}"
+                f"{p['accessibility']:>7.2f} {p['shortfall']:>9} {p['priority']:>8.2f}  {p['label']:<19}  {p['target']}"
             )
 
 

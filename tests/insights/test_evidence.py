@@ -250,3 +250,11 @@ def test_the_downloads_carry_the_labels_the_named_sites_and_the_method(client, r
     assert any(line.startswith("Uncertainty") for line in geo["method"])
     rows = list(csv.DictReader(io.StringIO(client.get(base, {"format": "csv"}).content.decode())))
     assert rows[0]["label"] in labels.ORDER and "lsoas_below_2400m" in rows[0]
+
+
+def test_kith_gaps_as_a_table_says_how_sure():
+    result = CliRunner().invoke(main, ["gaps", "--area", MANCHESTER, "--category", "nature/gardening", "--quiet"])
+    assert result.exit_code == 0, result.output
+    header, *lines = result.output.splitlines()
+    assert "label" in header and len(lines) == 32
+    assert all(any(name in line for name in labels.ORDER) for line in lines)
