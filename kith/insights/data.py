@@ -213,15 +213,19 @@ def load_standards(wants) -> dict[str, Standard]:
 
 
 def want_names() -> dict[str, str]:
-    """Want code → name: the top-level wants in display order, then their named levels."""
+    """Want code → name in display order: each top-level want, then its named levels."""
     from kith.directory.models import TaxonomyTerm
 
-    names = dict(TaxonomyTerm.objects.what_matters().values_list("code", "name"))
-    names.update(
-        TaxonomyTerm.objects.filter(taxonomy__source_id="kith-what-matters", parent__isnull=False)
+    tops = dict(TaxonomyTerm.objects.what_matters().values_list("code", "name"))
+    children = list(
+        TaxonomyTerm.objects.filter(taxonomy__source_id="kith-what-matters", parent__code__in=list(tops))
         .order_by("position", "name")
-        .values_list("code", "name")
+        .values_list("parent__code", "code", "name")
     )
+    names = {}
+    for top, name in tops.items():
+        names[top] = name
+        names.update((code, child) for parent, code, child in children if parent == top)
     return names
 
 

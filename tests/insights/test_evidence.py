@@ -258,3 +258,9 @@ def test_kith_gaps_as_a_table_says_how_sure():
     header, *lines = result.output.splitlines()
     assert "label" in header and len(lines) == 32
     assert all(any(name in line for name in labels.ORDER) for line in lines)
+
+
+def test_each_named_level_is_shown_under_its_own_want(report):
+    order = list(report.category_names)
+    assert order.index("nature") < order.index("nature/parks") < order.index("arts")
+    assert order.index("learning") < order.index("learning/libraries") < order.index("volunteering")

@@ -46,7 +46,7 @@
         var dots = L.canvas(); // thousands of dots draw fast on a canvas; the areas stay SVG
         var sites = L.geoJSON(data, {
           pointToLayer: function (feature, point) {
-            return L.circleMarker(point, { renderer: dots, radius: 2, color: "#00401e", weight: 1, fillOpacity: 0.9 });
+            return L.circleMarker(point, { renderer: dots, radius: 3, color: "#00401e", weight: 1, fillOpacity: 0.9 });
           },
           onEachFeature: function (feature, shape) {
             var label = document.createElement("span");
