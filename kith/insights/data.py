@@ -128,29 +128,29 @@ def load_supply_of(want: str) -> Supply:
     return Supply(lonlat=np.column_stack((index.lon[rows], index.lat[rows])), capacity=np.ones(len(rows)))
 
 
-def completeness(wants: list[str], points: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
-    """Per want, aligned with the index's area codes: listings, those checked in six months, and open-data
-    sites (each site once, in the ward of its first point)."""
+def completeness(wants: list[str], points: dict[str, np.ndarray]) -> dict[str, dict[str, Counter]]:
+    """Per want, per ward code: listings, those checked in six months, and open-data sites (each site once,
+    in the ward of its first point, whether or not the ward has any listing)."""
     index = get_index()
-    size = len(index.area_codes)
     fresh = (timezone.now().timestamp() - index.checked_at) / 86400.0 <= CHECKED_WITHIN_DAYS
     placer = area_placer()
-    position = index.area_positions
+    codes = np.array(index.area_codes, dtype=object)
     out = {}
     for want in wants:
         rows = _listing_rows(index, want)
         _, first = np.unique(index.service_id[rows], return_index=True)  # a service at two places is one listing
         rows = rows[first]
-        wards = index.ward[rows]
-        known = wards >= 0
-        listings = np.bincount(wards[known], minlength=size)
-        checked = np.bincount(wards[known], weights=fresh[rows][known], minlength=size)
+        known = index.ward[rows] >= 0
+        wards = codes[index.ward[rows][known]]
         supply = layers.combined_supply([points[layer.key] for layer in layers.layers_for(want)], np.empty((0, 2)))
         _, site_first = np.unique(supply.site, return_index=True)
         sites = supply.lonlat[site_first]
         placed = placer.ward_index.locate(sites[:, 0], sites[:, 1]) if len(sites) else []
-        open_data = np.bincount([position[w] for w in placed if w in position], minlength=size)
-        out[want] = {"listings": listings, "checked": checked.astype(np.int64), "open_data": open_data}
+        out[want] = {
+            "listings": Counter(wards.tolist()),
+            "checked": Counter(wards[fresh[rows][known]].tolist()),
+            "open_data": Counter(w for w in placed if w),
+        }
     return out
 
 
@@ -235,6 +235,7 @@ def load_weights() -> Weights:
 
 
 NEAR_DEGREES = 0.004  # about 450 m north-south: the demand point is itself a postcode's point or close to one
+NEAREST_POSTCODE_M = 450
 
 
 def name_sites(points: list[tuple[float, float]]) -> list[dict]:
@@ -273,8 +274,11 @@ def name_sites(points: list[tuple[float, float]]) -> list[dict]:
     for k, (lon, lat) in enumerate(points):
         entry = {"postcode": "", "district": "", "venue": "", "venue_m": None}
         if postcodes:
-            best = postcodes[int(np.argmin(haversine_m(lon, lat, postcode_lonlat[:, 0], postcode_lonlat[:, 1])))][0]
-            entry.update(postcode=best, district=outcode(best))
+            # The postcodes of every site's box are read at once: only one near this site names it.
+            gaps = haversine_m(lon, lat, postcode_lonlat[:, 0], postcode_lonlat[:, 1])
+            if gaps.min() <= NEAREST_POSTCODE_M:
+                best = postcodes[int(np.argmin(gaps))][0]
+                entry.update(postcode=best, district=outcode(best))
         if len(venue_rows):
             row = venue_rows[k]
             entry["venue"] = venue_names.get(int(index.location_id[row]), "")

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import sparse
 
 from kith.core import disclosure
-from kith.directory.search.index import current_token, get_index
+from kith.directory.search.index import current_token
 from kith.insights import data, labels, layers
 from kith.insights.gaps import (
     GAUSSIAN,
@@ -37,8 +37,7 @@ class Report:
     results: dict[str, Result]
     cni_loaded: bool
     # Per want: what open data and the directory say about each ward (completeness, ADR 0025).
-    completeness: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
-    ward_position: dict[str, int] = field(default_factory=dict)
+    completeness: dict[str, dict[str, Counter]] = field(default_factory=dict)
     series: dict[str, dict[str, Counter]] = field(default_factory=dict)  # want → series → ward → count
     demand_points: Counter = field(default_factory=Counter)  # how many LSOAs have each kind of demand point
     computed_at: float = field(default_factory=time.time)
@@ -200,7 +199,6 @@ def report(*, place: bool = False, progress=None) -> Report:
         results=results,
         cni_loaded=lookups["cni_loaded"],
         completeness=data.completeness(wants, points),
-        ward_position=dict(get_index().area_positions),
         series=data.ward_series(wants),
         demand_points=lookups["demand_points"],
     )
@@ -252,10 +250,9 @@ def area_row(rep: Report, code: str, category: str, *, name: str | None = None) 
     wards = sorted({str(w) for w in rep.ward_of[idx] if w})
     is_lsoa = len(idx) == 1 and rep.areas.codes[idx[0]] == code
     counted = rep.completeness.get(category, {})
-    positions = [rep.ward_position[w] for w in wards if w in rep.ward_position]
 
     def total(part: str) -> int:
-        return int(counted[part][positions].sum()) if part in counted and positions else 0
+        return sum(counted.get(part, Counter())[w] for w in wards)
 
     def series(part: str) -> int | None:
         return None if is_lsoa else sum(rep.series.get(category, {}).get(part, Counter())[w] for w in wards)

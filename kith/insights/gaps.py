@@ -142,7 +142,7 @@ def target_of(areas: Areas, standard: Standard) -> np.ndarray:
 def site_pairs(i: np.ndarray, j: np.ndarray, distance: np.ndarray, site: np.ndarray):
     """(area, site, distance to its nearest point) from (area, point, distance) pairs."""
     s = site[j]
-    if len(np.unique(site)) == len(site):  # every point a site of its own: nothing to merge
+    if len(i) == 0 or len(np.unique(site)) == len(site):  # no pairs, or every point a site of its own
         return i, s, distance
     sites = int(site.max()) + 1
     key = i * sites + s
@@ -204,8 +204,9 @@ def assess(
     )
     if sensitivity:
         result.meets_under = {c: meets_within(c) for c in CATCHMENTS_M}
-        weight = np.exp(-(distance**2) / (2 * gaussian_sigma(catchment) ** 2))
-        decayed = np.bincount(i, weights=capacity[s] * weight, minlength=n)
+        reached = distance <= GAUSSIAN_REACH * catchment  # pairs were found as far as the longest setting
+        weight = np.exp(-(distance[reached] ** 2) / (2 * gaussian_sigma(catchment) ** 2))
+        decayed = np.bincount(i[reached], weights=capacity[s[reached]] * weight, minlength=n)
         result.meets_under[GAUSSIAN] = decayed >= GAUSSIAN_HALF_AT_CATCHMENT * target - 1e-9
     if place:
         result.placements = place_assets(areas, shortfall, standard.catchment_m)

@@ -77,8 +77,26 @@ CSV_COLUMNS = [
 ]
 
 
+PEOPLE_MEASURES = {"demand", "enquiries", "searches", "signals"}
+
+
+def _shown(people: float) -> float:
+    """A count of people as published, as a number to sort and colour by: "*" (1 to 7) sorts as 1, so the
+    order and the colours never tell apart what the numbers hide."""
+    shown = disclosure.count(int(people))
+    return 1.0 if shown == disclosure.SUPPRESSED else float(shown)
+
+
 def measure_value(row: Row, measure: str) -> float:
+    """The value a row is sorted and coloured by; counts of people as published, never raw."""
     series = (row.enquiries or 0, row.searches or 0)
+    if measure in PEOPLE_MEASURES:
+        return {
+            "demand": _shown(row.demand),
+            "enquiries": _shown(series[0]),
+            "searches": _shown(series[1]),
+            "signals": _shown(row.demand) + _shown(series[0]) + _shown(series[1]),
+        }[measure]
     return {
         "label": len(labels.ORDER) - 1 - labels.ORDER.index(row.label),
         "shortfall": row.shortfall,
@@ -110,7 +128,7 @@ def classes(values: np.ndarray, measure: str) -> tuple[np.ndarray, list[str]]:
 
 
 def _fmt(value: float, measure: str) -> str:
-    if measure in {"demand", "enquiries", "searches", "signals"}:
+    if measure in PEOPLE_MEASURES:
         shown = disclosure.count(round(value))
         return str(shown)
     return f"{value:,.2f}" if measure in {"accessibility", "priority"} else f"{value:,.0f}"
@@ -194,7 +212,9 @@ def to_xlsx(rows: list[Row], *, sheet: str, notes: list[str], sites: list[dict] 
 
 
 def _listed(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def narrative(report: Report, la: Row, wards: list[Row], category_name: str) -> list[str]:
@@ -207,7 +227,8 @@ def narrative(report: Report, la: Row, wards: list[Row], category_name: str) -> 
     else:
         text.append(
             f"To bring all {len(wards)} {la.area_name} wards up to the adequate level for {kind} ({standard}), "
-            f"{la.shortfall} more {'is' if la.shortfall == 1 else 'are'} needed, in {_listed(la.new_assets_in)}."
+            f"{la.shortfall} more {'is' if la.shortfall == 1 else 'are'} needed"
+            + (f", in {_listed(la.new_assets_in)}." if la.new_assets_in else ".")
         )
         alone = sum(w.shortfall for w in wards)
         if alone != la.shortfall:
@@ -247,7 +268,12 @@ def method_notes(report: Report, category: str) -> list[str]:
     weights = report.weights
     points = report.demand_points
     total = sum(points.values())
-    how = "; ".join(f"{points[k]:,} of {total:,} LSOAs at {demand_points.DESCRIBED[k]}" for k in points if points[k])
+    how = "; ".join(
+        # Blank until `kith load-geography` runs after the upgrade that added demand points: centroids stand in.
+        f"{points[k]:,} of {total:,} LSOAs at {demand_points.DESCRIBED.get(k, demand_points.DESCRIBED['centroid'])}"
+        for k in points
+        if points[k]
+    )
     feeding = layers.layers_for(category)
     standard = target_text(report.standards[category])
     catchments = ", ".join(f"{c:,.0f}" for c in CATCHMENTS_M)

@@ -64,9 +64,8 @@ def atlas(request):
     level = _choice(request, "level", LEVELS, "ward")
     la = _borough(request)
     rows = _atlas_rows(report, category, la, level)
-    ranked = sorted(
-        rows, key=lambda r: presenters.measure_value(r, measure), reverse=measure not in presenters.REVERSED
-    )
+    sign = 1 if measure in presenters.REVERSED else -1  # most need first; ties by name
+    ranked = sorted(rows, key=lambda r: (sign * presenters.measure_value(r, measure), r.area_name))
     legend, _ = presenters.legend_and_colours(rows, measure)
     query = urlencode({"category": category, "measure": measure, "level": level, **({"la": la.code} if la else {})})
     return render(

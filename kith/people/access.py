@@ -291,22 +291,23 @@ def insight_demand_counts(named: bool = False) -> list[tuple[str, str, int]]:
             pk = parent
         return line[::-1]
 
-    # The same rule as counted_in_insight(), written as one join and a small NOT IN: a single pass.
+    # The same rule as counted_in_insight(), written as one join and a small NOT IN: a single pass, which
+    # reads each want's person and LSOA together, so a change between two reads cannot mismatch them.
     wants = (
         Want.objects.filter(status=WantStatus.OPEN, person__anonymised_at__isnull=True, person__lsoa__isnull=False)
         .exclude(person_id__in=_objectors())
         .order_by()
-        .values_list("person_id", "term_id")
+        .values_list("person_id", "term_id", "person__lsoa_id")
     )
     fetched = _fetch_all(wants)
-    rows = np.fromiter(chain.from_iterable(fetched), dtype=np.int64, count=2 * len(fetched)).reshape(-1, 2)
-    people = _fetch_all(Person.objects.filter(lsoa__isnull=False).order_by("pk").values_list("pk", "lsoa_id"))
-    person_ids = np.fromiter((pk for pk, _ in people), dtype=np.int64, count=len(people))
-    lsoa_codes = sorted({code for _, code in people})
+    lsoa_codes = sorted({code for _, _, code in fetched})
     position = {code: n for n, code in enumerate(lsoa_codes)}
-    lsoa_of_person = np.fromiter((position[code] for _, code in people), dtype=np.int64, count=len(people))
-    # Every row's person has an LSOA (the filter above), so the search always lands on them.
-    lsoa = lsoa_of_person[np.searchsorted(person_ids, rows[:, 0])] if len(people) else np.empty(0, dtype=np.int64)
+    rows = np.fromiter(
+        chain.from_iterable((person, term, position[code]) for person, term, code in fetched),
+        dtype=np.int64,
+        count=3 * len(fetched),
+    ).reshape(-1, 3)
+    lsoa = rows[:, 2]
     found = []
     for level in [0, 1] if named else [0]:
         codes: dict[str, int] = {}
@@ -315,7 +316,9 @@ def insight_demand_counts(named: bool = False) -> list[tuple[str, str, int]]:
             line = ancestry(pk)
             if len(line) > level:
                 want_of_term[pk] = codes.setdefault(line[level], len(codes))
-        want = want_of_term[rows[:, 1]]
+        # A term added since the terms were read is in no want's line yet: it counts for none.
+        known = rows[:, 1] < len(want_of_term)
+        want = np.where(known, want_of_term[np.where(known, rows[:, 1], 0)], -1)
         keep = want >= 0
         # Each (want, LSOA, person) once: a person with two wants under "walking" is one person wanting it.
         span = int(rows[:, 0].max()) + 1 if len(rows) else 1

@@ -264,3 +264,39 @@ def test_each_named_level_is_shown_under_its_own_want(report):
     order = list(report.category_names)
     assert order.index("nature") < order.index("nature/parks") < order.index("arts")
     assert order.index("learning") < order.index("learning/libraries") < order.index("volunteering")
+
+
+def test_a_borough_wide_plan_without_wards_still_reads(report):
+    from kith.insights import presenters
+
+    la = engine.area_row(report, MANCHESTER, "nature/gardening")
+    la.new_assets_in = []
+    assert "more are needed." in " ".join(presenters.narrative(report, la, [], "Gardening"))
+
+
+def test_the_method_reads_before_the_demand_points_are_loaded(report):
+    from collections import Counter
+
+    from kith.insights import presenters
+
+    original = report.demand_points
+    try:
+        report.demand_points = Counter({"": 1702})  # migrated, not yet reloaded
+        assert "1,702 of 1,702 LSOAs at the geometric centroid" in " ".join(presenters.method_notes(report, "nature"))
+    finally:
+        report.demand_points = original
+
+
+def test_open_data_sites_are_counted_in_wards_without_listings(report):
+    counted = report.completeness["nature"]["open_data"]
+    assert sum(counted.values()) > 3900  # every green space site, in some ward
+    assert len(counted) > 200  # nearly every ward of Greater Manchester has one
+
+
+@pytest.mark.parametrize(("people", "sorted_as"), [(0, 0.0), (2, 1.0), (7, 1.0), (8, 10.0), (12, 10.0)])
+def test_the_atlas_sorts_and_colours_people_as_published(people, sorted_as):
+    from kith.insights import presenters
+
+    row = Row("W", "W", "nature", "Nature", people, 0.0, "", 0, 0.0, 1, 0, 1000, 0, enquiries=people, searches=0)
+    assert presenters.measure_value(row, "demand") == sorted_as
+    assert presenters.measure_value(row, "enquiries") == sorted_as

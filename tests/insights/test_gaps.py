@@ -145,3 +145,24 @@ def test_pairs_are_found_once_for_every_setting(monkeypatch):
     monkeypatch.setattr(gaps, "pairs_within", counted)
     assess(row_of_areas(), supply_at(1, 3), Standard(catchment_m=1600), Weights(), place=False)
     assert calls == [2400.0]  # the longest any setting needs
+
+
+def test_grouped_sites_with_nothing_in_reach_leave_every_area_below():
+    supply = Supply(lonlat=np.array([(-2.2, 54.4), (-2.2, 54.4001)]), capacity=np.ones(1), site=np.array([0, 0]))
+    result = assess(row_of_areas(), supply, Standard(), Weights(), place=False)
+    assert not result.meets.any() and result.below_everywhere.all()
+    empty = Areas(
+        codes=np.array([], dtype=object),
+        lonlat=np.empty((0, 2)),
+        population=np.empty(0),
+        imd_decile=np.empty(0),
+        loneliness_pct=np.empty(0),
+        cni_rank=np.empty(0),
+    )
+    assert len(assess(empty, supply, Standard(), Weights(), place=False).meets) == 0
+
+
+def test_gaussian_decay_counts_no_site_beyond_its_reach_even_when_pairs_go_further():
+    # A short catchment (800 m): pairs are found to 2,400 m, but decay counts sites to 1,200 m only.
+    result = assess(row_of_areas(n=1), supply_at(*[1.6] * 8), Standard(catchment_m=800), Weights(), place=False)
+    assert not result.meets_under[GAUSSIAN][0]
