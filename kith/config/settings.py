@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kith.directory",
     "kith.accounts",
     "kith.people",
+    "kith.interop",
     "kith.matching",
     "kith.insights",
     "kith.feeds",

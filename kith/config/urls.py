@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("kith.core.urls")),
     path("accounts/", include("kith.accounts.urls")),
     path("", include("kith.people.urls")),
+    path("", include("kith.interop.urls")),
     path("", include("kith.matching.urls")),
     path("", include("kith.insights.urls")),
     path("", include("kith.feeds.urls")),
