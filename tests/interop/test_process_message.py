@@ -168,3 +168,17 @@ def test_an_administrator_issues_a_key_that_works_at_once(client, key, administr
     assert new_key.startswith("kith_") and new_key != key
     assert post(client, referral_message(), key).status_code == 401
     assert post(client, referral_message(), new_key).status_code == 200
+
+
+def test_the_link_worker_sees_where_it_came_from_and_the_referrers_words(client, key):
+    from django.contrib.auth import get_user_model
+
+    from tests.personas import sign_in
+
+    post(client, referral_message(), key)
+    referral = Referral.objects.get(external_system="Test GP system")
+    sign_in(client, get_user_model().objects.get(username="lw-north"))
+    queue = client.get("/referral-queue/").content.decode()
+    assert "through Test GP system" in queue
+    page = client.get(f"/referral-queue/{referral.uuid}/").content.decode()
+    assert "through Test GP system" in page and "used to love walking" in page
