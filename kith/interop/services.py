@@ -16,9 +16,8 @@ from pydantic import ValidationError
 from kith.core import audit
 from kith.interop import bars
 from kith.interop.models import ConnectedSystem, ReceivedMessage
-from kith.people.models import Referral, ReferralSource, SnomedCode
 from kith.people.services.records import RecordError
-from kith.people.services.referrals import ReferralError, make_referral, withdraw_referral
+from kith.people.services.referrals import referral_from_system
 
 KEY_START = "kith_"
 
@@ -55,7 +54,7 @@ def system_for(authorization: str) -> ConnectedSystem | None:
 class Answer:
     status: int
     body: str  # FHIR JSON
-    referral: Referral | None = None
+    referral: object = None  # the Referral taken, when one was
 
 
 def _parse(body: bytes, content_type: str):
@@ -139,43 +138,18 @@ def receive(system: ConnectedSystem, body: bytes, content_type: str) -> Answer:
     return Answer(200, acknowledgement(message_id, str(referral.uuid), f"{settings.KITH_BASE_URL}/fhir"), referral)
 
 
-def _apply(system: ConnectedSystem, data: bars.Referral) -> Referral:
-    existing = (
-        Referral.objects.select_for_update()
-        .filter(external_system=system.name, external_id=data.request_id)
-        .order_by("-received_at")
-        .first()
+def _apply(system: ConnectedSystem, data: bars.Referral):
+    return referral_from_system(
+        system=system.name,
+        request_id=data.request_id,
+        reason=data.reason,
+        cancelled=data.cancelled,
+        postcode=data.postcode,
+        given_name=data.given_name,
+        family_name=data.family_name,
+        date_of_birth=data.date_of_birth,
+        nhs_number=data.nhs_number,
+        phone=data.phone,
+        email=data.email,
+        words=data.words,
     )
-    who = f"(system: {system.name})"
-    if data.reason == "new" and not data.cancelled:
-        if existing is not None:
-            raise ReferralError("A referral with this ServiceRequest id was received already: send an update.")
-        return make_referral(
-            user=None,
-            source=ReferralSource.GP,
-            postcode=data.postcode,
-            given_name=data.given_name,
-            family_name=data.family_name,
-            date_of_birth=data.date_of_birth,
-            nhs_number=data.nhs_number,
-            phone=data.phone,
-            email=data.email,
-            words=data.words,
-            snomed_code=SnomedCode.REFERRED,
-            agreed=True,  # BaRS carries the person's consent to the referral; Kith records it was given
-            external_system=system.name,
-            external_id=data.request_id,
-        )
-    if existing is None:
-        raise ReferralError("No referral with this ServiceRequest id was received from this system.")
-    if data.cancelled:
-        if existing.status == Referral.Status.NEW:
-            withdraw_referral(user=None, referral=existing)
-        return existing
-    if existing.status != Referral.Status.NEW:
-        raise ReferralError(f"This referral was {existing.get_status_display().lower()} already: it cannot change.")
-    existing.words = data.words
-    existing.phone, existing.email = data.phone or existing.phone, data.email or existing.email
-    existing.save(update_fields=["words", "phone", "email"])
-    audit.record(user=None, username=who, action="update", what="referral", object_id=existing.pk)
-    return existing

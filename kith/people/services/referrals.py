@@ -12,7 +12,7 @@ from kith.core import audit
 from kith.core.mail import send_on_commit
 from kith.core.workdays import add_working_days
 from kith.people import nhs_number
-from kith.people.models import Person, Referral, SnomedCode
+from kith.people.models import Person, Referral, ReferralSource, SnomedCode
 from kith.people.services.records import PossibleDuplicates, RecordError, create_person, resolve_postcode
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "contact_by",
     "decline_referral",
     "make_referral",
+    "referral_from_system",
     "team_covering",
     "withdraw_referral",
 ]
@@ -159,3 +160,41 @@ def withdraw_referral(*, user, referral: Referral) -> Referral:
     referral.save(update_fields=["status", "decided_at", "decided_by"])
     audit.record(user=user, action="update", what="referral", object_id=referral.pk, withdrawn=True)
     return referral
+
+
+@transaction.atomic
+def referral_from_system(*, system: str, request_id: str, reason: str, cancelled: bool, **fields) -> Referral:
+    """A referral another system sent (NHS BaRS, ADR 0026), known by that system and its own id: a new one
+    in the team's queue, new words for one still waiting, or a cancellation that withdraws it."""
+    existing = (
+        Referral.objects.select_for_update()
+        .filter(external_system=system, external_id=request_id)
+        .order_by("-received_at")
+        .first()
+    )
+    if reason == "new" and not cancelled:
+        if existing is not None:
+            raise ReferralError("A referral with this ServiceRequest id was received already: send an update.")
+        return make_referral(
+            user=None,
+            source=ReferralSource.GP,
+            snomed_code=REFERRED,
+            agreed=True,  # BaRS carries the person's consent to the referral; Kith records it was given
+            external_system=system,
+            external_id=request_id,
+            **fields,
+        )
+    if existing is None:
+        raise ReferralError("No referral with this ServiceRequest id was received from this system.")
+    if cancelled:
+        if existing.status == Referral.Status.NEW:
+            withdraw_referral(user=None, referral=existing)
+        return existing
+    if existing.status != Referral.Status.NEW:
+        raise ReferralError(f"This referral was {existing.get_status_display().lower()} already: it cannot change.")
+    existing.words = fields.get("words") or existing.words
+    existing.phone = fields.get("phone") or existing.phone
+    existing.email = fields.get("email") or existing.email
+    existing.save(update_fields=["words", "phone", "email"])
+    audit.record(user=None, username=f"(system: {system})", action="update", what="referral", object_id=existing.pk)
+    return existing
