@@ -126,8 +126,9 @@ def layers_geojson(request):
         shapely.prepare(boundary)
         inside = functools.partial(shapely.contains_xy, boundary)
     features = []
+    every_layer = data.layer_points()  # one look-up of the geography load, not one per layer
     for layer in layers.layers_for(category):
-        points = data.layer_points()[layer.key]
+        points = every_layer[layer.key]
         sites = layers.group_sites(points)
         _, first = np.unique(sites, return_index=True)
         shown = points[first]
