@@ -1,0 +1,81 @@
+"""Setting up: the database, the geography and the taxonomy."""
+
+from pathlib import Path
+
+import click
+
+from kith.cli import StageProgress, main
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("createcachetable", verbosity=0)  # the shared cache behind sign-in rate limits
+    from kith.core.jobs import HUEY
+
+    if hasattr(HUEY.storage, "initialize_schema"):  # the job queue's tables (not Redis's)
+        HUEY.storage.initialize_schema()
+
+
+@main.command("load-geography")
+@click.option("--force", is_flag=True, help="Load again even if the data files have not changed.")
+@click.option(
+    "--reference-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="../shared/reference, for Community Needs Index values (not shipped: no stated licence).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None:
+    """Load Greater Manchester areas, indicators and postcodes (idempotent)."""
+    from django.conf import settings
+
+    from kith.geo.demand_points import CentroidFileError
+    from kith.geo.loader import CNI_FILE
+    from kith.geo.loader import load_geography as load
+
+    reference_dir = reference_dir or (Path(settings.KITH_REFERENCE_DIR) if settings.KITH_REFERENCE_DIR else None)
+    cni_path = None
+    if reference_dir is not None:
+        cni_path = reference_dir / CNI_FILE
+        if not cni_path.is_file():
+            raise click.ClickException(f"No Community Needs Index file at {cni_path}.")
+    weighted = Path(settings.KITH_WEIGHTED_CENTROIDS_FILE) if settings.KITH_WEIGHTED_CENTROIDS_FILE else None
+    progress = StageProgress(enabled=not quiet)
+    try:
+        result = load(cni_path=cni_path, weighted_centroids=weighted, force=force, progress=progress)
+    except (OSError, CentroidFileError) as error:
+        raise click.ClickException(f"Population-weighted centroids: {error}") from None
+    progress.close()
+    if result.skipped:
+        click.echo("Geography already loaded from these data files; nothing to do (use --force to reload).")
+    else:
+        counts = result.counts
+        click.echo(
+            f"Loaded {counts['lad']} local authorities, {counts['ward']} wards, {counts['msoa']} MSOAs, "
+            f"{counts['lsoa']} LSOAs and {counts['postcodes']:,} postcodes "
+            f"({counts['postcodes_without_location']} non-geographic, "
+            f"{counts['postcodes_outside_gm']} outside Greater Manchester)."
+        )
+        click.echo("Community Needs Index: " + ("loaded." if result.with_cni else "not loaded (no --reference-dir)."))
+    for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@main.command("load-taxonomy")
+def load_taxonomy() -> None:
+    """Create or update the "what matters" and OpenActive taxonomies."""
+    from django.db import transaction
+
+    from kith.directory.models import Taxonomy, TaxonomyTerm
+    from kith.directory.services import taxonomy_changed
+    from kith.directory.taxonomy import load_taxonomies
+
+    with transaction.atomic():
+        counts = load_taxonomies(Taxonomy, TaxonomyTerm)
+        taxonomy_changed()
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} terms")
