@@ -7,3 +7,10 @@ class InteropConfig(AppConfig):
     name = "kith.interop"
     label = "interop"
     verbose_name = "Connected systems (NHS BaRS)"
+
+    def ready(self):
+        from kith.interop import receivers
+        from kith.people import signals
+
+        signals.referral_decided.connect(receivers.referral_decided, dispatch_uid="interop-referral-decided")
+        signals.record_closed.connect(receivers.record_closed, dispatch_uid="interop-record-closed")

@@ -164,6 +164,7 @@ class Referral:
     email: str
     words: str
     requester: str
+    organisation: str  # the requesting organisation's ODS code, where the message gives it
 
     @property
     def cancelled(self) -> bool:
@@ -172,6 +173,15 @@ class Referral:
 
 def _text(concepts) -> list[str]:
     return [c.text or next((x.display for x in c.coding or [] if x.display), "") for c in concepts or []]
+
+
+def _ods_code(message: Message, requester) -> str:
+    """The ODS code of the requester's organisation: the requester itself, or a PractitionerRole's."""
+    if requester is not None and requester.get_resource_type() == "PractitionerRole" and requester.organization:
+        requester = message.resolve(requester.organization)
+    if requester is None or requester.get_resource_type() != "Organization":
+        return ""
+    return next((i.value or "" for i in requester.identifier or [] if i.system == ODS_CODE), "")[:12]
 
 
 def referral_of(message: Message) -> Referral:
@@ -196,4 +206,5 @@ def referral_of(message: Message) -> Referral:
         email=(telecom.get("email") or "")[:254],
         words="\n".join(w for w in words if w) or "Referred to social prescribing.",
         requester=requester.get_resource_type() if requester is not None else "",
+        organisation=_ods_code(message, requester),
     )

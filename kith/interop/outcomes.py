@@ -12,6 +12,7 @@ UK_CORE = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-OperationOutcome"
 ERRORS = {
     400: ("invariant", "SEND_BAD_REQUEST"),
     401: ("security", "SEND_UNAUTHORIZED"),
+    404: ("not-found", "SEND_NOT_FOUND"),
     409: ("duplicate", "REC_CONFLICT"),
     413: ("too-long", "SEND_BAD_REQUEST"),
     415: ("not-supported", "SEND_BAD_REQUEST"),

@@ -152,4 +152,5 @@ def _apply(system: ConnectedSystem, data: bars.Referral):
         phone=data.phone,
         email=data.email,
         words=data.words,
+        organisation=data.organisation,
     )

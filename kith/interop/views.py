@@ -1,12 +1,19 @@
 """FHIR endpoints for connected systems: `$process-message` (BaRS) and the CapabilityStatement."""
 
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from kith.interop import capability, services
+from kith.accounts.decorators import staff_required
+from kith.accounts.models import Role
+from kith.accounts.roles import CARE, profile_of, role_of
+from kith.interop import capability, responses, services
+from kith.interop import outbox as outbox_service
+from kith.interop.models import SentMessage
 from kith.interop.outcomes import operation_outcome
 
 FHIR_JSON = "application/fhir+json"
@@ -41,3 +48,64 @@ def process_message(request):
 @require_GET
 def metadata(request):
     return _fhir(200, capability.statement())
+
+
+@require_GET
+def code_system(request, name):
+    if name != responses.KITH_CODE_SYSTEM:
+        return _fhir(404, operation_outcome(404, [("", "Kith has no code system of that name.")]))
+    return _fhir(200, responses.code_system())
+
+
+STATES = {
+    "waiting": ("Waiting", "nhsuk-tag--blue"),
+    "sent": ("Sent", "nhsuk-tag--green"),
+    "failed": ("Not sent", "nhsuk-tag--red"),
+    "no-endpoint": ("No endpoint", "nhsuk-tag--grey"),
+}
+
+
+def _responses_seen_by(user):
+    scope = SentMessage.objects.select_related("system", "referral__team")
+    if role_of(user) == Role.ADMINISTRATOR:
+        return scope
+    return scope.filter(referral__team_id=profile_of(user).team_id)
+
+
+@staff_required(*CARE, Role.ADMINISTRATOR, to="see the responses sent to referring systems")
+def outbox(request):
+    """Responses to referrers: what was sent, what waits for another try, and what could not be sent."""
+    shown = request.GET.get("state", "")
+    if shown not in STATES:
+        shown = ""
+    latest = list(_responses_seen_by(request.user)[:500])
+    counts = {state: sum(m.state == state for m in latest) for state in STATES}
+    rows = [
+        {"message": m, "label": STATES[m.state][0], "tag": STATES[m.state][1]}
+        for m in latest
+        if not shown or m.state == shown
+    ]
+    return render(
+        request,
+        "interop/outbox.html",
+        {
+            "rows": rows[:200],
+            "shown": shown,
+            "filters": [{"state": s, "label": label, "count": counts[s]} for s, (label, _) in STATES.items()],
+            "can_retry": role_of(request.user) in {Role.LEAD, Role.ADMINISTRATOR},
+        },
+    )
+
+
+@require_POST
+@staff_required(Role.LEAD, Role.ADMINISTRATOR, to="send a response to a referrer again")
+def retry(request, message_id):
+    message = _responses_seen_by(request.user).filter(pk=message_id).first()
+    if message is None:
+        raise Http404("No such response.")
+    message = outbox_service.try_again(message, user=request.user)
+    if message.endpoint:
+        messages.success(request, f"{message.get_kind_display()} response queued to send again.")
+    else:
+        messages.error(request, message.answer)
+    return redirect("interop:outbox")

@@ -182,6 +182,7 @@ class ConsentPurpose(models.TextChoices):
     SHARE_WITH_ORGANISATION = "share-with-organisation", "Share with a named organisation"
     CONTACT_ABOUT_GROUPS = "contact-about-groups", "Be contacted about groups"
     INSIGHT = "insight", "Be counted in neighbourhood insight"
+    SHARE_OUTCOMES = "share-outcomes", "Share outcome details with the referrer"
 
 
 class Consent(models.Model):
@@ -306,12 +307,14 @@ class Referral(models.Model):
     # For referrals that arrive from other systems (GP systems): their identifiers.
     external_system = models.CharField(max_length=100, blank=True)
     external_id = models.CharField(max_length=200, blank=True)
+    external_organisation = models.CharField(max_length=12, blank=True, help_text="The referrer's ODS code")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decline_reason = models.CharField(max_length=500, blank=True)
+    person_declined = models.BooleanField(default=False, help_text="The person said no to social prescribing")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
 
     class Meta:

@@ -528,7 +528,12 @@ def queued_referral(request, uuid):
         action = request.POST.get("action", "")
         try:
             if action == "decline":
-                people.decline_referral(user=request.user, referral=referral, reason=request.POST.get("reason", ""))
+                people.decline_referral(
+                    user=request.user,
+                    referral=referral,
+                    reason=request.POST.get("reason", ""),
+                    person_declined=request.POST.get("person_declined") == "yes",
+                )
                 messages.success(request, f"Referral for {referral.display_name} declined; the referrer sees why.")
                 return redirect("people:referral_queue")
             if action == "accept-known":
@@ -558,6 +563,7 @@ def queued_referral(request, uuid):
             "error": error,
             "contact_by": people.contact_by(referral.received_at),
             "reason": request.POST.get("reason", ""),
+            "person_declined": request.POST.get("person_declined") == "yes",
             "nhs_number_text": nhs_number.formatted(referral.nhs_number) if referral.nhs_number else "",
         },
         status=400 if error else 200,

@@ -1,81 +1,10 @@
 """A GP system stand-in: BaRS referral messages in the shape of the published examples, with Kith's values."""
 
 import copy
-import uuid
 
-VALID_NHS_NUMBER = "9434765919"
+from kith.interop.stand_in import VALID_NHS_NUMBER, referral_message
 
-
-def referral_message(
-    *, reason="new", status="active", request_id=None, nhs_number=VALID_NHS_NUMBER, postcode="M9 4DH", message_id=None
-) -> dict:
-    request_id = request_id or str(uuid.uuid4())
-    patient, requester = f"urn:uuid:{uuid.uuid4()}", f"urn:uuid:{uuid.uuid4()}"
-    return {
-        "resourceType": "Bundle",
-        "id": message_id or str(uuid.uuid4()),
-        "type": "message",
-        "entry": [
-            {
-                "fullUrl": f"urn:uuid:{uuid.uuid4()}",
-                "resource": {
-                    "resourceType": "MessageHeader",
-                    "eventCoding": {
-                        "system": "https://fhir.nhs.uk/CodeSystem/message-events-bars",
-                        "code": "servicerequest-request",
-                    },
-                    "reason": {
-                        "coding": [{"system": "https://fhir.nhs.uk/CodeSystem/message-reason-bars", "code": reason}]
-                    },
-                    "source": {"endpoint": "https://gp.example.invalid/fhir"},
-                    "destination": [{"endpoint": "https://kith.example.invalid/fhir"}],
-                    "focus": [{"reference": f"urn:uuid:{request_id}"}],
-                },
-            },
-            {
-                "fullUrl": f"urn:uuid:{request_id}",
-                "resource": {
-                    "resourceType": "ServiceRequest",
-                    "status": status,
-                    "intent": "plan",
-                    "category": [
-                        {
-                            "coding": [
-                                {
-                                    "system": "https://fhir.nhs.uk/CodeSystem/message-category-servicerequest",
-                                    "code": "referral",
-                                }
-                            ]
-                        }
-                    ],
-                    "code": {
-                        "coding": [
-                            {
-                                "system": "http://snomed.info/sct",
-                                "code": "871731000000106",
-                                "display": "Referral to social prescribing service",
-                            }
-                        ]
-                    },
-                    "subject": {"reference": patient},
-                    "requester": {"reference": requester},
-                    "reasonCode": [{"text": "Lonely since his wife died; used to love walking."}],
-                },
-            },
-            {
-                "fullUrl": patient,
-                "resource": {
-                    "resourceType": "Patient",
-                    "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": nhs_number}],
-                    "name": [{"family": "Synthetic", "given": ["Arthur"]}],
-                    "birthDate": "1948-03-02",
-                    "address": [{"postalCode": postcode}],
-                    "telecom": [{"system": "phone", "value": "0161 496 0000"}],
-                },
-            },
-            {"fullUrl": requester, "resource": {"resourceType": "PractitionerRole"}},
-        ],
-    }
+__all__ = ["VALID_NHS_NUMBER", "referral_message", "replaced", "without"]
 
 
 def without(message: dict, path: list) -> dict:

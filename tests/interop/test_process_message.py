@@ -182,3 +182,23 @@ def test_the_link_worker_sees_where_it_came_from_and_the_referrers_words(client,
     assert "through Test GP system" in queue
     page = client.get(f"/referral-queue/{referral.uuid}/").content.decode()
     assert "through Test GP system" in page and "used to love walking" in page
+
+
+def test_a_referral_for_someone_the_team_knows_is_offered_to_the_link_worker_never_merged(client, key):
+    from django.contrib.auth import get_user_model
+
+    from kith.people import services as people
+    from kith.people.models import Person
+    from tests.personas import sign_in
+
+    link_worker = get_user_model().objects.get(username="lw-north")
+    known = people.create_person(
+        user=link_worker, team=link_worker.profile.team, given_name="Arthur", family_name="Synthetic",
+        postcode="M9 4DH", nhs_number="9434765919",
+    )  # fmt: skip
+    assert post(client, referral_message(), key).status_code == 200
+    referral = Referral.objects.get(external_system="Test GP system")
+    assert referral.person is None and Person.objects.filter(nhs_number="9434765919").count() == 1
+    sign_in(client, link_worker)
+    page = client.get(f"/referral-queue/{referral.uuid}/").content.decode()
+    assert f"Accept for {known.display_name}" in page and "This is a different person" in page

@@ -95,6 +95,14 @@ RULES = {
     "insights:atlas": ("get", "/insight/", {"none": EVERYONE}),
     "insights:atlas_geojson": ("get", "/insight/map.geojson", {"none": EVERYONE}),
     "interop:metadata": ("get", "/fhir/metadata", {"none": EVERYONE}),
+    "interop:code_system": ("get", "/fhir/CodeSystem/kith-outcome", {"none": EVERYONE}),
+    # Responses to referring systems: a team sees its own; leads and administrators send one again.
+    "interop:outbox": ("get", "/responses-to-referrers/", {"none": CARE}),
+    "interop:retry": (
+        "post",
+        "/responses-to-referrers/{sent}/send-again",
+        {"own": {"lead", "administrator"}, "other": {"administrator"}},
+    ),
     "insights:layers_geojson": ("get", "/insight/layers.geojson?category=nature", {"none": EVERYONE}),
     "insights:ward": ("get", "/insight/wards/E05011366/", {"none": EVERYONE}),
     "insights:funding_case": ("get", "/insight/funding/E08000003/active/", {"none": EVERYONE}),
@@ -203,6 +211,21 @@ def test_every_url_has_an_entry():
     assert set(RULES) - names == set(), "RULES names URLs that no longer exist"
 
 
+def _response_to_referrer(relation, referral):
+    """A response to a referring system that could not be sent (no endpoint): one to send again."""
+    import uuid
+
+    from django.utils import timezone
+
+    from kith.interop.models import ConnectedSystem, SentMessage
+
+    system = ConnectedSystem.objects.create(name=f"{relation} GP system", key_prefix=relation, key_hash="-")
+    return SentMessage.objects.create(
+        message_id=uuid.uuid4(), system=system, referral=referral, kind="accepted", summary="Accepted.",
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
+
+
 def _objects(world):
     """For each relation, the ids a URL needs."""
     service = Service.objects.filter(is_demo=True).first()
@@ -241,7 +264,9 @@ def _objects(world):
         note = people.add_note(user=worker, person=person, text="A note")
         (connection,) = matching.connect(user=worker, person=person, services=[service])
         shared = matching.share_list(user=worker, person=person, services=[service])
+        sent = _response_to_referrer(relation, referral)
         objects[relation] = {
+            "sent": sent.pk,
             "person": person.uuid,
             "referral": referral.uuid,
             "want": want.pk,

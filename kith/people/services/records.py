@@ -9,7 +9,7 @@ from django.utils import timezone
 from kith.accounts.roles import administrator_emails
 from kith.core import audit
 from kith.geo.lookup import PlaceNotFound, find_postcode
-from kith.people import wellbeing
+from kith.people import signals, wellbeing
 from kith.people.models import (
     Barrier,
     Consent,
@@ -317,6 +317,7 @@ def close_person(*, user, person: Person, version: int, reason: str = "other") -
         user=user, action="update", what="person", object_id=person.pk, person=person.uuid, closed=True, reason=reason
     )
     person.refresh_from_db()
+    signals.record_closed.send(sender=Person, person=person)
     return person
 
 

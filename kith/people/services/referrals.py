@@ -11,7 +11,7 @@ from django.utils import timezone
 from kith.core import audit
 from kith.core.mail import send_on_commit
 from kith.core.workdays import add_working_days
-from kith.people import nhs_number
+from kith.people import nhs_number, signals
 from kith.people.models import Person, Referral, ReferralSource, SnomedCode
 from kith.people.services.records import PossibleDuplicates, RecordError, create_person, resolve_postcode
 
@@ -135,19 +135,23 @@ def accept_referral(
     referral.decided_at, referral.decided_by = timezone.now(), user
     referral.save(update_fields=["status", "person", "decided_at", "decided_by"])
     audit.record(user=user, action="update", what="referral", object_id=referral.pk, person=person.uuid, accepted=True)
+    signals.referral_decided.send(sender=Referral, referral=referral)
     return person
 
 
 @transaction.atomic
-def decline_referral(*, user, referral: Referral, reason: str) -> Referral:
+def decline_referral(*, user, referral: Referral, reason: str, person_declined: bool = False) -> Referral:
+    """Decline with a reason the referrer sees; `person_declined`: the person said no (SNOMED 871711000000103)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     _decided(referral)
     if not reason.strip():
         raise ReferralError("Say why it is declined: the referrer sees the reason.")
     referral.status, referral.decline_reason = Referral.Status.DECLINED, reason.strip()[:500]
+    referral.person_declined = person_declined
     referral.decided_at, referral.decided_by = timezone.now(), user
-    referral.save(update_fields=["status", "decline_reason", "decided_at", "decided_by"])
+    referral.save(update_fields=["status", "decline_reason", "person_declined", "decided_at", "decided_by"])
     audit.record(user=user, action="update", what="referral", object_id=referral.pk, declined=True)
+    signals.referral_decided.send(sender=Referral, referral=referral)
     return referral
 
 
@@ -163,7 +167,9 @@ def withdraw_referral(*, user, referral: Referral) -> Referral:
 
 
 @transaction.atomic
-def referral_from_system(*, system: str, request_id: str, reason: str, cancelled: bool, **fields) -> Referral:
+def referral_from_system(
+    *, system: str, request_id: str, reason: str, cancelled: bool, organisation: str = "", **fields
+) -> Referral:
     """A referral another system sent (NHS BaRS, ADR 0026), known by that system and its own id: a new one
     in the team's queue, new words for one still waiting, or a cancellation that withdraws it."""
     existing = (
@@ -182,6 +188,7 @@ def referral_from_system(*, system: str, request_id: str, reason: str, cancelled
             agreed=True,  # BaRS carries the person's consent to the referral; Kith records it was given
             external_system=system,
             external_id=request_id,
+            external_organisation=organisation[:12],
             **fields,
         )
     if existing is None:
