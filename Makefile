@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+STAND_IN_PORT ?= 8001
 REFERENCE ?= ../shared/reference
 # The demo needs a secret key; it is made once, kept in var/ and never committed.
 DEMO_ENV = KITH_SECRET_KEY="$$(cat var/demo-secret-key)" KITH_SECURE_COOKIES=0 KITH_BASE_URL=http://127.0.0.1:$(PORT) \
@@ -59,7 +60,8 @@ demo: assets ## Run Kith with demo data at http://127.0.0.1:$(PORT)
 	@$(DEMO_ENV) $(BIN)/kith demo-people
 	@$(DEMO_ENV) $(BIN)/kith demo-locality
 	@$(DEMO_ENV) $(BIN)/kith demo-users
-	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT) --with-worker
+	@$(DEMO_ENV) $(BIN)/kith demo-systems --stand-in-port $(STAND_IN_PORT)
+	@$(DEMO_ENV) $(BIN)/kith serve --port $(PORT) --with-worker --with-gp-stand-in $(STAND_IN_PORT)
 
 walkthrough: $(VENV)/.installed ## Screenshot every persona's journeys through a running `make demo` into docs/
 	@$(DEMO_ENV) $(BIN)/python scripts/walkthrough.py --url http://127.0.0.1:$(PORT)

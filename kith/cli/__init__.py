@@ -73,4 +73,4 @@ def main() -> None:
 
 
 # Each module adds its commands to `main`.
-from kith.cli import data, demo, operate, setup  # noqa: E402, F401
+from kith.cli import data, demo, interop, operate, setup  # noqa: E402, F401

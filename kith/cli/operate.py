@@ -110,7 +110,13 @@ def jobs(fmt: str) -> None:
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--with-worker", is_flag=True, help="Also run `kith worker` beside it, for one machine or a demo.")
-def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
+@click.option(
+    "--with-gp-stand-in",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Also run `kith gp-stand-in` on this port (the demo's GP system, loopback only).",
+)
+def serve(host: str, port: int, workers: int, with_worker: bool, with_gp_stand_in: int | None) -> None:
     """Serve Kith with gunicorn (static files through WhiteNoise)."""
     from django.conf import settings
 
@@ -146,6 +152,8 @@ def serve(host: str, port: int, workers: int, with_worker: bool) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     if with_worker:
         os.environ["KITH_SERVE_WITH_WORKER"] = "1"  # gunicorn's master starts it and stops it (gunicorn_conf)
+    if with_gp_stand_in:
+        os.environ["KITH_SERVE_WITH_GP_STAND_IN"] = str(with_gp_stand_in)
     click.echo(f"Kith is at http://{host}:{port}/ (Ctrl+C stops it)")
     os.execv(sys.executable, args)
 

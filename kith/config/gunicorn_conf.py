@@ -26,25 +26,34 @@ def child_exit(server, worker):
         multiprocess.mark_process_dead(worker.pid)
 
 
-_job_worker = None
+_beside = []  # processes the master runs for as long as it runs
+_OURS = ("PROMETHEUS_MULTIPROC_DIR", "KITH_SERVE_WITH_WORKER", "KITH_SERVE_WITH_GP_STAND_IN")
 
 
 def when_ready(server):
-    """With `kith serve --with-worker`, the master runs `kith worker` for as long as it runs."""
-    global _job_worker
-    if os.environ.get("KITH_SERVE_WITH_WORKER") == "1":
-        import subprocess
-        import sys
+    """With `kith serve --with-worker`, the master runs `kith worker`; with `--with-gp-stand-in`, the demo's GP
+    system stand-in too."""
+    import subprocess
+    import sys
 
-        env = {k: v for k, v in os.environ.items() if k not in ("PROMETHEUS_MULTIPROC_DIR", "KITH_SERVE_WITH_WORKER")}
-        _job_worker = subprocess.Popen([sys.executable, "-m", "kith.cli", "worker"], env=env)
-        server.log.info("Started kith worker (pid %s)", _job_worker.pid)
+    env = {k: v for k, v in os.environ.items() if k not in _OURS}
+    commands = []
+    if os.environ.get("KITH_SERVE_WITH_WORKER") == "1":
+        commands.append(["worker"])
+    if os.environ.get("KITH_SERVE_WITH_GP_STAND_IN"):
+        commands.append(["gp-stand-in", "--port", os.environ["KITH_SERVE_WITH_GP_STAND_IN"]])
+    for command in commands:
+        process = subprocess.Popen([sys.executable, "-m", "kith.cli", *command], env=env)
+        _beside.append(process)
+        server.log.info("Started kith %s (pid %s)", command[0], process.pid)
 
 
 def on_exit(server):
-    if _job_worker is not None and _job_worker.poll() is None:
-        _job_worker.terminate()
+    for process in _beside:
+        if process.poll() is None:
+            process.terminate()
+    for process in _beside:
         try:
-            _job_worker.wait(timeout=20)
+            process.wait(timeout=20)
         except Exception:
-            _job_worker.kill()
+            process.kill()
