@@ -91,3 +91,28 @@ def send_referral(key, base, nhs_number, given, family, postcode, words, cancel_
         raise SystemExit(1)
     if not cancel_id:
         click.echo(f"  Cancel it: kith send-referral --key … --cancel {request_id}")
+
+
+@main.command("prsb-export")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day, YYYY-MM-DD.")
+@click.option("--team", default=None, help="One team's people, by its name (default: every team).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "fhir"]), default="csv", show_default=True)
+def prsb_export(start, end, team, fmt) -> None:
+    """Print a period's counts of people in the PRSB social prescribing standard's four groups, controlled."""
+    from kith.accounts.models import Team
+    from kith.interop import prsb
+    from kith.people import sharing
+
+    start, end = start.date(), end.date()
+    if start > end:
+        raise click.ClickException("--from must be on or before --to.")
+    found = None
+    if team:
+        found = Team.objects.filter(name=team).first()
+        if found is None:
+            names = ", ".join(Team.objects.order_by("name").values_list("name", flat=True)) or "none yet"
+            raise click.ClickException(f"No team called {team!r}. Teams: {names}.")
+    rows = prsb.period_rows(sharing.prsb_period(start, end, team=found))
+    area = found.name if found else "every team"
+    click.echo(prsb.period_bundle(rows, start, end, area) if fmt == "fhir" else prsb.as_csv(rows), nl=False)

@@ -29,6 +29,13 @@ KITH_CODES = [
     ("ons4-happiness", "ONS4: overall, how happy did you feel yesterday? (0-10)", "score"),
     ("ons4-anxiety", "ONS4: overall, how anxious did you feel yesterday? (0-10)", "score"),
     ("swemwbs-metric", "SWEMWBS metric score (7-35)", "score"),
+    # The PRSB dataset's groups and items (kith.interop.prsb)
+    ("demographics", "Demographics", ""),
+    ("needs-and-concerns", "Needs and concerns", ""),
+    ("support-offered", "Support offered", ""),
+    ("outcomes", "Outcomes", ""),
+    ("want", "What matters: a want", ""),
+    ("barrier", "A barrier to taking part", ""),
 ]
 DISPLAY = {code: display for code, display, _ in KITH_CODES}
 UNIT = {code: unit for code, _, unit in KITH_CODES}
@@ -40,7 +47,7 @@ def code_system_url() -> str:
     return f"{settings.KITH_BASE_URL}/fhir/CodeSystem/{KITH_CODE_SYSTEM}"
 
 
-def _kith(code: str) -> dict:
+def kith_concept(code: str) -> dict:
     return {"coding": [{"system": code_system_url(), "code": code, "display": DISPLAY[code]}]}
 
 
@@ -59,7 +66,7 @@ def _observation(code: dict, patient: str, when, **value) -> dict:
 
 
 def _count(code: str, number: int, patient: str, when) -> dict:
-    return _observation(_kith(code), patient, when, valueQuantity={"value": number, "unit": UNIT[code]})
+    return _observation(kith_concept(code), patient, when, valueQuantity={"value": number, "unit": UNIT[code]})
 
 
 def _outcome_entries(outcome, patient: str) -> list[dict]:
@@ -72,7 +79,7 @@ def _outcome_entries(outcome, patient: str) -> list[dict]:
     for connection in outcome.connections:
         entries.append(
             _observation(
-                _kith("connection"),
+                kith_concept("connection"),
                 patient,
                 closed,
                 valueString=f"{connection.service}: {connection.status}",
@@ -84,7 +91,7 @@ def _outcome_entries(outcome, patient: str) -> list[dict]:
         if score.instrument == "swemwbs" and score.swemwbs_metric is not None:
             entries.append(
                 _observation(
-                    _kith("swemwbs-metric"),
+                    kith_concept("swemwbs-metric"),
                     patient,
                     taken,
                     valueQuantity={"value": score.swemwbs_metric, "unit": "score"},
@@ -95,7 +102,9 @@ def _outcome_entries(outcome, patient: str) -> list[dict]:
                 code = "ons4-" + item.replace("_", "-")
                 if code in DISPLAY:
                     entries.append(
-                        _observation(_kith(code), patient, taken, valueQuantity={"value": value, "unit": "score"})
+                        _observation(
+                            kith_concept(code), patient, taken, valueQuantity={"value": value, "unit": "score"}
+                        )
                     )
     return entries
 

@@ -8,5 +8,7 @@ urlpatterns = [
     path("fhir/metadata", views.metadata, name="metadata"),
     path("fhir/CodeSystem/<str:name>", views.code_system, name="code_system"),
     path("responses-to-referrers/", views.outbox, name="outbox"),
+    path("people/<str:uuid>/prsb.<str:fmt>", views.prsb_person, name="prsb_person"),
+    path("social-prescribing-dataset/", views.prsb_period, name="prsb_period"),
     path("responses-to-referrers/<int:message_id>/send-again", views.retry, name="retry"),
 ]

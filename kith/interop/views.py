@@ -1,9 +1,12 @@
 """FHIR endpoints for connected systems: `$process-message` (BaRS) and the CapabilityStatement."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -11,10 +14,11 @@ from django_ratelimit.core import is_ratelimited
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import CARE, profile_of, role_of
-from kith.interop import capability, responses, services
+from kith.interop import capability, prsb, responses, services
 from kith.interop import outbox as outbox_service
 from kith.interop.models import SentMessage
 from kith.interop.outcomes import operation_outcome
+from kith.people import sharing
 
 FHIR_JSON = "application/fhir+json"
 MESSAGES_PER_MINUTE = "120/m"
@@ -109,3 +113,62 @@ def retry(request, message_id):
     else:
         messages.error(request, message.answer)
     return redirect("interop:outbox")
+
+
+DOWNLOAD = {"json": ("application/fhir+json", "json"), "csv": ("text/csv; charset=utf-8", "csv")}
+
+
+def _download(body: str, fmt: str, name: str) -> HttpResponse:
+    kind, extension = DOWNLOAD[fmt]
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
+
+
+@staff_required(*CARE, Role.ADMINISTRATOR, to="export a person's social prescribing dataset")
+def prsb_person(request, uuid, fmt):
+    """One person's dataset in the PRSB standard's four groups, as FHIR or CSV."""
+    if fmt not in DOWNLOAD:
+        raise Http404("Choose json or csv.")
+    data = sharing.prsb_person(request.user, uuid)
+    body = prsb.person_bundle(data) if fmt == "json" else prsb.as_csv(prsb.person_rows(data))
+    return _download(body, fmt, f"social-prescribing-dataset-{data.person.uuid}")
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from") or (today - dt.timedelta(days=90)).isoformat())
+        end = dt.date.fromisoformat(request.GET.get("to") or today.isoformat())
+    except ValueError:
+        raise PeriodError("Give the dates as year-month-day, for example 2026-04-01.") from None
+    if start > end:
+        raise PeriodError("The period must start on or before the day it ends.")
+    return start, end
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@staff_required(Role.LEAD, Role.PLANNER, Role.ADMINISTRATOR, to="export the social prescribing dataset")
+def prsb_period(request):
+    """A period's counts of people in the PRSB standard's four groups, disclosure-controlled, as a page, FHIR or CSV."""
+    team = profile_of(request.user).team if role_of(request.user) == Role.LEAD else None
+    area = team.name if team else "every team"
+    try:
+        start, end = _period(request)
+    except PeriodError as error:
+        return render(request, "interop/prsb_period.html", {"error": str(error), "area": area}, status=400)
+    rows = prsb.period_rows(sharing.prsb_period(start, end, team=team))
+    fmt = request.GET.get("format", "")
+    if fmt == "json":
+        return _download(prsb.period_bundle(rows, start, end, area), fmt, f"social-prescribing-{start}-{end}")
+    if fmt == "csv":
+        return _download(prsb.as_csv(rows), fmt, f"social-prescribing-{start}-{end}")
+    query = f"from={start}&to={end}"
+    return render(
+        request,
+        "interop/prsb_period.html",
+        {"rows": rows, "start": start, "end": end, "area": area, "query": query, "mapping": prsb.MAPPING},
+    )

@@ -91,3 +91,109 @@ def referrer_outcome(referral_id: int, *, system: str) -> ReferrerOutcome:
 
 
 __all__ = ["MADE", "SUSTAINED", "ConnectionMade", "ReferrerOutcome", "Score", "referrer_outcome"]
+
+
+# The PRSB Social Prescribing Standard's four groups, from what Kith holds (docs/interoperability.md).
+@dataclass
+class PersonDataset:
+    """One person's record in the standard's four groups, as plain data."""
+
+    person: object  # Person: group 1, demographics
+    wants: list[dict]  # group 2, needs and concerns
+    barriers: list[dict]
+    referrals: list[dict]  # group 3, support offered
+    connections: list[dict]
+    wellbeing: list[Score]  # group 4, outcomes
+    consents: list[dict]
+
+
+def prsb_person(user, person_uuid) -> PersonDataset:
+    """A person's PRSB dataset, for someone who may open their record (audited as a read for this purpose)."""
+    from kith.people.access import access_person
+
+    person = access_person(user, person_uuid, purpose="PRSB social prescribing dataset")
+    return PersonDataset(
+        person=person,
+        wants=[
+            {"term": w.term.name, "code": w.term.code, "words": w.words, "status": w.status, "since": w.created_at}
+            for w in person.wants.select_related("term").order_by("created_at", "id")
+        ],
+        barriers=[{"kind": b.kind, "name": b.get_kind_display(), "note": b.note} for b in person.barriers.all()],
+        referrals=[
+            {
+                "uuid": r.uuid,
+                "source": r.get_source_display(),
+                "received": r.received_at,
+                "words": r.words,
+                "code": r.snomed_code or "",
+                "status": r.status,
+                "through": r.external_system,
+            }
+            for r in person.referrals.order_by("received_at")
+        ],
+        connections=[
+            {
+                "service": c.service.name,
+                "organisation": c.service.organisation.name if c.service.organisation_id else "",
+                "status": c.status,
+                "status_name": c.get_status_display(),
+                "since": c.created_at,
+                "persons_words": c.persons_words,
+            }
+            for c in person.connections.select_related("service__organisation").order_by("created_at", "id")
+        ],
+        wellbeing=[
+            Score(
+                s.instrument,
+                s.occasion,
+                s.taken_on,
+                dict(s.answers),
+                float(s.swemwbs_metric) if s.swemwbs_metric else None,
+            )
+            for s in person.wellbeing.order_by("taken_on", "id")
+        ],
+        consents=[
+            {"purpose": c.get_purpose_display(), "decision": c.decision, "recorded": c.recorded_at}
+            for c in person.consents.filter(withdrawn_at__isnull=True).order_by("recorded_at")
+        ],
+    )
+
+
+def _people_by(people, field: str, prefix: str) -> dict[str, int]:
+    """People counted once for each value of a field (a related one included), values that are blank left out."""
+    from django.db.models import Count
+
+    rows = people.values(field).annotate(n=Count("id", distinct=True)).order_by(field)
+    return {f"{prefix}{row[field]}": row["n"] for row in rows if row[field]}
+
+
+def prsb_period(start, end, *, team=None) -> dict[str, dict[str, int]]:
+    """Counts of people in the four groups, for records open at any time from `start` to `end` (dates). Raw: the
+    caller controls them for disclosure. {group: {item: people}}."""
+    from django.db.models import Count, Q
+
+    from kith.people.models import Person
+
+    people = Person.objects.filter(anonymised_at__isnull=True, opened_at__date__lte=end).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__date__gte=start)
+    )
+    if team is not None:
+        people = people.filter(team=team)
+    referred = people.filter(referrals__received_at__date__gte=start, referrals__received_at__date__lte=end)
+    return {
+        "demographics": {"people": people.count(), **_people_by(people, "referral_source", "referred by: ")},
+        "needs and concerns": {
+            **_people_by(people, "wants__term__name", "want: "),
+            **_people_by(people, "barriers__kind", "barrier: "),
+        },
+        "support offered": {
+            "referred in the period": referred.distinct().count(),
+            **_people_by(people, "connections__status", "connection: "),
+        },
+        "outcomes": {
+            "a connection made": people.filter(connections__status__in=MADE).distinct().count(),
+            "a connection sustained": people.filter(connections__status__in=SUSTAINED).distinct().count(),
+            "two or more wellbeing scores": people.annotate(scores=Count("wellbeing")).filter(scores__gte=2).count(),
+            "closed in the period": people.filter(closed_at__date__gte=start, closed_at__date__lte=end).count(),
+        },
+    }
