@@ -163,6 +163,50 @@ def gp(walk: Walk):
     walk.shot("An answer: who answered, and each suggestion's day, cost, place and distance", full=True)
 
 
+def send_referral(*args: str) -> str:
+    """`kith send-referral` as the demo's GP system (its key is in var/demo-system-key); what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kith.cli", "send-referral", *args], capture_output=True, text=True, cwd=REPO
+    )
+    print("   ", done.stdout.strip().splitlines()[0] if done.stdout else done.stderr.strip()[-300:])
+    return done.stdout
+
+
+def gp_system(walk: Walk):
+    """A GP system refers in BaRS; a link worker accepts and closes; the GP system gets the responses."""
+    sent = send_referral("--given", "Gwen", "--family", "Fromthegp", "--nhs-number", "9434765870")
+    cancelled = send_referral("--given", "Cyril", "--family", "Cancelled", "--nhs-number", "9434765889")
+    request_id = re.search(r"ServiceRequest (\S+)", cancelled).group(1)
+    page = walk.as_("A link worker, with a GP system's referral", "demo-linkworker")
+    walk.go("/referral-queue/")
+    walk.shot("Two referrals from the GP system in the queue, each 'through' it")
+    send_referral("--cancel", request_id)
+    walk.go("/referral-queue/")
+    walk.shot("The GP cancelled one: it has left the queue (its history is kept)")
+    assert "Cyril Cancelled" not in page.content() and "Gwen Fromthegp" in page.content(), sent
+    page.get_by_role("link", name="Gwen Fromthegp").click()
+    walk.shot("The referral: the GP's words, its NHS number and SNOMED code, and anyone the team already knows")
+    page.get_by_role("button", name=re.compile("^Accept")).first.click()
+    walk.shot("Accepted: on the caseload; the GP record is told")
+    page.get_by_text("Record consent or an objection").click()
+    page.get_by_label("For").select_option(label="Share outcome details with the referrer")
+    page.get_by_label("Their decision").select_option(label="Agreed")
+    page.get_by_label("How it was recorded").select_option(label="In person")
+    page.get_by_label("The words shown or read to them").fill("May we tell your GP how it went, in your words?")
+    page.get_by_role("button", name="Record", exact=True).click()
+    page.get_by_role("link", name="Close the record").click()
+    page.get_by_label("What mattered to them is in place").check()
+    page.get_by_role("button", name="Close the record").click()
+    walk.shot("Closed: a summary goes to the GP, as far as Gwen agreed")
+    time.sleep(3)  # the worker sends at once; give it a moment
+    walk.go("/responses-to-referrers/")
+    walk.shot("Responses to referrers: accepted and the closing summary, sent", full=True)
+    stand_in = walk.page.context.new_page()
+    stand_in.goto(walk.url.rsplit(":", 1)[0] + ":8001/")
+    walk.page = stand_in
+    walk.shot("The GP system stand-in's list: what arrived, with its codes")
+
+
 def link_worker(walk: Walk):
     page = walk.as_("A link worker", "demo-linkworker")
     walk.shot("The caseload, with referrals waiting")
@@ -212,6 +256,8 @@ def lead(walk: Walk):
     walk.shot("Recording a check: a private note for staff, and a public note only if chosen")
     walk.go("/insight/measures/")
     walk.shot("Measures: one meaning for '*', and each measure defined with its denominator", full=True)
+    walk.go("/social-prescribing-dataset/")
+    walk.shot("The team's social prescribing dataset in PRSB's four groups, counts controlled", full=True)
 
 
 def planner(walk: Walk):
@@ -375,8 +421,8 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=args.chromium, args=["--headless", "--no-sandbox"])
         walk = Walk(browser, args.url, args.out, codes)
         try:
-            for journey in (public, gp, link_worker, lead, planner, administrator, directory_editor, organisation,
-                            on_a_phone):  # fmt: skip
+            for journey in (public, gp, link_worker, gp_system, lead, planner, administrator, directory_editor,
+                            organisation, on_a_phone):  # fmt: skip
                 journey(walk)
         except Exception:
             walk.shot("THE WALK STOPPED HERE")

@@ -3,12 +3,14 @@
 import json
 import time
 import uuid
+from pathlib import Path
 
 import click
 
 from kith.cli import main
 
 STAND_IN_PORT = 8001
+DEMO_KEY_FILE = "demo-system-key"
 
 
 @main.command("demo-systems")
@@ -21,9 +23,13 @@ def demo_systems(stand_in_port: int) -> None:
 
     system, key = ensure_demo_system(stand_in_port)
     base = settings.KITH_BASE_URL
+    kept = Path(settings.VAR_DIR) / DEMO_KEY_FILE  # the demo's only: `kith send-referral` reads it
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_text(key + "\n", encoding="utf-8")
+    kept.chmod(0o600)
     click.echo(f'Connected system "{system.name}" (for this demo only). Its key, shown once:')
     click.echo(f"  {key}")
-    click.echo(f"  Send a referral as its GP:  .venv/bin/kith send-referral --key {key}")
+    click.echo(f"  Send a referral as its GP:  .venv/bin/kith send-referral   (reads the key from {kept})")
     click.echo(f"  or post a BaRS message to {base}/fhir/$process-message with 'Authorization: Bearer <key>'.")
     click.echo(f"  Kith's responses arrive at the GP system stand-in: http://127.0.0.1:{stand_in_port}/")
 
@@ -45,7 +51,9 @@ def gp_stand_in(port: int) -> None:
 
 
 @main.command("send-referral")
-@click.option("--key", envvar="KITH_SYSTEM_KEY", required=True, help="The connected system's key ($KITH_SYSTEM_KEY).")
+@click.option(
+    "--key", envvar="KITH_SYSTEM_KEY", default=None, help="The connected system's key ($KITH_SYSTEM_KEY; the demo's)."
+)
 @click.option("--to", "base", default=None, help="Kith's address (default: KITH_BASE_URL).")
 @click.option("--nhs-number", default="9434765919", show_default=True)
 @click.option("--given", default="Arthur", show_default=True)
@@ -61,6 +69,11 @@ def send_referral(key, base, nhs_number, given, family, postcode, words, cancel_
 
     from kith.interop.stand_in import referral_message
 
+    kept = Path(settings.VAR_DIR) / DEMO_KEY_FILE
+    if key is None and kept.is_file():
+        key = kept.read_text(encoding="utf-8").strip()
+    if not key:
+        raise click.ClickException("Give the connected system's key: --key or $KITH_SYSTEM_KEY.")
     url = f"{(base or settings.KITH_BASE_URL).rstrip('/')}/fhir/$process-message"
     request_id = cancel_id or str(uuid.uuid4())
     message = referral_message(

@@ -138,14 +138,19 @@ def person_page(request, person, *, status: int = 200, connection_form=None, **f
         for connection in connections:
             connection.sent = connection_form[1] if connection.pk == connection_form[0] else None
         failed = connection_form[1]
+    consents = list(person.consents.select_related("organisation", "recorded_by", "withdrawn_by"))
+    systems = sorted({r.external_system for r in person.referrals.all() if r.external_system})
     context = {
         "person": person,
         "lawful_basis": LAWFUL_BASIS,
+        # Referred through a GP system: its record is told how it went only as far as the person agrees.
+        "referred_through": ", ".join(systems),
+        "outcome_sharing_asked": any(c.purpose == "share-outcomes" and not c.withdrawn_at for c in consents),
         "wants": list(person.wants.select_related("term__parent")),
         "barriers": list(person.barriers.all()),
         "strengths": list(person.strengths.all()),
         "wellbeing": presenters.wellbeing_views(list(person.wellbeing.all())),
-        "consents": list(person.consents.select_related("organisation", "recorded_by", "withdrawn_by")),
+        "consents": consents,
         "notes": list(person.notes.select_related("author").prefetch_related("revisions__replaced_by")),
         "connections": connections,
         "shared_lists": list(person.shared_lists.filter(revoked_at__isnull=True).order_by("-created_at")),

@@ -202,3 +202,16 @@ def test_a_referral_for_someone_the_team_knows_is_offered_to_the_link_worker_nev
     sign_in(client, link_worker)
     page = client.get(f"/referral-queue/{referral.uuid}/").content.decode()
     assert f"Accept for {known.display_name}" in page and "This is a different person" in page
+
+
+def test_the_link_worker_sees_the_referrals_snomed_code_and_its_system(client, key):
+    from django.contrib.auth import get_user_model
+
+    from tests.personas import sign_in
+
+    assert post(client, referral_message(), key).status_code == 200
+    referral = Referral.objects.get(external_system="Test GP system")
+    sign_in(client, get_user_model().objects.get(username="lw-north"))
+    page = client.get(f"/referral-queue/{referral.uuid}/").content.decode()
+    assert "Referral to social prescribing service (SNOMED CT 871731000000106)" in page
+    assert "through Test GP system" in page

@@ -98,6 +98,8 @@ RULES = {
     "interop:code_system": ("get", "/fhir/CodeSystem/kith-outcome", {"none": EVERYONE}),
     # Responses to referring systems: a team sees its own; leads and administrators send one again.
     "interop:outbox": ("get", "/responses-to-referrers/", {"none": CARE}),
+    "interop:prsb_person": ("get", "/people/{person}/prsb.json", {"own": CARE, "other": {"administrator"}}),
+    "interop:prsb_period": ("get", "/social-prescribing-dataset/", {"none": {"lead", "planner", "administrator"}}),
     "interop:retry": (
         "post",
         "/responses-to-referrers/{sent}/send-again",
