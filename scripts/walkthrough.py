@@ -189,7 +189,7 @@ def gp_system(walk: Walk):
     page.get_by_role("button", name=re.compile("^Accept")).first.click()
     walk.shot("Accepted: on the caseload; the GP record is told")
     page.get_by_text("Record consent or an objection").click()
-    page.get_by_label("For").select_option(label="Share outcome details with the referrer")
+    page.get_by_label("For", exact=True).select_option(label="Share outcome details with the referrer")
     page.get_by_label("Their decision").select_option(label="Agreed")
     page.get_by_label("How it was recorded").select_option(label="In person")
     page.get_by_label("The words shown or read to them").fill("May we tell your GP how it went, in your words?")
