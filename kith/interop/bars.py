@@ -15,6 +15,8 @@ EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars"
 CATEGORIES = "https://fhir.nhs.uk/CodeSystem/message-category-servicerequest"
 NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number"
 ODS_CODE = "https://fhir.nhs.uk/Id/ods-organization-code"
+SNOMED = "http://snomed.info/sct"
+REFERRED = "871731000000106"
 REQUEST = "servicerequest-request"
 REASONS = ("new", "update", "delete")
 CANCELLED = ("revoked", "entered-in-error")
@@ -191,7 +193,7 @@ def referral_of(message: Message) -> Referral:
     telecom = {t.system: t.value for t in reversed(patient.telecom or []) if t.value}
     requester = message.resolve(request.requester)
     words = [*_text(request.reasonCode), *(note.text for note in request.note or [] if note.text)]
-    if request.code:
+    if request.code and not _codes([request.code], SNOMED) & {REFERRED}:  # the referral code itself says nothing new
         words.insert(0, _text([request.code])[0])
     return Referral(
         reason=next(c.code for c in header.reason.coding if c.code in REASONS),

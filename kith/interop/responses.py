@@ -119,9 +119,13 @@ def summary_of(kind: str, outcome) -> str:
     if not outcome.shares_details:
         return "Closed; codes only (the person has not agreed to share outcome details)."
     return (
-        f"Closed: {outcome.connections_made} connection(s) made, {outcome.connections_sustained} still going; "
-        f"{len(outcome.wellbeing)} wellbeing score(s)."
+        f"Closed: {_counted(outcome.connections_made, 'connection')} made, {outcome.connections_sustained} still "
+        f"going; {_counted(len(outcome.wellbeing), 'wellbeing score')}."
     )
+
+
+def _counted(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def response(kind: str, outcome, *, answering: str, destination: str, message_id: str) -> str:

@@ -56,7 +56,10 @@ def test_the_referral_a_message_carries():
         "9434765919",
         "M9 4DH",
     )
-    assert found.words.startswith("Referral to social prescribing service")
+    assert found.words == "Lonely since his wife died; used to love walking."  # the referral code is its own row
+    assert found.organisation == "DEMO01"
+    other = replaced(message, [*REQUEST, "code"], {"text": "Befriending"})
+    assert bars.referral_of(bars.Message(Bundle.model_validate(other))).words.startswith("Befriending\n")
     assert "used to love walking" in found.words and found.phone == "0161 496 0000"
     cancelled = bars.referral_of(
         bars.Message(Bundle.model_validate(referral_message(reason="update", status="revoked")))

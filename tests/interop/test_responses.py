@@ -134,7 +134,7 @@ def test_closing_sends_a_summary_in_the_words_the_person_agreed_to_share(
         close_with_outcomes(world, referral, shares=True)
     accepted, closed = gp.received
     assert accepted.status == "accepted" and closed.status == "completed"
-    assert "1 connection(s) made, 1 still going" in closed.said
+    assert "1 connection made, 1 still going" in closed.said
     found = observations(closed)
     assert found["connections-made"][0]["valueQuantity"]["value"] == 1
     assert found["connections-sustained"][0]["valueQuantity"]["value"] == 1
