@@ -135,6 +135,10 @@ def receive(system: ConnectedSystem, body: bytes, content_type: str) -> Answer:
                 409, [("Bundle.id", "This message has been recognised as having already been processed.")]
             ),
         )
+    audit.record(
+        user=None, username=f"(system: {system.name})", action="receive", what="referral message",
+        object_id=message_id, reason=referral_data.reason, referral=referral.pk,
+    )  # fmt: skip
     return Answer(200, acknowledgement(message_id, str(referral.uuid), f"{settings.KITH_BASE_URL}/fhir"), referral)
 
 

@@ -215,3 +215,15 @@ def test_the_link_worker_sees_the_referrals_snomed_code_and_its_system(client, k
     page = client.get(f"/referral-queue/{referral.uuid}/").content.decode()
     assert "Referral to social prescribing service (SNOMED CT 871731000000106)" in page
     assert "through Test GP system" in page
+
+
+def test_every_message_taken_or_refused_is_in_the_audit_trail_under_its_system(client, key):
+    from kith.core.models import AuditEvent
+
+    taken = referral_message()
+    assert post(client, taken, key).status_code == 200
+    assert post(client, referral_message(nhs_number="9434765918"), key).status_code == 422
+    events = {(e.username, e.action, e.what) for e in AuditEvent.objects.filter(username__startswith="(system:")}
+    assert ("(system: Test GP system)", "receive", "referral message") in events
+    assert ("(system: Test GP system)", "create", "referral") in events  # not "the person, online"
+    assert ("(system: Test GP system)", "refuse", "referral message") in events

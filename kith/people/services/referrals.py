@@ -55,7 +55,7 @@ def contact_by(received_at: dt.datetime) -> dt.date:
 
 
 @transaction.atomic
-def make_referral(*, user, source: str, postcode: str, **fields) -> Referral:
+def make_referral(*, user, source: str, postcode: str, sender: str = "", **fields) -> Referral:
     """A referral in the queue of the team covering the person's postcode; the team is told."""
     if not fields.get("agreed"):
         raise ReferralError("A referral needs the person's agreement to be contacted.")
@@ -73,7 +73,8 @@ def make_referral(*, user, source: str, postcode: str, **fields) -> Referral:
         **fields,
     )
     audit.record(
-        user=user, username="" if getattr(user, "is_authenticated", False) else "(the person, online)",
+        user=user,
+        username=sender or ("" if getattr(user, "is_authenticated", False) else "(the person, online)"),
         action="create", what="referral", object_id=referral.pk, source=source, team=team.name,
     )  # fmt: skip
     staff = list(
@@ -186,6 +187,7 @@ def referral_from_system(
             source=ReferralSource.GP,
             snomed_code=REFERRED,
             agreed=True,  # BaRS carries the person's consent to the referral; Kith records it was given
+            sender=f"(system: {system})",
             external_system=system,
             external_id=request_id,
             external_organisation=organisation[:12],
