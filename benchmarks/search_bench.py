@@ -304,6 +304,12 @@ def locality_section() -> list[str]:
     return [*lines, ""]
 
 
+def interop_section() -> list[str]:
+    import interop_bench
+
+    return interop_bench.interop_section()
+
+
 def http_section(seconds: float) -> list[str]:
     import http_bench
 
@@ -318,7 +324,7 @@ def main() -> None:
         "--only",
         default="",
         help="comma-separated sections after search to run (relevance, people, gaps, import, import-while-working, "
-        "locality, http); "
+        "locality, interop, http); "
         "all if empty",
     )
     parser.add_argument(
@@ -334,6 +340,7 @@ def main() -> None:
         "import",
         "import-while-working",
         "locality",
+        "interop",
         "http",
     }
     setup_django()
@@ -412,6 +419,7 @@ def main() -> None:
         ("import", import_section),
         ("import-while-working", import_while_working_section),
         ("locality", locality_section),
+        ("interop", interop_section),
         ("http", lambda: http_section(args.http_seconds)),
     ]:
         if name in chosen:

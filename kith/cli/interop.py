@@ -129,3 +129,12 @@ def prsb_export(start, end, team, fmt) -> None:
     rows = prsb.period_rows(sharing.prsb_period(start, end, team=found))
     area = found.name if found else "every team"
     click.echo(prsb.period_bundle(rows, start, end, area) if fmt == "fhir" else prsb.as_csv(rows), nl=False)
+
+
+@main.command("send-responses")
+def send_responses_command() -> None:
+    """Send the responses to referrers that are due (those a referrer could not take before); run it every minute."""
+    from kith.interop import outbox
+
+    sent = outbox.deliver()
+    click.echo(f"Sent {sent} response(s) to referrers; {outbox.waiting()} waiting.")
