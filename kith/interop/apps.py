@@ -14,3 +14,4 @@ class InteropConfig(AppConfig):
 
         signals.referral_decided.connect(receivers.referral_decided, dispatch_uid="interop-referral-decided")
         signals.record_closed.connect(receivers.record_closed, dispatch_uid="interop-record-closed")
+        signals.record_erased.connect(receivers.record_erased, dispatch_uid="interop-record-erased")

@@ -77,6 +77,9 @@ class SentMessage(models.Model):
     message_id = models.UUIDField(unique=True)
     system = models.ForeignKey(ConnectedSystem, on_delete=models.PROTECT, related_name="sent")
     referral = models.ForeignKey("people.Referral", null=True, on_delete=models.SET_NULL, related_name="responses")
+    # Who sees it, and for whom it is: kept here so the outbox page reads no one's referral.
+    team = models.ForeignKey("accounts.Team", null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.CharField(max_length=12, blank=True, help_text="The referrer's ODS code")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     endpoint = models.URLField(blank=True)
     body = models.TextField(blank=True)
@@ -91,7 +94,8 @@ class SentMessage(models.Model):
     )
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "created_at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.state})"

@@ -5,6 +5,7 @@ holds to the four groups the standard names (MAPPING, printed in docs/interopera
 beyond the two SNOMED CT concepts of the national guidance in its own code system.
 """
 
+import re
 import uuid
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from fhir.resources.R4B.bundle import Bundle
 from kith.core import disclosure
 from kith.core.spreadsheet import csv_text
 from kith.interop.bars import NHS_NUMBER
-from kith.interop.responses import SNOMED, code_system_url, kith_concept
+from kith.interop.responses import SNOMED, code_system_url, kith_concept, patient_name
 from kith.people.models import SnomedCode
 
 GROUPS = ["demographics", "needs and concerns", "support offered", "outcomes"]
@@ -44,6 +45,14 @@ def _entry(resource: dict) -> dict:
     return {"fullUrl": f"urn:uuid:{uuid.uuid4()}", "resource": resource}
 
 
+def _language(text: str) -> dict:
+    """A language as a BCP 47 code where it is one (as Kith asks for ISO 639 codes), else as the words given."""
+    code = text.strip()
+    if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{1,8})*", code):
+        return {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]}
+    return {"text": " ".join(code.split())}
+
+
 def person_bundle(data) -> str:
     """One person's dataset as a FHIR collection Bundle, validated by the library."""
     from kith.people.sharing import MADE, SUSTAINED
@@ -53,7 +62,7 @@ def person_bundle(data) -> str:
         {
             "resourceType": "Patient",
             **({"identifier": [{"system": NHS_NUMBER, "value": person.nhs_number}]} if person.nhs_number else {}),
-            "name": [{"family": person.family_name or None, "given": [person.given_name]}],
+            "name": [patient_name(person.given_name, person.family_name)],
             **({"birthDate": person.date_of_birth.isoformat()} if person.date_of_birth else {}),
             **({"address": [{"postalCode": person.postcode}]} if person.postcode else {}),
             "telecom": [
@@ -62,11 +71,7 @@ def person_bundle(data) -> str:
                 if value
             ]
             or None,
-            "communication": [
-                {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": code.strip()}]}}
-                for code in person.languages.split(",")
-                if code.strip()
-            ]
+            "communication": [{"language": _language(code)} for code in person.languages.split(",") if code.strip()]
             or None,
         }
     )

@@ -1,7 +1,7 @@
-"""What interop does when people's referrals are decided and records closed (kith.people.signals)."""
+"""What interop does when people's referrals are decided and records closed or erased (kith.people.signals)."""
 
 from kith.interop import outbox
-from kith.interop.models import ReceivedMessage
+from kith.people import sharing
 
 
 def referral_decided(sender, referral, **kwargs) -> None:
@@ -10,8 +10,9 @@ def referral_decided(sender, referral, **kwargs) -> None:
 
 
 def record_closed(sender, person, **kwargs) -> None:
-    referrals = ReceivedMessage.objects.filter(
-        referral__person_id=person.pk, outcome=ReceivedMessage.Outcome.ACCEPTED, reason="new"
-    ).values_list("referral_id", flat=True)
-    for referral_id in referrals:
+    for referral_id in sharing.referrals_from_systems(person.pk):
         outbox.queue_response(referral_id, "closed")
+
+
+def record_erased(sender, person, **kwargs) -> None:
+    outbox.forget_person(sharing.referrals_from_systems(person.pk))

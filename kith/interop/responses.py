@@ -16,7 +16,6 @@ from kith.people.models import SnomedCode
 
 SNOMED = "http://snomed.info/sct"
 REASONS = "https://fhir.nhs.uk/CodeSystem/message-reason-bars"
-DEFINITION = "https://fhir.nhs.uk/MessageDefinition/bars-message-servicerequest-response-referral"
 KITH_CODE_SYSTEM = "kith-outcome"
 
 # Kith's own codes: (code, display, unit or "")
@@ -132,7 +131,7 @@ def response(kind: str, outcome, *, answering: str, destination: str, message_id
     """The response message as FHIR JSON, validated by the library; `answering` is the referral's message id."""
     referral = outcome.referral
     now = timezone.now()
-    header, request = f"urn:uuid:{uuid.uuid4()}", f"urn:uuid:{referral.external_id or referral.uuid}"
+    header, request = f"urn:uuid:{uuid.uuid4()}", f"urn:uuid:{_uuid_or_new(referral.external_id)}"
     patient, task = f"urn:uuid:{uuid.uuid4()}", f"urn:uuid:{uuid.uuid4()}"
     if kind == "closed" and outcome.shares_details:
         business = summary_of(kind, outcome)
@@ -149,7 +148,6 @@ def response(kind: str, outcome, *, answering: str, destination: str, message_id
                 "source": {"name": f"Kith: {referral.team.name}", "endpoint": f"{settings.KITH_BASE_URL}/fhir"},
                 "response": {"identifier": answering, "code": "ok"},
                 "focus": [{"reference": request}],
-                "definition": DEFINITION,
             },
         },
         {
@@ -175,7 +173,7 @@ def response(kind: str, outcome, *, answering: str, destination: str, message_id
                     if referral.nhs_number
                     else {}
                 ),
-                "name": [{"family": referral.family_name or None, "given": [referral.given_name]}],
+                "name": [patient_name(referral.given_name, referral.family_name)],
                 **({"birthDate": referral.date_of_birth.isoformat()} if referral.date_of_birth else {}),
             },
         },
@@ -203,6 +201,22 @@ def response(kind: str, outcome, *, answering: str, destination: str, message_id
         {"resourceType": "Bundle", "id": message_id, "type": "message", "timestamp": now.isoformat(), "entry": entries}
     )
     return bundle.model_dump_json(exclude_none=True)
+
+
+def patient_name(given: str, family: str) -> dict:
+    """A HumanName with only the parts there are (FHIR refuses empty strings)."""
+    return {
+        **({"family": family.strip()} if family and family.strip() else {}),
+        **({"given": given.split()} if given and given.strip() else {}),
+    }
+
+
+def _uuid_or_new(value: str) -> str:
+    """The referrer's ServiceRequest id where it is a UUID (as BaRS's are), else a new one for this message."""
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        return str(uuid.uuid4())
 
 
 def _is_id(value: str) -> bool:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django_ratelimit.core import is_ratelimited
 from kith.accounts.decorators import staff_required
 from kith.accounts.models import Role
 from kith.accounts.roles import CARE, profile_of, role_of
+from kith.core import audit
 from kith.interop import capability, prsb, responses, services
 from kith.interop import outbox as outbox_service
 from kith.interop.models import SentMessage
@@ -62,18 +64,19 @@ def code_system(request, name):
 
 
 STATES = {
-    "waiting": ("Waiting", "nhsuk-tag--blue"),
-    "sent": ("Sent", "nhsuk-tag--green"),
-    "failed": ("Not sent", "nhsuk-tag--red"),
-    "no-endpoint": ("No endpoint", "nhsuk-tag--grey"),
+    "waiting": ("Waiting", "nhsuk-tag--blue", Q(sent_at__isnull=True, gave_up_at__isnull=True) & ~Q(endpoint="")),
+    "sent": ("Sent", "nhsuk-tag--green", Q(sent_at__isnull=False)),
+    "failed": ("Not sent", "nhsuk-tag--red", Q(sent_at__isnull=True, gave_up_at__isnull=False)),
+    "no-endpoint": ("No endpoint", "nhsuk-tag--grey", Q(sent_at__isnull=True, gave_up_at__isnull=True, endpoint="")),
 }
 
 
 def _responses_seen_by(user):
-    scope = SentMessage.objects.select_related("system", "referral__team")
+    scope = SentMessage.objects.select_related("system", "team")
     if role_of(user) == Role.ADMINISTRATOR:
         return scope
-    return scope.filter(referral__team_id=profile_of(user).team_id)
+    team = profile_of(user).team_id
+    return scope.filter(team_id=team) if team else scope.none()
 
 
 @staff_required(*CARE, Role.ADMINISTRATOR, to="see the responses sent to referring systems")
@@ -82,20 +85,20 @@ def outbox(request):
     shown = request.GET.get("state", "")
     if shown not in STATES:
         shown = ""
-    latest = list(_responses_seen_by(request.user)[:500])
-    counts = {state: sum(m.state == state for m in latest) for state in STATES}
-    rows = [
-        {"message": m, "label": STATES[m.state][0], "tag": STATES[m.state][1]}
-        for m in latest
-        if not shown or m.state == shown
-    ]
+    seen = _responses_seen_by(request.user)
+    counts = seen.aggregate(**{state.replace("-", "_"): Count("id", filter=q) for state, (_, _, q) in STATES.items()})
+    chosen = seen.filter(STATES[shown][2]) if shown else seen
+    rows = [{"message": m, "label": STATES[m.state][0], "tag": STATES[m.state][1]} for m in chosen[:200]]
     return render(
         request,
         "interop/outbox.html",
         {
-            "rows": rows[:200],
+            "rows": rows,
             "shown": shown,
-            "filters": [{"state": s, "label": label, "count": counts[s]} for s, (label, _) in STATES.items()],
+            "filters": [
+                {"state": s, "label": label, "count": counts[s.replace("-", "_")]}
+                for s, (label, _, _) in STATES.items()
+            ],
             "can_retry": role_of(request.user) in {Role.LEAD, Role.ADMINISTRATOR},
         },
     )
@@ -107,7 +110,11 @@ def retry(request, message_id):
     message = _responses_seen_by(request.user).filter(pk=message_id).first()
     if message is None:
         raise Http404("No such response.")
-    message = outbox_service.try_again(message, user=request.user)
+    try:
+        message = outbox_service.try_again(message, user=request.user)
+    except outbox_service.NotNow as error:
+        messages.error(request, str(error))
+        return redirect("interop:outbox")
     if message.endpoint:
         messages.success(request, f"{message.get_kind_display()} response queued to send again.")
     else:
@@ -131,6 +138,10 @@ def prsb_person(request, uuid, fmt):
     if fmt not in DOWNLOAD:
         raise Http404("Choose json or csv.")
     data = sharing.prsb_person(request.user, uuid)
+    audit.record(
+        user=request.user, action="export", what="person", object_id=data.person.pk, person=data.person.uuid,
+        purpose="PRSB social prescribing dataset", format=fmt,
+    )  # fmt: skip
     body = prsb.person_bundle(data) if fmt == "json" else prsb.as_csv(prsb.person_rows(data))
     return _download(body, fmt, f"social-prescribing-dataset-{data.person.uuid}")
 
@@ -155,6 +166,9 @@ class PeriodError(ValueError):
 def prsb_period(request):
     """A period's counts of people in the PRSB standard's four groups, disclosure-controlled, as a page, FHIR or CSV."""
     team = profile_of(request.user).team if role_of(request.user) == Role.LEAD else None
+    if role_of(request.user) == Role.LEAD and team is None:
+        error = "You are not in a team yet: an administrator can add you to one."
+        return render(request, "interop/prsb_period.html", {"error": error, "area": "your team"}, status=403)
     area = team.name if team else "every team"
     try:
         start, end = _period(request)

@@ -62,6 +62,12 @@ def _first_and_latest(scores: list[WellbeingScore]) -> list[Score]:
     return kept
 
 
+def referrals_from_systems(person_id: int) -> list[int]:
+    """The person's referrals that came from connected systems (their ids)."""
+    found = Referral.objects.filter(person_id=person_id).exclude(external_system="").order_by("pk")
+    return list(found.values_list("pk", flat=True))
+
+
 def referrer_outcome(referral_id: int, *, system: str) -> ReferrerOutcome:
     """For a response to the referring system: the referral, and at close the person's outcomes (audited)."""
     referral = Referral.objects.select_related("person").get(pk=referral_id)
@@ -172,10 +178,13 @@ def prsb_period(start, end, *, team=None) -> dict[str, dict[str, int]]:
     caller controls them for disclosure. {group: {item: people}}."""
     from django.db.models import Count, Q
 
-    from kith.people.models import Person
+    from kith.people.access import counted_in_insight
 
-    people = Person.objects.filter(anonymised_at__isnull=True, opened_at__date__lte=end).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__date__gte=start)
+    # Aggregates leave Kith: people who objected to being counted in insight are not counted here either.
+    people = (
+        counted_in_insight()
+        .filter(opened_at__date__lte=end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=start))
     )
     if team is not None:
         people = people.filter(team=team)

@@ -7,3 +7,4 @@ from django.dispatch import Signal
 
 referral_decided = Signal()  # referral=: accepted or declined by a link worker
 record_closed = Signal()  # person=: the record left the caseload
+record_erased = Signal()  # person=: identifiers removed (erasure or retention); nothing more may be sent

@@ -155,3 +155,32 @@ def test_the_docs_give_the_mapping_table_as_the_code_has_it():
     text = DOCS.read_text()
     for group, held, fhir in prsb.MAPPING:
         assert re.search(rf"\| {re.escape(group)} \| {re.escape(held)} \| {re.escape(fhir)} \|", text), held
+
+
+def test_languages_as_people_type_them_still_export(client, world):
+    person = world.person
+    person.refresh_from_db()
+    people.update_person(user=world.link_worker, person=person, version=person.version, languages="ur, Urdu  Punjabi")
+    answer = download(client, world, "json")
+    assert answer.status_code == 200
+    patient = json.loads(answer.content)["entry"][0]["resource"]
+    assert patient["communication"] == [
+        {"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": "ur"}]}},
+        {"language": {"text": "Urdu Punjabi"}},
+    ]
+
+
+def test_the_export_is_audited_as_an_export(client, world):
+    from kith.core.models import AuditEvent
+
+    download(client, world, "csv")
+    assert AuditEvent.objects.filter(action="export", what="person", person=world.person.uuid).exists()
+
+
+def test_people_who_objected_to_insight_are_not_counted(client, world):
+    people.record_consent(
+        user=world.link_worker, person=world.person, purpose="insight", decision="objected", method="phone",
+        wording="May we count you?",
+    )  # fmt: skip
+    counts = __import__("kith.people.sharing", fromlist=["prsb_period"]).prsb_period(TODAY, TODAY)
+    assert counts["outcomes"]["a connection sustained"] == 0

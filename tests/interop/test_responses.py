@@ -292,3 +292,106 @@ def test_the_demo_system_and_the_send_referral_command_work_end_to_end(live_serv
     assert cancelled.exit_code == 0, cancelled.output
     referral.refresh_from_db()
     assert referral.status == Referral.Status.WITHDRAWN
+
+
+def test_a_referral_with_only_a_family_name_can_be_decided_and_answered(
+    client, world, system, gp, django_capture_on_commit_callbacks
+):
+    message = referral_message()
+    message["entry"][2]["resource"]["name"] = [{"family": "Synthetic"}]
+    answer = client.post(
+        URL, json.dumps(message), content_type="application/fhir+json", HTTP_AUTHORIZATION=f"Bearer {system.key}"
+    )
+    assert answer.status_code == 200, answer.content
+    referral = Referral.objects.get(external_system="Test GP system")
+    with django_capture_on_commit_callbacks(execute=True):
+        people.accept_referral(user=world.link_worker, referral=referral)
+    (received,) = gp.received
+    patient = next(e["resource"] for e in received.bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient["name"] == [{"family": "Synthetic"}]
+
+
+def test_a_response_that_cannot_be_written_never_stops_the_decision(
+    client, world, system, gp, django_capture_on_commit_callbacks, monkeypatch
+):
+    _, referral = refer(client, system)
+
+    def broken(*args, **kwargs):
+        raise ValueError("no such code")
+
+    monkeypatch.setattr(responses, "response", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = people.accept_referral(user=world.link_worker, referral=referral)
+    assert person.pk and Referral.objects.get(pk=referral.pk).status == "accepted"
+    sent = SentMessage.objects.get()
+    assert sent.state == "failed" and "could not write it: no such code" in sent.answer and gp.received == []
+
+
+def test_sending_again_is_only_for_what_was_given_up_and_never_doubles_a_send(
+    client, world, system, django_capture_on_commit_callbacks
+):
+    ReferringOrganisation.objects.filter(system=system).update(endpoint=f"http://127.0.0.1:{free_port()}/fhir/x")
+    _, referral = refer(client, system)
+    with django_capture_on_commit_callbacks(execute=True):
+        people.accept_referral(user=world.link_worker, referral=referral)
+    sent = SentMessage.objects.get()
+    assert sent.state == "waiting"
+    with pytest.raises(outbox.NotNow):
+        outbox.try_again(sent, user=world.lead)
+    sign_in(client, world.lead)
+    answer = client.post(f"/responses-to-referrers/{sent.pk}/send-again", follow=True)
+    assert "nothing to send again" in answer.content.decode()
+    sent.refresh_from_db()
+    assert sent.attempts == 1 and sent.state == "waiting"
+
+
+def test_one_closing_summary_and_it_follows_the_acceptance(
+    client, world, system, gp, django_capture_on_commit_callbacks
+):
+    endpoint = gp.endpoint
+    ReferringOrganisation.objects.filter(system=system).update(endpoint=f"http://127.0.0.1:{free_port()}/fhir/x")
+    _, referral = refer(client, system)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = people.accept_referral(user=world.link_worker, referral=referral)  # the referrer is down
+    ReferringOrganisation.objects.filter(system=system).update(endpoint=endpoint)
+    SentMessage.objects.update(endpoint=endpoint)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = people.close_person(user=world.link_worker, person=person, version=person.version)
+    assert gp.received == []  # the summary waits for the acceptance the referrer has not had
+    assert "earlier response" in SentMessage.objects.get(kind="closed").answer
+    assert outbox.deliver(now=timezone.now() + dt.timedelta(minutes=2)) == 2  # in the order they were written
+    assert [r.status for r in gp.received] == ["accepted", "completed"]
+    person = people.reopen_person(user=world.link_worker, person=person, version=person.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        people.close_person(user=world.link_worker, person=person, version=person.version)
+    assert SentMessage.objects.filter(kind="closed").count() == 1 and len(gp.received) == 2
+
+
+def test_an_erased_persons_responses_are_not_sent_and_their_bodies_go(
+    client, world, system, django_capture_on_commit_callbacks
+):
+    ReferringOrganisation.objects.filter(system=system).update(endpoint=f"http://127.0.0.1:{free_port()}/fhir/x")
+    _, referral = refer(client, system)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = people.accept_referral(user=world.link_worker, referral=referral)
+    assert SentMessage.objects.get().body
+    people.erase_person(user=world.administrator, person=person)
+    sent = SentMessage.objects.get()
+    assert sent.state == "failed" and sent.body == "" and "erased" in sent.answer
+    assert outbox.deliver(now=timezone.now() + dt.timedelta(days=1)) == 0
+
+
+def test_a_given_up_response_keeps_no_body_and_is_written_afresh_when_sent_again(
+    client, world, system, gp, django_capture_on_commit_callbacks
+):
+    gp.refuse_with = 422
+    _, referral = refer(client, system)
+    with django_capture_on_commit_callbacks(execute=True):
+        people.accept_referral(user=world.link_worker, referral=referral)
+    sent = SentMessage.objects.get()
+    assert sent.state == "failed" and sent.body == ""
+    gp.refuse_with = None
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.try_again(sent, user=world.lead)
+    sent.refresh_from_db()
+    assert sent.state == "sent" and len(gp.received) == 1

@@ -223,8 +223,8 @@ def _response_to_referrer(relation, referral):
 
     system = ConnectedSystem.objects.create(name=f"{relation} GP system", key_prefix=relation, key_hash="-")
     return SentMessage.objects.create(
-        message_id=uuid.uuid4(), system=system, referral=referral, kind="accepted", summary="Accepted.",
-        next_attempt_at=timezone.now(),
+        message_id=uuid.uuid4(), system=system, referral=referral, team=referral.team, kind="accepted",
+        summary="Accepted.", next_attempt_at=timezone.now(),
     )  # fmt: skip
 
 

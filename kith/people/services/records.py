@@ -433,6 +433,7 @@ def _anonymise(person: Person) -> None:
     person.wants.update(words="")
     person.barriers.update(note="")
     person.connections.update(persons_words="", reason="")
+    signals.record_erased.send(sender=Person, person=person)
 
 
 @transaction.atomic
