@@ -5,30 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('interop', '0002_responses_to_referrers'),
-        ('people', '0006_referrals_to_systems_and_sharing_outcomes'),
+        ("accounts", "0001_initial"),
+        ("interop", "0002_responses_to_referrers"),
+        ("people", "0006_referrals_to_systems_and_sharing_outcomes"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='sentmessage',
-            options={'ordering': ['-created_at', '-id']},
+            name="sentmessage",
+            options={"ordering": ["-created_at", "-id"]},
         ),
         migrations.AddField(
-            model_name='sentmessage',
-            name='organisation',
+            model_name="sentmessage",
+            name="organisation",
             field=models.CharField(blank=True, help_text="The referrer's ODS code", max_length=12),
         ),
         migrations.AddField(
-            model_name='sentmessage',
-            name='team',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team'),
+            model_name="sentmessage",
+            name="team",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="accounts.team"
+            ),
         ),
         migrations.AddIndex(
-            model_name='sentmessage',
-            index=models.Index(fields=['team', 'created_at'], name='interop_sen_team_id_8f741a_idx'),
+            model_name="sentmessage",
+            index=models.Index(fields=["team", "created_at"], name="interop_sen_team_id_8f741a_idx"),
         ),
     ]
