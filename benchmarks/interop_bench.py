@@ -5,7 +5,9 @@ Peers measured in the same run: parsing the same message with fhir.resources alo
 endpoint pays), and one COUNT over the same people for the export.
 """
 
+import datetime as dt
 import json
+import os
 import statistics
 import threading
 import time
@@ -120,6 +122,7 @@ def interop_section() -> list[str]:
 
     from http_bench import free_port, start_kith
 
+    os.environ["KITH_FHIR_MESSAGES_PER_MINUTE"] = "100000"  # one system sending as fast as it can, not throttled
     port = free_port()
     server = start_kith(port)
     try:
@@ -136,8 +139,10 @@ def interop_section() -> list[str]:
     everyone_ms = [_ms(lambda: sharing.prsb_period(start, today)) for _ in range(5)]
     team = worker.profile.team
     team_ms = [_ms(lambda: sharing.prsb_period(start, today, team=team)) for _ in range(5)]
-    open_people = Person.objects.filter(anonymised_at__isnull=True, opened_at__date__lte=today).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__date__gte=start)
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    open_people = Person.objects.filter(anonymised_at__isnull=True, opened_at__lt=until).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=since)
     )
     count_ms = [_ms(lambda: open_people.count()) for _ in range(5)]
     people_count = open_people.count()

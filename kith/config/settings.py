@@ -282,6 +282,8 @@ else:
 KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, maximum=20)
 # Someone from the team contacts a person referred to it within this many working days.
 KITH_REFERRAL_WORKING_DAYS = env_int("KITH_REFERRAL_WORKING_DAYS", 3, minimum=1, maximum=20)
+# Messages a connected GP system may post to /fhir/$process-message a minute (more get a 429 with words).
+KITH_FHIR_MESSAGES_PER_MINUTE = env_int("KITH_FHIR_MESSAGES_PER_MINUTE", 120, minimum=1, maximum=100_000)
 # An account refused this many reads within this many minutes is flagged on the audit page.
 KITH_AUDIT_REFUSED_ALERT = env_int("KITH_AUDIT_REFUSED_ALERT", 20, minimum=2, maximum=10_000)
 KITH_AUDIT_REFUSED_MINUTES = env_int("KITH_AUDIT_REFUSED_MINUTES", 10, minimum=1, maximum=24 * 60)

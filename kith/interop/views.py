@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count, Q
@@ -23,7 +24,6 @@ from kith.interop.outcomes import operation_outcome
 from kith.people import sharing
 
 FHIR_JSON = "application/fhir+json"
-MESSAGES_PER_MINUTE = "120/m"
 
 
 def _fhir(status: int, body: str) -> HttpResponse:
@@ -38,8 +38,9 @@ def process_message(request):
         response = _fhir(401, operation_outcome(401, [("", "Send the system's key as a bearer token.")]))
         response["WWW-Authenticate"] = 'Bearer realm="kith-fhir"'
         return response
-    if is_ratelimited(request, group="fhir", key=lambda g, r: str(system.pk), rate=MESSAGES_PER_MINUTE, increment=True):
-        return _fhir(429, operation_outcome(429, [("", f"More than {MESSAGES_PER_MINUTE} messages: wait a minute.")]))
+    limit = settings.KITH_FHIR_MESSAGES_PER_MINUTE
+    if is_ratelimited(request, group="fhir", key=lambda g, r: str(system.pk), rate=f"{limit}/m", increment=True):
+        return _fhir(429, operation_outcome(429, [("", f"More than {limit} messages a minute: wait a minute.")]))
     content_type = request.content_type or ""
     if not ("json" in content_type or "xml" in content_type):
         return _fhir(415, operation_outcome(415, [("", "Send application/fhir+json or application/fhir+xml.")]))

@@ -1,9 +1,14 @@
 """Reads for sharing beyond Kith: what a referring system is told, and the PRSB dataset. Checked and audited
 as kith.people.access is; plain data out, so that the FHIR that carries it is built elsewhere (kith.interop)."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q
+from django.utils import timezone
+
 from kith.core import audit
+from kith.people.access import access_person, counted_in_insight
 from kith.people.models import Consent, ConsentPurpose, Referral, WellbeingScore
 from kith.people.stages import ConnectionStatus
 
@@ -115,8 +120,6 @@ class PersonDataset:
 
 def prsb_person(user, person_uuid) -> PersonDataset:
     """A person's PRSB dataset, for someone who may open their record (audited as a read for this purpose)."""
-    from kith.people.access import access_person
-
     person = access_person(user, person_uuid, purpose="PRSB social prescribing dataset")
     return PersonDataset(
         person=person,
@@ -167,8 +170,6 @@ def prsb_person(user, person_uuid) -> PersonDataset:
 
 def _people_by(people, field: str, prefix: str) -> dict[str, int]:
     """People counted once for each value of a field (a related one included), values that are blank left out."""
-    from django.db.models import Count
-
     rows = people.values(field).annotate(n=Count("id", distinct=True)).order_by(field)
     return {f"{prefix}{row[field]}": row["n"] for row in rows if row[field]}
 
@@ -176,19 +177,16 @@ def _people_by(people, field: str, prefix: str) -> dict[str, int]:
 def prsb_period(start, end, *, team=None) -> dict[str, dict[str, int]]:
     """Counts of people in the four groups, for records open at any time from `start` to `end` (dates). Raw: the
     caller controls them for disclosure. {group: {item: people}}."""
-    from django.db.models import Count, Q
-
-    from kith.people.access import counted_in_insight
-
+    # Times, not dates: a __date lookup is a function on every row (SQLite calls back into Python for each).
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
     # Aggregates leave Kith: people who objected to being counted in insight are not counted here either.
     people = (
-        counted_in_insight()
-        .filter(opened_at__date__lte=end)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=start))
+        counted_in_insight().filter(opened_at__lt=until).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since))
     )
     if team is not None:
         people = people.filter(team=team)
-    referred = people.filter(referrals__received_at__date__gte=start, referrals__received_at__date__lte=end)
+    referred = people.filter(referrals__received_at__gte=since, referrals__received_at__lt=until)
     return {
         "demographics": {"people": people.count(), **_people_by(people, "referral_source", "referred by: ")},
         "needs and concerns": {
@@ -203,6 +201,6 @@ def prsb_period(start, end, *, team=None) -> dict[str, dict[str, int]]:
             "a connection made": people.filter(connections__status__in=MADE).distinct().count(),
             "a connection sustained": people.filter(connections__status__in=SUSTAINED).distinct().count(),
             "two or more wellbeing scores": people.annotate(scores=Count("wellbeing")).filter(scores__gte=2).count(),
-            "closed in the period": people.filter(closed_at__date__gte=start, closed_at__date__lte=end).count(),
+            "closed in the period": people.filter(closed_at__gte=since, closed_at__lt=until).count(),
         },
     }

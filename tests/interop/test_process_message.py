@@ -227,3 +227,14 @@ def test_every_message_taken_or_refused_is_in_the_audit_trail_under_its_system(c
     assert ("(system: Test GP system)", "receive", "referral message") in events
     assert ("(system: Test GP system)", "create", "referral") in events  # not "the person, online"
     assert ("(system: Test GP system)", "refuse", "referral message") in events
+
+
+def test_a_system_over_its_messages_a_minute_is_told_to_wait(client, key, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.KITH_FHIR_MESSAGES_PER_MINUTE = 2
+    assert [post(client, referral_message(), key).status_code for _ in range(3)] == [200, 200, 429]
+    answer = post(client, referral_message(), key)
+    assert answer.status_code == 429 and "More than 2 messages a minute" in outcome(answer)[0]
+    assert Referral.objects.filter(external_system="Test GP system").count() == 2
