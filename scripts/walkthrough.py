@@ -179,10 +179,10 @@ def gp_system(walk: Walk):
     request_id = re.search(r"ServiceRequest (\S+)", cancelled).group(1)
     page = walk.as_("A link worker, with a GP system's referral", "demo-linkworker")
     walk.go("/referral-queue/")
-    walk.shot("Two referrals from the GP system in the queue, each 'through' it")
+    walk.shot("Two referrals from the GP system in the queue, each 'through' it", full=True)
     send_referral("--cancel", request_id)
     walk.go("/referral-queue/")
-    walk.shot("The GP cancelled one: it has left the queue (its history is kept)")
+    walk.shot("The GP cancelled one: it has left the queue (its history is kept)", full=True)
     assert "Cyril Cancelled" not in page.content() and "Gwen Fromthegp" in page.content(), sent
     page.get_by_role("link", name="Gwen Fromthegp").click()
     walk.shot("The referral: the GP's words, its NHS number and SNOMED code, and anyone the team already knows")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kith.core import audit
 from kith.people.access import access_person, counted_in_insight
-from kith.people.models import Consent, ConsentPurpose, Referral, WellbeingScore
+from kith.people.models import BarrierKind, Consent, ConsentPurpose, Referral, ReferralSource, WellbeingScore
 from kith.people.stages import ConnectionStatus
 
 # Connections that count as made: the person went at least once. Sustained: still going when the record closed.
@@ -124,7 +124,13 @@ def prsb_person(user, person_uuid) -> PersonDataset:
     return PersonDataset(
         person=person,
         wants=[
-            {"term": w.term.name, "code": w.term.code, "words": w.words, "status": w.status, "since": w.created_at}
+            {
+                "term": w.term.name,
+                "code": w.term.code,
+                "words": w.words,
+                "status": w.get_status_display(),
+                "since": w.created_at,
+            }
             for w in person.wants.select_related("term").order_by("created_at", "id")
         ],
         barriers=[{"kind": b.kind, "name": b.get_kind_display(), "note": b.note} for b in person.barriers.all()],
@@ -168,10 +174,12 @@ def prsb_person(user, person_uuid) -> PersonDataset:
     )
 
 
-def _people_by(people, field: str, prefix: str) -> dict[str, int]:
-    """People counted once for each value of a field (a related one included), values that are blank left out."""
+def _people_by(people, field: str, prefix: str, names: dict | None = None) -> dict[str, int]:
+    """People counted once for each value of a field (a related one included), by the value's name, values that are
+    blank left out."""
     rows = people.values(field).annotate(n=Count("id", distinct=True)).order_by(field)
-    return {f"{prefix}{row[field]}": row["n"] for row in rows if row[field]}
+    names = names or {}
+    return {f"{prefix}{names.get(row[field], row[field])}": row["n"] for row in rows if row[field]}
 
 
 def prsb_period(start, end, *, team=None) -> dict[str, dict[str, int]]:
@@ -188,14 +196,17 @@ def prsb_period(start, end, *, team=None) -> dict[str, dict[str, int]]:
         people = people.filter(team=team)
     referred = people.filter(referrals__received_at__gte=since, referrals__received_at__lt=until)
     return {
-        "demographics": {"people": people.count(), **_people_by(people, "referral_source", "referred by: ")},
+        "demographics": {
+            "people": people.count(),
+            **_people_by(people, "referral_source", "referred by: ", dict(ReferralSource.choices)),
+        },
         "needs and concerns": {
             **_people_by(people, "wants__term__name", "want: "),
-            **_people_by(people, "barriers__kind", "barrier: "),
+            **_people_by(people, "barriers__kind", "barrier: ", dict(BarrierKind.choices)),
         },
         "support offered": {
             "referred in the period": referred.distinct().count(),
-            **_people_by(people, "connections__status", "connection: "),
+            **_people_by(people, "connections__status", "connection: ", dict(ConnectionStatus.choices)),
         },
         "outcomes": {
             "a connection made": people.filter(connections__status__in=MADE).distinct().count(),

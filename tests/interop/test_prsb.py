@@ -184,3 +184,15 @@ def test_people_who_objected_to_insight_are_not_counted(client, world):
     )  # fmt: skip
     counts = __import__("kith.people.sharing", fromlist=["prsb_period"]).prsb_period(TODAY, TODAY)
     assert counts["outcomes"]["a connection sustained"] == 0
+
+
+def test_the_periods_items_are_named_in_words_not_codes(client, world):
+    sign_in(client, world.planner)
+    items = {r["item"] for r in client.get("/social-prescribing-dataset/").context["rows"]}
+    assert {
+        "barrier: Transport",
+        "barrier: Confidence or anxiety",
+        "connection: Attending",
+        "referred by: GP practice",
+    } <= items
+    assert not any(item.endswith((": transport", ": attending", ": gp")) for item in items)
