@@ -103,7 +103,7 @@ def gaps(area, category, fmt, quiet) -> None:
         rows = engine.rows(report, area=area, category=category)
     except KeyError:
         raise click.BadParameter(
-            "not a Greater Manchester local authority, ward or LSOA code", param_hint="--area"
+            "not the code of a local authority, ward or LSOA this Kith has loaded", param_hint="--area"
         ) from None
     if fmt == "csv":
         click.echo(presenters.to_csv(rows), nl=False)

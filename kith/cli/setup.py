@@ -30,9 +30,10 @@ def migrate() -> None:
 )
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None:
-    """Load Greater Manchester areas, indicators and postcodes (idempotent)."""
+    """Load the shipped geography: areas, indicators and postcodes (idempotent)."""
     from django.conf import settings
 
+    from kith.geo.coverage import area_name
     from kith.geo.demand_points import CentroidFileError
     from kith.geo.loader import CNI_FILE
     from kith.geo.loader import load_geography as load
@@ -58,7 +59,7 @@ def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None
             f"Loaded {counts['lad']} local authorities, {counts['ward']} wards, {counts['msoa']} MSOAs, "
             f"{counts['lsoa']} LSOAs and {counts['postcodes']:,} postcodes "
             f"({counts['postcodes_without_location']} non-geographic, "
-            f"{counts['postcodes_outside_gm']} outside Greater Manchester)."
+            f"{counts['postcodes_outside_gm']} outside {area_name()})."
         )
         click.echo("Community Needs Index: " + ("loaded." if result.with_cni else "not loaded (no --reference-dir)."))
     for problem in result.problems:

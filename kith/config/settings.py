@@ -281,6 +281,9 @@ else:
 # Enquiries to the locality's link workers are answered within this many working days.
 KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, maximum=20)
 # Someone from the team contacts a person referred to it within this many working days.
+# The area this Kith covers, in words on every page ("Bristol", "Leeds and Bradford"); empty: the name of
+# what `kith load-geography` loaded (kith.geo.coverage).
+KITH_AREA_NAME = env_str("KITH_AREA_NAME", "").strip()
 KITH_REFERRAL_WORKING_DAYS = env_int("KITH_REFERRAL_WORKING_DAYS", 3, minimum=1, maximum=20)
 # Messages a connected GP system may post to /fhir/$process-message a minute (more get a 429 with words).
 KITH_FHIR_MESSAGES_PER_MINUTE = env_int("KITH_FHIR_MESSAGES_PER_MINUTE", 120, minimum=1, maximum=100_000)

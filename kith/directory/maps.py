@@ -19,7 +19,7 @@ SIMPLIFY_DEGREES = 0.0003
 
 
 _OUTLINES: dict[str, dict] = {}
-# Every area of Greater Manchester fits; England's 33,755 LSOAs would not, so the oldest make way.
+# Every area of a city region fits; England's 33,755 LSOAs would not, so the oldest make way.
 MAX_OUTLINES = 3000
 
 

@@ -64,7 +64,7 @@ SERVICE_FILTERS = [
     _param("end_time", "Running before this time (HH:MM).", {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}),
     _param(
         "postcode",
-        "A Greater Manchester postcode; results nearest first (best match first with `search`).",
+        "A postcode in the area this Kith covers; results nearest first (best match first with `search`).",
         {"type": "string", "maxLength": 10},
     ),
     _param(

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from django.db import transaction
 
-from kith.geo import demand_points
+from kith.geo import coverage, demand_points
 from kith.geo.locate import PolygonIndex
 from kith.geo.models import Area, AreaLevel, GeographyLoad, LsoaIndicators, Postcode
 from kith.geo.postcodes import PostcodeSyntaxError, normalise_postcode
@@ -203,6 +203,7 @@ def load_geography(
         counts["postcodes_outside_gm"] = sum(1 for p in postcodes if p.lat is not None and p.lsoa_id is None)
         counts["indicators"] = len(indicators)
         GeographyLoad.objects.create(checksum=checksum, with_cni=cni_path is not None, summary=counts)
+        transaction.on_commit(coverage.forget)
     return LoadResult(skipped=False, counts=counts, with_cni=cni_path is not None, problems=problems)
 
 

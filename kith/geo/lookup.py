@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from kith.geo.coverage import area_name
 from kith.geo.models import Area, AreaLevel, Postcode
 from kith.geo.postcodes import PostcodeSyntaxError, looks_like_postcode, normalise_postcode
 
@@ -30,8 +31,8 @@ def find_postcode(text: str) -> Postcode:
     postcode = Postcode.objects.filter(postcode=code).select_related("nearest_local_authority").first()
     if postcode is None:
         raise PlaceNotFound(
-            f"We do not know the postcode {code}. Kith knows every postcode in Greater Manchester and in the "
-            "postcode areas around it (BL, M, OL, SK, WA and WN); check it, or search by the name of a ward or town."
+            f"We do not know the postcode {code}. Kith knows every postcode in {area_name()} and in the "
+            "postcode areas around it; check it, or search by the name of a ward or town."
         )
     if not postcode.is_geographic:
         raise PlaceNotFound(
@@ -46,8 +47,8 @@ def outside_text(postcode: Postcode) -> str:
     nearest = postcode.nearest_local_authority
     where = f"; the nearest borough is {nearest.name}" if nearest else ""
     return (
-        f"{postcode.postcode} is outside the area Kith covers (Greater Manchester){where}. "
-        "Search by a postcode, ward or town in Greater Manchester."
+        f"{postcode.postcode} is outside the area this Kith covers ({area_name()}){where}. "
+        f"Search by a postcode, ward or town in {area_name()}."
     )
 
 
@@ -75,7 +76,7 @@ def find_place(text: str) -> Place:
     if area is None:
         raise PlaceNotFound(
             f"We could not find “{text}”. Enter a full postcode (such as M9 4DH) or the name of "
-            "a Greater Manchester ward or borough."
+            f"a ward or borough in {area_name()}."
         )
     return Place(
         label=area.name,

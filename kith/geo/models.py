@@ -1,4 +1,4 @@
-"""Statistical and administrative areas of Greater Manchester, their indicators and postcodes."""
+"""Statistical and administrative areas of the area this Kith covers, their indicators and postcodes."""
 
 from django.db import models
 
@@ -91,7 +91,7 @@ class Postcode(models.Model):
     lsoa = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ward = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     local_authority = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Only for a postcode just outside Greater Manchester: the borough nearest to it, to say where Kith begins.
+    # Only for a postcode just outside the area covered: the borough nearest to it, to say where Kith begins.
     nearest_local_authority = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -101,7 +101,7 @@ class Postcode(models.Model):
 
     @property
     def inside(self) -> bool:
-        """Inside Greater Manchester: in one of its wards."""
+        """Inside the area this Kith covers: in one of its wards."""
         return self.ward_id is not None
 
     @property

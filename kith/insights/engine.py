@@ -1,4 +1,4 @@
-"""Run the gap method over Greater Manchester and roll it up to wards and local authorities."""
+"""Run the gap method over the areas this Kith covers and roll it up to wards and local authorities."""
 
 import threading
 import time

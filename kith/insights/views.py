@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kith.core import audit, disclosure
+from kith.geo.coverage import area_name
 from kith.geo.models import Area, AreaLevel
 from kith.insights import charts, data, engine, labels, layers, presenters
 from kith.insights.presenters import MEASURES
@@ -34,7 +35,7 @@ def _report():
 
 
 def _borough(request):
-    """The borough chosen with ?la=, or None for all of Greater Manchester."""
+    """The borough chosen with ?la=, or None for the whole area this Kith covers."""
     code = request.GET.get("la") or None
     if code is None:
         return None
@@ -385,7 +386,7 @@ def measures_page(request):
         .order_by("name")
         .values_list("code", "name")
     )
-    rows, la_row, city = measures(la, wards, city_name="Greater Manchester")
+    rows, la_row, city = measures(la, wards, city_name=area_name())
     authorities = Area.objects.without_geometry().filter(level=AreaLevel.LOCAL_AUTHORITY).order_by("name")
     return render(
         request,

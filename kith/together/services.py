@@ -21,6 +21,7 @@ from kith.directory.models import (
     Service,
     ServiceAtLocation,
 )
+from kith.geo.coverage import area_name
 from kith.geo.lookup import PlaceNotFound, find_postcode
 from kith.matching import services as matching
 from kith.together.models import STAGE_ORDER, GroupOpportunity, OpportunityEvent, Path, PoolContact, Stage, Task
@@ -162,7 +163,7 @@ def make_listing(
     directory.place_locations([location])
     location.save()
     Address.objects.create(
-        location=location, address_1=venue, city="", state_province="Greater Manchester", postal_code=point.postcode
+        location=location, address_1=venue, city="", state_province=area_name(), postal_code=point.postcode
     )
     ServiceAtLocation.objects.create(service=service, location=location)
     Schedule.objects.create(service=service, freq="WEEKLY", byday=byday, opens_at=opens_at, closes_at=closes_at)

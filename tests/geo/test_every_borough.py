@@ -52,7 +52,7 @@ def test_a_postcode_just_outside_says_so_and_names_the_nearest_borough(postcode,
     with pytest.raises(PlaceNotFound) as refused:
         find_place(postcode)
     assert str(refused.value) == (
-        f"{postcode} is outside the area Kith covers (Greater Manchester); the nearest borough is {nearest}. "
+        f"{postcode} is outside the area this Kith covers (Greater Manchester); the nearest borough is {nearest}. "
         "Search by a postcode, ward or town in Greater Manchester."
     )
 

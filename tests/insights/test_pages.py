@@ -66,7 +66,10 @@ def test_gaps_table_for_manchester_on_the_command_line():
 
 
 def test_gaps_refuses_unknown_areas_and_categories():
-    assert "not a Greater Manchester" in CliRunner().invoke(main, ["gaps", "--area", "E09999999"]).output
+    assert (
+        "not the code of a local authority, ward or LSOA this Kith has loaded"
+        in CliRunner().invoke(main, ["gaps", "--area", "E09999999"]).output
+    )
     assert "use one of" in CliRunner().invoke(main, ["gaps", "--category", "unicorns"]).output
 
 

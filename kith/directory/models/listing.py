@@ -149,7 +149,7 @@ class Address(HsdsRecord):
     address_2 = models.CharField(max_length=300, blank=True)
     city = models.CharField(max_length=100)
     region = models.CharField(max_length=100, blank=True)
-    state_province = models.CharField(max_length=100, help_text="County, e.g. Greater Manchester")
+    state_province = models.CharField(max_length=100, help_text="County, e.g. West Yorkshire")
     postal_code = models.CharField(max_length=10, db_index=True)
     country = models.CharField(max_length=2, default="GB")
     address_type = models.CharField(max_length=10, choices=AddressType.choices, default=AddressType.PHYSICAL)
