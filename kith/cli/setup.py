@@ -28,10 +28,26 @@ def migrate() -> None:
     default=None,
     help="../shared/reference, for Community Needs Index values (not shipped: no stated licence).",
 )
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    help="A local authority (E06/E07/E08/E09 code), a region (E12 code) or 'england', from a national bundle.",
+)
+@click.option(
+    "--from",
+    "bundle",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The national bundle's folder for --area (default: KITH_GEOGRAPHY_DIR).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None:
-    """Load the shipped geography: areas, indicators and postcodes (idempotent)."""
+def load_geography(force: bool, reference_dir: Path | None, areas, bundle: Path | None, quiet: bool) -> None:
+    """Load the shipped geography, or with --area any English areas from a national bundle (idempotent)."""
     from django.conf import settings
+
+    if areas:
+        return _load_national(list(areas), bundle or settings.KITH_GEOGRAPHY_DIR, quiet)
 
     from kith.geo.coverage import area_name
     from kith.geo.demand_points import CentroidFileError
@@ -63,6 +79,28 @@ def load_geography(force: bool, reference_dir: Path | None, quiet: bool) -> None
         )
         click.echo("Community Needs Index: " + ("loaded." if result.with_cni else "not loaded (no --reference-dir)."))
     for problem in result.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _load_national(areas: list[str], bundle, quiet: bool) -> None:
+    from kith.geo.coverage import area_name
+    from kith.geo.national import BundleError, load_areas
+
+    if not bundle:
+        raise click.ClickException("Say where the national bundle is: --from PATH or KITH_GEOGRAPHY_DIR.")
+    progress = StageProgress(enabled=not quiet)
+    try:
+        result = load_areas(Path(bundle), areas, progress=progress)
+    except (BundleError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    progress.close()
+    counts = result.counts
+    click.echo(
+        f"Loaded {counts['lad']} local authorities, {counts['ward']} wards (May 2025) and {counts['lsoa']} LSOAs "
+        f"with their indicators, and {counts['postcodes']:,} postcodes in them; {counts['postcodes_outside']:,} "
+        f"other English postcodes are known as outside. This Kith covers {area_name()}."
+    )
+    for problem in result.problems[:20]:
         click.echo(f"warning: {problem}", err=True)
 
 

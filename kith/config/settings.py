@@ -284,6 +284,8 @@ KITH_ENQUIRY_WORKING_DAYS = env_int("KITH_ENQUIRY_WORKING_DAYS", 2, minimum=1, m
 # The area this Kith covers, in words on every page ("Bristol", "Leeds and Bradford"); empty: the name of
 # what `kith load-geography` loaded (kith.geo.coverage).
 KITH_AREA_NAME = env_str("KITH_AREA_NAME", "").strip()
+# A national geography bundle's folder, for `kith load-geography --area` (docs/data.md).
+KITH_GEOGRAPHY_DIR = env_str("KITH_GEOGRAPHY_DIR", "")
 KITH_REFERRAL_WORKING_DAYS = env_int("KITH_REFERRAL_WORKING_DAYS", 3, minimum=1, maximum=20)
 # Messages a connected GP system may post to /fhir/$process-message a minute (more get a 429 with words).
 KITH_FHIR_MESSAGES_PER_MINUTE = env_int("KITH_FHIR_MESSAGES_PER_MINUTE", 120, minimum=1, maximum=100_000)
