@@ -61,8 +61,10 @@ def test_a_gp_systems_referral_is_accepted_closed_and_answered(kith_server, brow
         assert all(r.answering == message["id"] for r in gp.received)
         assert "0 connections made" in gp.received[1].said  # she agreed: the summary says it
 
-        worker.goto(kith_server.url + "/responses-to-referrers/")
+        worker.goto(kith_server.url + "/referral-queue/")
+        worker.get_by_role("link", name="Responses sent to referrers' GP systems").click()
         assert worker.get_by_role("heading", level=1).inner_text() == "Responses to referrers"
+        assert worker.title().startswith("Responses to referrers")
         table = worker.locator("main table").inner_text()
         assert table.count("Sent") == 2 and "Closing summary" in table and "Gwendolyn" not in table
         assert axe_violations(worker) == []
