@@ -59,5 +59,7 @@ def test_a_pool_becomes_a_group_then_a_running_group_then_a_listing(kith_server,
     page.get_by_role("button", name="List it").click()
     assert "is in the directory, marked as started through Kith" in page.content()
     page.get_by_role("link", name="Tuesday Walk and Talk").click()
+    page.wait_for_url(re.compile(r"/services/"))  # content() read mid-navigation is empty
+    page.wait_for_load_state()
     assert "Started through Kith" in page.content()
     assert axe_violations(page) == []
