@@ -533,12 +533,8 @@ def queued_referral(request, uuid):
         action = request.POST.get("action", "")
         try:
             if action == "decline":
-                people.decline_referral(
-                    user=request.user,
-                    referral=referral,
-                    reason=request.POST.get("reason", ""),
-                    person_declined=request.POST.get("person_declined") == "yes",
-                )
+                said_no, reason = request.POST.get("person_declined") == "yes", request.POST.get("reason", "")
+                people.decline_referral(user=request.user, referral=referral, reason=reason, person_declined=said_no)
                 messages.success(request, f"Referral for {referral.display_name} declined; the referrer sees why.")
                 return redirect("people:referral_queue")
             if action == "accept-known":
