@@ -27,7 +27,7 @@ from kith.directory.models import (
 )
 from kith.directory.prefetch import prefetch, related
 from kith.directory.public import WITHHELD, public_place
-from kith.geo.coverage import area_name
+from kith.geo.coverage import area_name, county_of
 
 
 def _clean(record: dict) -> dict:
@@ -127,7 +127,7 @@ def address(a: Address, *, masked: bool) -> dict:
                 "location_id": str(a.location.uuid),
                 "address_1": WITHHELD,
                 "city": a.city or "Withheld",
-                "state_province": a.state_province or area_name(),
+                "state_province": a.state_province or county_of(a.location.local_authority_id) or area_name(),
                 "postal_code": (a.postal_code or "").split(" ")[0] or "Withheld",
                 "country": a.country,
                 "address_type": a.address_type,
@@ -142,7 +142,7 @@ def address(a: Address, *, masked: bool) -> dict:
             "address_2": a.address_2,
             "city": a.city or "Unknown",
             "region": a.region,
-            "state_province": a.state_province or area_name(),
+            "state_province": a.state_province or county_of(a.location.local_authority_id) or area_name(),
             "postal_code": a.postal_code or "Unknown",
             "country": a.country,
             "address_type": a.address_type,

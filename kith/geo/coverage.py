@@ -4,29 +4,78 @@ Read once per process and forgotten when a geography is loaded: every page names
 with a load (a server started before another process loaded new areas names the old ones until restarted).
 """
 
+import csv
 from functools import cache
+from pathlib import Path
 
 from django.conf import settings
 
 FALLBACK = "the area this Kith covers"
+COUNTIES = Path(__file__).resolve().parent / "data" / "counties_lad25.csv"
+MOST_NAMED = 3  # more places than this read as a list, not a name: set KITH_AREA_NAME
 
 
 def area_name() -> str:
-    """`KITH_AREA_NAME`; else the one combined authority loaded; else the one local authority; else words."""
+    """`KITH_AREA_NAME`; else the combined authorities and the local authorities outside them, by name."""
     return settings.KITH_AREA_NAME or _loaded_name()
+
+
+def spoken(name: str) -> str:
+    """ONS's "Bristol, City of" as people say it: "City of Bristol"."""
+    place, comma, title = name.partition(", ")
+    return f"{title} {place}" if comma and title.endswith(" of") else name
+
+
+def joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @cache
 def _loaded_name() -> str:
     from kith.geo.models import Area, AreaLevel
 
-    for level in (AreaLevel.COMBINED_AUTHORITY, AreaLevel.LOCAL_AUTHORITY):
-        names = list(Area.objects.filter(level=level).values_list("name", flat=True)[:2])
-        if len(names) == 1:
-            return names[0]
-    return FALLBACK
+    areas = Area.objects.without_geometry()
+    combined = list(areas.filter(level=AreaLevel.COMBINED_AUTHORITY))
+    # A combined authority's boroughs lie within its bounds; an authority loaded besides lies elsewhere.
+    alone = [
+        authority
+        for authority in areas.filter(level=AreaLevel.LOCAL_AUTHORITY)[: 50 + MOST_NAMED]
+        if not any(
+            ca.min_lon <= authority.centroid_lon <= ca.max_lon and ca.min_lat <= authority.centroid_lat <= ca.max_lat
+            for ca in combined
+        )
+    ]
+    names = sorted(spoken(a.name) for a in [*combined, *alone])
+    return joined(names) if 0 < len(names) <= MOST_NAMED else FALLBACK
+
+
+def county_of(local_authority: str | None) -> str:
+    """An address's county from its local authority: the shire or metropolitan county, Greater London, or
+    the unitary authority itself (as Bristol, Cornwall); blank for an authority Kith has not loaded."""
+    if not local_authority:
+        return ""
+    counties, names = _counties(), _authority_names()
+    if local_authority in counties:
+        return counties[local_authority]
+    if local_authority.startswith("E09"):
+        return "Greater London"
+    return spoken(names.get(local_authority, ""))
+
+
+@cache
+def _counties() -> dict[str, str]:
+    with COUNTIES.open(newline="", encoding="utf-8") as handle:
+        return {row["lad25_code"]: row["county_name"] for row in csv.DictReader(handle)}
+
+
+@cache
+def _authority_names() -> dict[str, str]:
+    from kith.geo.models import Area, AreaLevel
+
+    return dict(Area.objects.filter(level=AreaLevel.LOCAL_AUTHORITY).values_list("code", "name"))
 
 
 def forget() -> None:
-    """After a geography load: the next page reads the name again."""
+    """After a geography load: the next page reads the names again."""
     _loaded_name.cache_clear()
+    _authority_names.cache_clear()

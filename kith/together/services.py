@@ -21,7 +21,7 @@ from kith.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from kith.geo.coverage import area_name
+from kith.geo.coverage import area_name, county_of
 from kith.geo.lookup import PlaceNotFound, find_postcode
 from kith.matching import services as matching
 from kith.together.models import STAGE_ORDER, GroupOpportunity, OpportunityEvent, Path, PoolContact, Stage, Task
@@ -162,9 +162,8 @@ def make_listing(
     location = Location(name=venue, latitude=point.lat, longitude=point.lon, source=SOURCE)
     directory.place_locations([location])
     location.save()
-    Address.objects.create(
-        location=location, address_1=venue, city="", state_province=area_name(), postal_code=point.postcode
-    )
+    county = county_of(location.local_authority_id) or area_name()
+    Address.objects.create(location=location, address_1=venue, state_province=county, postal_code=point.postcode)
     ServiceAtLocation.objects.create(service=service, location=location)
     Schedule.objects.create(service=service, freq="WEEKLY", byday=byday, opens_at=opens_at, closes_at=closes_at)
     if cost is not None:

@@ -1,0 +1,62 @@
+"""The area and county words: table-driven over the pure helpers, then over the loaded Greater Manchester."""
+
+import pytest
+
+from kith.geo import coverage
+from kith.geo.models import Area, AreaLevel
+
+
+@pytest.mark.parametrize(
+    "ons, said",
+    [
+        ("Bristol, City of", "City of Bristol"),
+        ("Herefordshire, County of", "County of Herefordshire"),
+        ("Kingston upon Hull, City of", "City of Kingston upon Hull"),
+        ("Manchester", "Manchester"),
+        ("Bedford, Central", "Bedford, Central"),  # not "X, Y of": left as it is
+    ],
+)
+def test_ons_names_are_said_as_people_say_them(ons, said):
+    assert coverage.spoken(ons) == said
+
+
+@pytest.mark.parametrize("names, said", [(["Bury"], "Bury"), (["A", "B"], "A and B"), (["A", "B", "C"], "A, B and C")])
+def test_places_are_joined_as_a_list_in_words(names, said):
+    assert coverage.joined(names) == said
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "authority, county",
+    [
+        ("E08000003", "Greater Manchester"),  # a metropolitan borough: its metropolitan county
+        ("E08000035", "West Yorkshire"),
+        ("E08000039", "South Yorkshire"),  # Sheffield, under its 2025 code
+        ("E07000008", "Cambridgeshire"),  # a shire district: its county
+        ("E07000123", "Lancashire"),
+        ("E09000033", "Greater London"),
+        ("E06000023", ""),  # a unitary authority not loaded here: no name to give
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_an_address_county_comes_from_its_local_authority(authority, county):
+    assert coverage.county_of(authority) == county
+
+
+@pytest.mark.django_db
+def test_a_unitary_authority_is_its_own_county_and_the_area_names_what_is_loaded(settings):
+    coverage.forget()
+    assert coverage.area_name() == "Greater Manchester"
+    Area.objects.create(
+        code="E06000023", name="Bristol, City of", level=AreaLevel.LOCAL_AUTHORITY, geometry="{}",
+        centroid_lon=-2.58, centroid_lat=51.46, min_lon=-2.72, min_lat=51.39, max_lon=-2.51, max_lat=51.54,
+    )  # fmt: skip
+    coverage.forget()
+    try:
+        assert coverage.county_of("E06000023") == "City of Bristol"
+        assert coverage.area_name() == "City of Bristol and Greater Manchester"
+        settings.KITH_AREA_NAME = "the West of England"
+        assert coverage.area_name() == "the West of England"
+    finally:
+        coverage.forget()
