@@ -156,7 +156,7 @@ def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: N
         GeographyLoad.objects.create(
             checksum=f"national:{','.join(sorted(a.code for a in authorities))}"[:64], summary=counts
         )
-        transaction.on_commit(coverage.forget)
+    coverage.forget()  # committed: pages name the areas just loaded
     return LoadResult(skipped=False, counts=counts, problems=problems)
 
 

@@ -3,18 +3,32 @@ skipped in a lone clone). The postcode file is cut to Bristol's and a few others
 
 import csv
 import gzip
+import io
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kith.cli import main
-from kith.geo import national
+from kith.feeds.importers.run import run_source
+from kith.feeds.models import Source
+from kith.geo import coverage, national
 from kith.geo.lookup import PlaceNotFound, find_place, find_postcode, outside_text
 from kith.geo.models import Area, AreaLevel, Postcode
 
 pytestmark = pytest.mark.django_db
 BRISTOL = "E06000023"
+
+
+@pytest.fixture(autouse=True)
+def names_forgotten():
+    """Each test's load is rolled back: the names it cached must go with it."""
+    yield
+    coverage.forget()
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +97,78 @@ def test_a_postcode_outside_every_loaded_area_is_said_to_be_outside(bundle):
     with pytest.raises(PlaceNotFound, match="We do not know the postcode"):
         find_postcode("ZZ9 9ZZ")
     assert not find_postcode("LS1 4DA").inside
+
+
+REPO = Path(__file__).resolve().parent.parent.parent
+BRISTOL_FEED = REPO / "tests" / "fixtures" / "bristol" / "oruk-services.json"
+
+
+@pytest.fixture
+def bristol(bundle):
+    """Bristol loaded beside Greater Manchester, with four Bristol groups imported from an ORUK page."""
+    national.load_areas(bundle, [BRISTOL])
+    source = Source.objects.create(kind="oruk", location=str(BRISTOL_FEED), name="Bristol groups")
+    run = run_source(source)
+    assert run.status == "done" and run.counts["created"] == 4, run.error
+    return source
+
+
+def test_a_bristol_listing_is_found_near_bs1_5tb_on_the_page_and_through_the_oruk_api(bristol, client):
+    page = client.get("/search/", {"near": "BS1 5TB", "radius": 2})
+    assert page.status_code == 200
+    names = [row.name for row in page.context["rows"]]
+    # 220 m, 440 m and 1.4 km; the lunch club is 2.6 km away, and nothing in Manchester is near.
+    assert names == ["Harbourside walking group", "Old City knit and natter", "Bedminster community garden"]
+    assert "<title>3 results near BS1 5TB" in page.content.decode()
+    assert client.get("/search/", {"near": "Bristol"}).status_code == 200  # ONS's "Bristol, City of"
+    api = client.get("/api/oruk/services", {"postcode": "BS1 5TB", "proximity": 1000}).json()
+    assert [s["name"] for s in api["contents"]] == ["Harbourside walking group", "Old City knit and natter"]
+    address = api["contents"][0]["service_at_locations"][0]["location"]["addresses"][0]
+    assert address["postal_code"] == "BS1 5TL" and address["state_province"] == "City of Bristol"
+
+
+def test_kith_gaps_gives_one_row_per_bristol_ward_and_category(bristol):
+    from kith.insights import engine
+
+    engine.forget()
+    out = CliRunner().invoke(main, ["gaps", "--area", BRISTOL, "--format", "csv", "--quiet"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    wards = set(Area.objects.filter(level=AreaLevel.WARD, local_authority_id=BRISTOL).values_list("code", flat=True))
+    categories = {row["category"] for row in rows}
+    assert {row["area_code"] for row in rows} == wards and len(wards) == 34
+    assert len(rows) == len(wards) * len(categories) and {"active/walking", "food", "social"} <= categories
+    walking = next(r for r in rows if r["area_code"] == "E05010905" and r["category"] == "active/walking")
+    assert walking["area_name"] == "Hotwells and Harbourside" and walking["listings"] == "1"
+    # Greater Manchester's open-data layers do not reach Bristol: a shortfall there may be missing data.
+    libraries = [r for r in rows if r["category"] == "learning/libraries" and r["label"] != "meets the standard"]
+    assert libraries and all(r["label"] == "may be missing data" for r in libraries)
+
+
+def test_a_bristol_only_deployment_says_a_manchester_postcode_is_outside(bundle, tmp_path):
+    """A deployment of its own (a fresh database, the CLI as a deployer runs it) covering Bristol alone."""
+    env = {
+        **os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bristol.sqlite3'}", "KITH_AREA_NAME": "",
+        "DJANGO_SETTINGS_MODULE": "kith.config.settings",
+    }  # fmt: skip
+    kith = str(Path(sys.executable).parent / "kith")
+
+    def run(*args):
+        done = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run(kith, "migrate")
+    loaded = run(kith, "load-geography", "--area", BRISTOL, "--from", str(bundle), "--quiet")
+    assert "This Kith covers City of Bristol." in loaded
+    said = run(
+        sys.executable, "manage.py", "shell", "-c",
+        "from kith.geo.lookup import find_place, PlaceNotFound\n"
+        "print(find_place('BS1 5TB').ward_code)\n"
+        "try:\n    find_place('M1 1AE')\nexcept PlaceNotFound as e:\n    print(e)",
+    )  # fmt: skip
+    assert said.splitlines()[-2:] == [
+        "E05010892",
+        "M1 1AE is outside the area this Kith covers (City of Bristol). Search by a postcode, ward or town in "
+        "City of Bristol.",
+    ]
