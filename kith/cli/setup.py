@@ -83,7 +83,7 @@ def load_geography(force: bool, reference_dir: Path | None, areas, bundle: Path 
 
 
 def _load_national(areas: list[str], bundle, quiet: bool) -> None:
-    from kith.geo.coverage import area_name
+    from kith.geo.coverage import FALLBACK, area_name
     from kith.geo.national import BundleError, load_areas
 
     if not bundle:
@@ -95,10 +95,18 @@ def _load_national(areas: list[str], bundle, quiet: bool) -> None:
         raise click.ClickException(str(error)) from None
     progress.close()
     counts = result.counts
+    name = area_name()
     click.echo(
-        f"Loaded {counts['lad']} local authorities, {counts['ward']} wards (May 2025) and {counts['lsoa']} LSOAs "
-        f"with their indicators, and {counts['postcodes']:,} postcodes in them; {counts['postcodes_outside']:,} "
-        f"other English postcodes are known as outside. This Kith covers {area_name()}."
+        f"Loaded {counts['lad']:,} local authorities, {counts['ward']:,} wards (May 2025) and {counts['lsoa']:,} "
+        f"LSOAs with their indicators, and {counts['postcodes']:,} postcodes in them; "
+        f"{counts.get('postcodes_outside', 0):,} other English postcodes are known as outside. Wards: "
+        f"{counts.get('ward_by_code', 0):,} postcodes by the 2025 ward code in the file, "
+        f"{counts.get('ward_by_point', 0):,} by their point in the 2025 ward boundaries. "
+        + (
+            "Set KITH_AREA_NAME to say in words what this Kith covers (for example, England)."
+            if name == FALLBACK
+            else f"This Kith covers {name}."
+        )
     )
     for problem in result.problems[:20]:
         click.echo(f"warning: {problem}", err=True)

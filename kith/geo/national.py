@@ -11,59 +11,33 @@ the super-generalised LSOA boundaries (which misplace one in six); those are kep
 Adds to what is loaded: a second area leaves the first as it was.
 """
 
-import csv
-import gzip
-import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import shapely
 from django.db import transaction
 
-from kith.geo import coverage
+from kith.geo import coverage, demand_points
+from kith.geo.bundle import FILES, BundleError, features, path_of, rows
 from kith.geo.loader import LoadResult, _area_m2
+from kith.geo.locate import PolygonIndex
 from kith.geo.models import Area, AreaLevel, GeographyLoad, LsoaIndicators, Postcode
 from kith.geo.postcodes import PostcodeSyntaxError, normalise_postcode
 
-FILES = {
-    "postcodes": "postcodes_england_lsoa21.csv.gz",
-    "lsoas": "lsoa21_england_super_generalised.geojson.gz",
-    "wards": "wards25_england_generalised.geojson.gz",
-    "lookup": "lookup_lsoa21_ward24_lad24_england.csv.gz",
-    "regions": "lad24_region24_england.csv",
-    "imd": "imd2025_lsoa21_england.csv.gz",
-    "population": "population_census2021_lsoa21_england.csv.gz",
-    "loneliness": "loneliness_cls_lsoa21_england.csv.gz",
-    "centres": "lsoa21_postcode_weighted_centroids.csv.gz",
-}
+__all__ = ["FILES", "BundleError", "authorities_named", "load_areas"]
 # Local authority codes that changed between the 2024 lookup and the 2025 wards.
 RENAMED_2024_TO_2025 = {"E08000016": "E08000038", "E08000019": "E08000039"}  # Barnsley, Sheffield
 
 Progress = Callable[[str, int, int], None]
 
 
-class BundleError(ValueError):
-    """A bundle that cannot be read, or an area it does not have; str() says which and what to do."""
-
-
-def _open(bundle: Path, name: str):
-    path = bundle / FILES[name]
-    if not path.is_file():
-        raise BundleError(f"{path} is missing: a national bundle has {', '.join(FILES.values())} (docs/data.md).")
-    return gzip.open(path, "rt", encoding="utf-8", newline="") if path.suffix == ".gz" else path.open(newline="")
-
-
-def _rows(bundle: Path, name: str):
-    with _open(bundle, name) as handle:
-        yield from csv.DictReader(handle)
-
-
 def authorities_named(bundle: Path, codes: list[str]) -> set[str]:
     """The 2025 local authority codes that `codes` name: authorities, regions (E12…) or `england`."""
     regions: dict[str, set[str]] = {}
     every = set()
-    for row in _rows(bundle, "regions"):
+    for row in rows(bundle, "regions", ("ltla24_code", "region24_code")):
         code = RENAMED_2024_TO_2025.get(row["ltla24_code"], row["ltla24_code"])
         regions.setdefault(row["region24_code"], set()).add(code)
         every.add(code)
@@ -94,19 +68,13 @@ def _area(code: str, name: str, level: str, geometry, **parents) -> Area:
     )  # fmt: skip
 
 
-def _features(bundle: Path, name: str):
-    with _open(bundle, name) as handle:
-        for feature in json.load(handle)["features"]:
-            yield feature["properties"], shapely.geometry.shape(feature["geometry"])
-
-
 def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: None) -> LoadResult:
     """Upsert the named authorities' wards, LSOAs, indicators and postcodes; every other English postcode is
     kept as outside, so that someone there is told so, not that the postcode is unknown."""
     bundle = Path(bundle)
     chosen = authorities_named(bundle, codes)
     wards, authority_parts, authority_names = [], {}, {}
-    for props, geometry in _features(bundle, "wards"):
+    for props, geometry in features(bundle, "wards"):
         if props["LAD25CD"] in chosen:
             wards.append((props["WD25CD"], props["WD25NM"], props["LAD25CD"], geometry))
             authority_parts.setdefault(props["LAD25CD"], []).append(geometry)
@@ -114,24 +82,26 @@ def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: N
     progress("wards", len(wards), len(wards))
     lsoa_authority = {
         row["lsoa21_code"]: RENAMED_2024_TO_2025.get(row["ltla24_code"], row["ltla24_code"])
-        for row in _rows(bundle, "lookup")
+        for row in rows(bundle, "lookup", ("lsoa21_code", "ltla24_code"))
     }
     wanted_lsoas = {code for code, authority in lsoa_authority.items() if authority in chosen}
 
     ward_authority = {code: authority for code, _, authority, _ in wards}
     lsoas = []
-    for props, geometry in _features(bundle, "lsoas"):
+    for props, geometry in features(bundle, "lsoas"):
         if props["lsoa21_code"] in wanted_lsoas:
             code = props["lsoa21_code"]
             lsoas.append(
                 _area(code, props["lsoa21_name"], AreaLevel.LSOA, geometry, local_authority_id=lsoa_authority[code])
             )
-    centres = {row["lsoa21_code"]: row for row in _rows(bundle, "centres") if row["lsoa21_code"] in wanted_lsoas}
+    centres = {}
+    if path_of(bundle, "centres"):
+        centres = {row["lsoa21_code"]: row for row in rows(bundle, "centres") if row["lsoa21_code"] in wanted_lsoas}
     for lsoa in lsoas:
         centre = centres.get(lsoa.code)
         if centre and centre["medoid_lat"]:
             lsoa.demand_lat, lsoa.demand_lon = float(centre["medoid_lat"]), float(centre["medoid_lon"])
-            lsoa.demand_point = centre["medoid_postcode"][:10]
+            lsoa.demand_point = demand_points.POSTCODES  # the same rule, worked out when the bundle was made
     problems: list[str] = []
     indicators = _indicators(bundle, wanted_lsoas, problems)
     authorities = [
@@ -142,13 +112,22 @@ def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: N
     progress("areas", len(lsoas), len(lsoas))
     with transaction.atomic():
         _save_areas(authorities, ward_areas, lsoas, indicators)
-        counted, ward_votes = _save_postcodes(bundle, ward_authority, wanted_lsoas, problems, progress)
+        wards_index = PolygonIndex([w.code for w in ward_areas], [g for *_, g in wards])
+        counted, ward_votes, means = _save_postcodes(
+            bundle, ward_authority, wanted_lsoas, wards_index, problems, progress, means=not centres
+        )
         for lsoa in lsoas:  # the ward most of its postcodes are in
             votes = ward_votes.get(lsoa.code)
             lsoa.best_fit_ward_id = votes.most_common(1)[0][0] if votes else None
             if not votes:
                 problems.append(f"LSOA {lsoa.code} has no postcode in a loaded ward")
-        Area.objects.bulk_update(lsoas, ["best_fit_ward"], batch_size=1000)
+            if not lsoa.demand_point and lsoa.code in means:  # no centres file: the mean of its postcodes
+                lsoa.demand_lat, lsoa.demand_lon = means[lsoa.code]
+                lsoa.demand_point = demand_points.POSTCODES
+            elif not lsoa.demand_point:
+                lsoa.demand_lat, lsoa.demand_lon = lsoa.centroid_lat, lsoa.centroid_lon
+                lsoa.demand_point = demand_points.CENTROID
+        Area.objects.bulk_update(lsoas, ["best_fit_ward", "demand_lat", "demand_lon", "demand_point"], batch_size=1000)
         counts = {
             "lad": len(authorities), "ward": len(ward_areas), "lsoa": len(lsoas), "indicators": len(indicators),
             **counted,
@@ -163,12 +142,39 @@ def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: N
 BATCH = 20_000
 
 
-def _save_postcodes(bundle, ward_authority, wanted_lsoas, problems, progress) -> tuple[dict, dict]:
+def _save_postcodes(bundle, ward_authority, wanted_lsoas, wards_index, problems, progress, *, means: bool):
     """Stream the postcodes in batches: those in a loaded ward upserted with their areas; every other added as
-    outside where Kith had not heard of it (a postcode of an area loaded before keeps its place)."""
-    inside, outside, ward_votes, counts = [], [], {}, Counter()
+    outside where Kith had not heard of it (a postcode of an area loaded before keeps its place).
+
+    A postcode's ward is the 2025 ward code the file gives; a file without one (an NSPL of another vintage,
+    an ONSPD) has its points placed in the 2025 ward polygons. Returns the counts, each LSOA's ward votes
+    and, for LSOAs, the postcode nearest the mean of their postcodes (their demand point without a centres file).
+    """
+    inside, outside, placing, ward_votes, counts = [], [], [], {}, Counter()
+    points: tuple[list, list, list] = ([], [], [])
+
+    def keep(code, lat, lon, lsoa, ward, how):
+        authority = ward_authority[ward]
+        inside.append(
+            Postcode(postcode=code, lat=lat, lon=lon, lsoa_id=lsoa, ward_id=ward, local_authority_id=authority)
+        )
+        ward_votes.setdefault(lsoa, Counter())[ward] += 1
+        counts["postcodes"] += 1
+        counts[how] += 1
+        if means and lat is not None:
+            for values, value in zip(points, (lsoa, lon, lat), strict=True):
+                values.append(value)
 
     def flush():
+        if placing:
+            found = wards_index.locate([p[2] for p in placing], [p[1] for p in placing])
+            for (code, lat, lon, lsoa), ward in zip(placing, found, strict=True):
+                if ward is None:
+                    outside.append(Postcode(postcode=code, lat=lat, lon=lon))
+                    counts["postcodes_outside"] += 1
+                else:
+                    keep(code, lat, lon, lsoa, ward, "ward_by_point")
+            placing.clear()
         Postcode.objects.bulk_create(
             inside, update_conflicts=True, unique_fields=["postcode"],
             update_fields=["lat", "lon", "lsoa", "ward", "local_authority", "nearest_local_authority"],
@@ -177,53 +183,66 @@ def _save_postcodes(bundle, ward_authority, wanted_lsoas, problems, progress) ->
         inside.clear()
         outside.clear()
 
-    for number, row in enumerate(_rows(bundle, "postcodes"), 1):
+    for number, row in enumerate(rows(bundle, "postcodes", ("postcode", "lat", "lon", "lsoa21_code")), 1):
         try:
             code = normalise_postcode(row["postcode"])
         except PostcodeSyntaxError:
             problems.append(f"unreadable postcode {row['postcode']!r}")
             continue
-        lat, lon = (float(row["lat"]), float(row["lon"])) if row["lat"] and row["lon"] else (None, None)
-        ward, lsoa = row["wd25_code"], row["lsoa21_code"]
-        if ward in ward_authority and lsoa in wanted_lsoas:
-            inside.append(
-                Postcode(
-                    postcode=code, lat=lat, lon=lon, lsoa_id=lsoa, ward_id=ward, local_authority_id=ward_authority[ward]
-                )
-            )
-            ward_votes.setdefault(lsoa, Counter())[ward] += 1
-            counts["postcodes"] += 1
+        lat, lon = _point(row)
+        ward, lsoa = row.get("wd25_code") or "", row["lsoa21_code"]
+        if lsoa in wanted_lsoas and ward in ward_authority:
+            keep(code, lat, lon, lsoa, ward, "ward_by_code")
+        elif lsoa in wanted_lsoas and not ward and lat is not None:
+            placing.append((code, lat, lon, lsoa))
         else:
             outside.append(Postcode(postcode=code, lat=lat, lon=lon))
             counts["postcodes_outside"] += 1
-        if len(inside) + len(outside) >= BATCH:
+        if len(inside) + len(outside) + len(placing) >= BATCH:
             flush()
             progress("postcodes", number, 2_260_559)
     flush()
-    return dict(counts), ward_votes
+    lsoa_codes = sorted(set(points[0]))
+    nearest_mean = demand_points.from_postcodes(lsoa_codes, np.array(points[0], dtype=object), *points[1:])
+    return dict(counts), ward_votes, {code: (lat, lon) for code, (lon, lat) in nearest_mean.items()}
+
+
+def _point(row) -> tuple[float | None, float | None]:
+    """NSPL marks a postcode without a place by latitude 99.999999 and longitude 0."""
+    try:
+        lat, lon = float(row["lat"]), float(row["lon"])
+    except ValueError:
+        return None, None
+    return (None, None) if lat > 90 else (lat, lon)
 
 
 def _indicators(bundle: Path, lsoas: set[str], problems: list[str]) -> list[LsoaIndicators]:
-    lonely = {r["lsoa21_code"]: r for r in _rows(bundle, "loneliness") if r["lsoa21_code"] in lsoas}
-    people = {
-        r["lsoa21_code"]: int(r["total_residents"]) for r in _rows(bundle, "population") if r["lsoa21_code"] in lsoas
+    lonely = {
+        r["lsoa21_code"]: r
+        for r in rows(bundle, "loneliness", ("lsoa21_code", "perc", "deciles"))
+        if r["lsoa21_code"] in lsoas
     }
-    rows = []
-    for row in _rows(bundle, "imd"):
+    people = {
+        r["lsoa21_code"]: int(r["total_residents"])
+        for r in rows(bundle, "population", ("lsoa21_code", "total_residents"))
+        if r["lsoa21_code"] in lsoas
+    }
+    out = []
+    for row in rows(bundle, "imd", ("lsoa21_code", "IMD_score", "IMD_rank", "IMD_decile")):
         code = row["lsoa21_code"]
         if code not in lsoas:
             continue
         if code not in lonely or code not in people:
             problems.append(f"LSOA {code} lacks loneliness or population data")
             continue
-        rows.append(
+        out.append(
             LsoaIndicators(
                 lsoa_id=code, imd_score=float(row["IMD_score"]), imd_rank=int(float(row["IMD_rank"])),
                 imd_decile=int(float(row["IMD_decile"])), loneliness_pct=float(lonely[code]["perc"]),
                 loneliness_decile=int(lonely[code]["deciles"]), population=people[code],
             )
         )  # fmt: skip
-    return rows
+    return out
 
 
 AREA_FIELDS = [

@@ -4,6 +4,7 @@ skipped in a lone clone). The postcode file is cut to Bristol's and a few others
 import csv
 import gzip
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from kith.feeds.importers.run import run_source
 from kith.feeds.models import Source
 from kith.geo import coverage, national
 from kith.geo.lookup import PlaceNotFound, find_place, find_postcode, outside_text
-from kith.geo.models import Area, AreaLevel, Postcode
+from kith.geo.models import Area, AreaLevel, LsoaIndicators, Postcode
 
 pytestmark = pytest.mark.django_db
 BRISTOL = "E06000023"
@@ -172,3 +173,74 @@ def test_a_bristol_only_deployment_says_a_manchester_postcode_is_outside(bundle,
         "M1 1AE is outside the area this Kith covers (City of Bristol). Search by a postcode, ward or town in "
         "City of Bristol.",
     ]
+
+
+OFFICIAL_COLUMNS = {  # the bundle's file: its column → the official file's, None to leave it out
+    "postcodes": {"postcode": "pcds", "lon": "long", "lsoa21_code": "lsoa21cd", "ward24_code": "osward",
+                  "ltla24_code": "oslaua", "wd25_code": None},
+    "imd": {"lsoa21_code": "LSOA code (2021)", "IMD_score": "Index of Multiple Deprivation (IMD) Score",
+            "IMD_rank": "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
+            "IMD_decile": "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)"},
+    "population": {"lsoa21_code": "geography code", "total_residents": "Residence type: Total; measures: Value"},
+    "lookup": {"lsoa21_code": "LSOA21CD", "lsoa21_name": "LSOA21NM", "ward24_code": "WD24CD",
+               "ward24_name": "WD24NM", "ltla24_code": "LAD24CD", "ltla24_name": "LAD24NM"},
+    "regions": {"ltla24_code": "LAD24CD", "ltla24_name": "LAD24NM", "region24_code": "RGN24CD",
+                "region24_name": "RGN24NM"},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def official(bundle, tmp_path_factory):
+    """The Bristol bundle as the official downloads come: plain CSV with ONS's and MHCLG's column names, an NSPL
+    whose ward is another vintage's (so wards are found by point), and no centres file."""
+    folder = tmp_path_factory.mktemp("official")
+    for name, columns in OFFICIAL_COLUMNS.items():
+        source = bundle / national.FILES[name]
+        with (
+            gzip.open(source, "rt", newline="") if source.suffix == ".gz" else source.open(newline="") as read,
+            (folder / national.FILES[name].removesuffix(".gz")).open("w", newline="") as write,
+        ):
+            reader = csv.DictReader(read)
+            kept = [c for c in reader.fieldnames if columns.get(c, c) is not None]
+            out = csv.writer(write)
+            out.writerow([columns.get(c, c) for c in kept])
+            out.writerows([row[c] for c in kept] for row in reader)
+    with gzip.open(bundle / national.FILES["lsoas"], "rt") as read:
+        lsoas = json.load(read)
+    for feature in lsoas["features"]:
+        props = feature["properties"]
+        feature["properties"] = {"LSOA21CD": props["lsoa21_code"], "LSOA21NM": props["lsoa21_name"]}
+    (folder / national.FILES["lsoas"].removesuffix(".gz")).write_text(json.dumps(lsoas))
+    for name in ("wards", "loneliness"):
+        (folder / national.FILES[name]).symlink_to(bundle / national.FILES[name])
+    return folder
+
+
+def test_the_official_files_load_as_the_bundle_does_with_wards_found_by_point(bundle, official):
+    from kith.geo import demand_points
+
+    ours = national.load_areas(bundle, [BRISTOL])
+    imd = LsoaIndicators.objects.get(lsoa_id="E01033909")
+    theirs = national.load_areas(official, [BRISTOL])
+    assert theirs.counts["ward_by_point"] >= 0.999 * ours.counts["ward_by_code"] and not theirs.counts.get(
+        "ward_by_code"
+    )
+    assert (theirs.counts["lad"], theirs.counts["ward"], theirs.counts["lsoa"]) == (1, 34, 268)
+    postcode = find_postcode("BS1 5TB")
+    assert (postcode.lsoa_id, postcode.ward_id) == ("E01033909", "E05010892")
+    again = LsoaIndicators.objects.get(lsoa_id="E01033909")
+    assert (again.imd_rank, again.imd_score, again.population) == (imd.imd_rank, imd.imd_score, imd.population)
+    # No centres file: each LSOA's residents are placed at the postcode nearest the mean of its postcodes.
+    lsoas = Area.objects.filter(level=AreaLevel.LSOA, local_authority_id=BRISTOL)
+    assert set(lsoas.values_list("demand_point", flat=True)) == {demand_points.POSTCODES}
+    said = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(official), "--quiet"])
+    assert "0 postcodes by the 2025 ward code in the file" in said.stdout and "by their point" in said.stdout
+
+
+def test_an_official_file_without_a_column_the_load_needs_says_which(official, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(official, broken, symlinks=True)
+    imd = broken / national.FILES["imd"].removesuffix(".gz")
+    imd.write_text("LSOA code (2021),Something else\nE01033909,1\n")
+    said = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(broken), "--quiet"])
+    assert said.exit_code != 0 and "imd2025_lsoa21_england.csv.gz has no IMD_score" in said.output
