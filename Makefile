@@ -15,7 +15,7 @@ TEST_ENV = KITH_SECRET_KEY=test-only-secret-key-0123456789-abcdefghijkl KITH_SEC
 	KITH_VAR_DIR=$(CURDIR)/var/test
 
 .DEFAULT_GOAL := help
-.PHONY: help venv assets demo test lint format bench lock clean walkthrough
+.PHONY: help venv assets demo test lint format bench bench-national lock clean walkthrough
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -84,6 +84,10 @@ format: $(VENV)/.installed ## Format the code with ruff
 bench: assets ## Benchmark search over 100,000 services (SQLite, or DATABASE_URL)
 	@mkdir -p var/bench
 	$(TEST_ENV) $(BIN)/python benchmarks/search_bench.py $(BENCH_ARGS)
+
+bench-national: assets ## Benchmark all of England's geography: load, postcode look-up, North West gaps (SQLite)
+	@mkdir -p var/bench
+	$(TEST_ENV) $(BIN)/python benchmarks/national_bench.py $(BENCH_ARGS)
 
 lock: ## Re-pin every Python dependency into constraints.txt
 	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv

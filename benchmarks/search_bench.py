@@ -424,9 +424,13 @@ def main() -> None:
     ]:
         if name in chosen:
             lines += section()
-    report = "\n".join(lines)
+    report_and_record("\n".join(lines), args.record)
+
+
+def report_and_record(report: str, record: bool) -> None:
+    """Print the figures and, with --record, append them to docs/benchmarks.md."""
     print(report)
-    if args.record:
+    if record:
         with (REPO / "docs" / "benchmarks.md").open("a", encoding="utf-8") as handle:
             handle.write("\n" + report)
         print("recorded in docs/benchmarks.md")
