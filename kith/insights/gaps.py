@@ -268,7 +268,7 @@ def greedy(
         site = int(np.argmax(gains))
         if gains[site] <= 0:
             break  # what is left cannot be reached from any allowed site
-        covered = reach[site].indices
+        covered = reach.indices[reach.indptr[site] : reach.indptr[site + 1]]  # the row, without scipy's slicing
         done = covered[deficit[covered] == 1]
         chosen.append((site, len(done), int(population[done].sum())))
         deficit[covered] = np.maximum(deficit[covered] - 1, 0)
