@@ -1,4 +1,7 @@
-"""Changes to how a member of staff signs in, and the record of sign-ins: audited, and the holder is told."""
+"""Changes to how a member of staff signs in, and the record of sign-ins: audited, and the holder is told.
+Teams' and link workers' wards moved to a new vintage of ward boundaries."""
+
+from dataclasses import dataclass
 
 from django.contrib.auth import update_session_auth_hash
 from django.db import transaction
@@ -7,9 +10,12 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kith.accounts import twofactor
+from kith.accounts.models import StaffProfile, Team
 from kith.core import audit
 from kith.core.client import client_ip
 from kith.core.mail import send_on_commit
+from kith.geo import vintages
+from kith.geo.models import Area
 
 WHAT = {
     "reset": "Your two-factor sign-in was reset by an administrator",
@@ -95,3 +101,40 @@ def reset_two_factor(request, *, user) -> None:
         address=client_ip(request), account=user.username,
     )  # fmt: skip
     _tell_holder(request, user, "reset")
+
+
+@dataclass(frozen=True)
+class WardMove:
+    holder: str  # "Team North Manchester", "Link worker asha"
+    old: Area
+    new: list[tuple[Area, float]]  # successors and the share of the old ward each took
+
+
+def move_retired_wards(*, apply: bool) -> list[WardMove]:
+    """Every team's and link worker's ward of an earlier vintage, with its successors; with `apply`, each
+    replaced by its successors in one transaction, audited (a ward with no successor is kept and listed)."""
+    holders = [(f"Team {t.name}", t.wards) for t in Team.objects.prefetch_related("wards")] + [
+        (f"Link worker {p.user.username}", p.neighbourhoods)
+        for p in StaffProfile.objects.select_related("user").prefetch_related("neighbourhoods")
+        if p.neighbourhoods.all()
+    ]
+    held = {ward.code for _, wards in holders for ward in wards.all()}
+    gone = vintages.retired(held)
+    found = {code: vintages.successors(code) for code in gone}
+    moves = [
+        (wards, WardMove(holder, ward, found[ward.code]))
+        for holder, wards in holders
+        for ward in wards.all()
+        if ward.code in gone
+    ]
+    if apply:
+        with transaction.atomic():
+            for wards, move in moves:
+                if move.new:
+                    wards.remove(move.old)
+                    wards.add(*[area for area, _ in move.new])
+                    audit.record(
+                        user=None, action="update", what="ward moved to a new vintage", object_id=move.old.code,
+                        holder=move.holder, to=[area.code for area, _ in move.new],
+                    )  # fmt: skip
+    return [move for _, move in moves]

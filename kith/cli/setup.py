@@ -112,6 +112,28 @@ def _load_national(areas: list[str], bundle, quiet: bool) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
+@main.command("move-wards")
+@click.option("--apply", is_flag=True, help="Replace each retired ward by its successors (default: only list them).")
+def move_wards(apply: bool) -> None:
+    """After loading new ward boundaries: teams' and link workers' wards that no postcode is in any more, and the
+    new wards that took their place."""
+    from kith.accounts.services import move_retired_wards
+
+    moves = move_retired_wards(apply=apply)
+    if not moves:
+        click.echo("Every team's and link worker's ward is a current ward: nothing to move.")
+        return
+    for move in moves:
+        taken = ", ".join(f"{area.name} ({area.code}, {share:.0%})" for area, share in move.new)
+        click.echo(f"{move.holder}: {move.old.name} ({move.old.code}) → {taken or 'no current ward overlaps it; kept'}")
+    moved = sum(1 for move in moves if move.new)
+    click.echo(
+        f"Moved {moved} ward(s); audited."
+        if apply
+        else f"{moved} ward(s) to move. Run again with --apply to move them."
+    )
+
+
 @main.command("load-taxonomy")
 def load_taxonomy() -> None:
     """Create or update the "what matters" and OpenActive taxonomies."""

@@ -1,0 +1,40 @@
+"""Wards of an earlier vintage, and the wards of the loaded vintage that took their place.
+
+A load of new ward boundaries keeps the old wards' rows (teams and records point at them) but places every
+postcode in the new wards; a ward no postcode is placed in any more is retired. Its successors are the
+current wards its boundary overlaps, each with the share of its area they took.
+"""
+
+import shapely
+
+from kith.geo.models import Area, AreaLevel, Postcode
+
+SMALLEST_SHARE = 0.05  # less than this is a boundary drawn more finely, not a ward taking over streets
+
+
+def retired(codes) -> set[str]:
+    """Those of `codes` no postcode is placed in: wards of an earlier vintage."""
+    codes = set(codes)
+    placed = set(Postcode.objects.filter(ward_id__in=codes).values_list("ward_id", flat=True).distinct())
+    return codes - placed
+
+
+def successors(code: str) -> list[tuple[Area, float]]:
+    """The current wards overlapping a retired ward, with the share of its area each took, largest first."""
+    old = Area.objects.get(code=code)
+    shape = shapely.from_geojson(old.geometry)
+    near = list(
+        Area.objects.filter(
+            level=AreaLevel.WARD, min_lon__lte=old.max_lon, max_lon__gte=old.min_lon, min_lat__lte=old.max_lat,
+            max_lat__gte=old.min_lat,
+        ).exclude(code=code)
+    )  # fmt: skip
+    codes = {ward.code for ward in near}
+    current = codes - retired(codes)
+    shares = []
+    for ward in near:
+        if ward.code in current:
+            share = shapely.intersection(shape, shapely.from_geojson(ward.geometry)).area / (shape.area or 1)
+            if share >= SMALLEST_SHARE:
+                shares.append((ward, round(share, 3)))
+    return sorted(shares, key=lambda pair: -pair[1])
