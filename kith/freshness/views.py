@@ -32,6 +32,7 @@ from kith.freshness.forms import (
 from kith.freshness.models import DEFAULT_REVIEW_DAYS, Claim, Suggestion
 from kith.freshness.queues import ages_and_periods
 from kith.freshness.stale import by_area, per_service
+from kith.geo.coverage import main_authority, unknown_authority_text
 from kith.geo.models import Area, AreaLevel
 
 CARE = KEEPERS
@@ -131,10 +132,10 @@ def record_check(request, uuid):
 
 def freshness(request):
     """Per ward of a local authority: how many listings were checked within their review period."""
-    code = request.GET.get("la", "E08000003")
+    code = request.GET.get("la") or main_authority() or ""
     la = Area.objects.without_geometry().filter(code=code, level=AreaLevel.LOCAL_AUTHORITY).first()
     if la is None:
-        return HttpResponse("Unknown local authority: use a code such as E08000003.", status=400)
+        return HttpResponse(unknown_authority_text(), status=400, content_type="text/plain")
     index = get_index()
     everything = np.arange(len(index.service_id))
     ages, periods = ages_and_periods(index, everything)

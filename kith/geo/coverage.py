@@ -75,7 +75,33 @@ def _authority_names() -> dict[str, str]:
     return dict(Area.objects.filter(level=AreaLevel.LOCAL_AUTHORITY).values_list("code", "name"))
 
 
+@cache
+def main_authority() -> str | None:
+    """The local authority a page shows when none is asked for: the one with the most wards loaded."""
+    from django.db.models import Count
+
+    from kith.geo.models import Area, AreaLevel
+
+    largest = (
+        Area.objects.filter(level=AreaLevel.WARD, local_authority__isnull=False)
+        .values("local_authority")
+        .annotate(wards=Count("code"))
+        .order_by("-wards", "local_authority")
+        .first()
+    )
+    return largest["local_authority"] if largest else None
+
+
+def unknown_authority_text() -> str:
+    """What a page says for a local authority code it does not know."""
+    example = main_authority()
+    if example is None:
+        return "No local authority is loaded yet: an administrator runs kith load-geography."
+    return f"Unknown local authority: use the code of one this Kith covers, such as {example}."
+
+
 def forget() -> None:
     """After a geography load: the next page reads the names again."""
     _loaded_name.cache_clear()
     _authority_names.cache_clear()
+    main_authority.cache_clear()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kith.core import audit, disclosure
-from kith.geo.coverage import area_name
+from kith.geo.coverage import area_name, main_authority, unknown_authority_text
 from kith.geo.models import Area, AreaLevel
 from kith.insights import charts, data, engine, labels, layers, presenters
 from kith.insights.presenters import MEASURES
@@ -374,12 +374,10 @@ def measures_page(request):
     """Connections that last, wellbeing, adequacy, fresh listings, new groups and answered enquiries."""
     from kith.insights.measures import measures
 
-    code = request.GET.get("la", "E08000003")
+    code = request.GET.get("la") or main_authority() or ""
     la = Area.objects.without_geometry().filter(code=code, level=AreaLevel.LOCAL_AUTHORITY).first()
     if la is None:
-        return HttpResponse(
-            "Unknown local authority: use a code such as E08000003.", status=400, content_type="text/plain"
-        )
+        return HttpResponse(unknown_authority_text(), status=400, content_type="text/plain")
     wards = list(
         Area.objects.without_geometry()
         .filter(level=AreaLevel.WARD, local_authority=la)

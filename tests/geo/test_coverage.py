@@ -60,3 +60,17 @@ def test_a_unitary_authority_is_its_own_county_and_the_area_names_what_is_loaded
         assert coverage.area_name() == "the West of England"
     finally:
         coverage.forget()
+
+
+@pytest.mark.django_db
+def test_pages_without_a_local_authority_show_the_largest_loaded_and_say_which_codes_they_know(client):
+    coverage.forget()
+    assert coverage.main_authority() == "E08000003"  # Manchester: 32 wards
+    page = client.get("/insight/measures/")
+    assert page.status_code == 200 and page.context["la"].code == "E08000003"
+    for url in ("/insight/measures/", "/listings/freshness/"):
+        refused = client.get(url, {"la": "E06000023"})
+        assert refused.status_code == 400
+        assert refused.content.decode() == (
+            "Unknown local authority: use the code of one this Kith covers, such as E08000003."
+        )
