@@ -97,8 +97,8 @@ def find_area(text: str) -> Area | None:
         return by_code
     preference = [AreaLevel.LOCAL_AUTHORITY, AreaLevel.WARD, AreaLevel.MSOA, AreaLevel.LSOA]
     matches = list(areas.filter(name__iexact=text).exclude(level=AreaLevel.MSOA))
-    if not matches:  # "Bristol" for ONS's "Bristol, City of"
-        matches = list(areas.filter(level=AreaLevel.LOCAL_AUTHORITY, name__istartswith=f"{text},")[:2])
+    if not matches:  # "Bristol" for "City of Bristol" (ONS's "Bristol, City of")
+        matches = list(areas.filter(level=AreaLevel.LOCAL_AUTHORITY, name__iendswith=f" of {text}")[:2])
     if not matches:
         # "Harpurhey" should not need the ward's full name, but "a" must not match everything.
         if len(text) < 3:

@@ -105,7 +105,7 @@ def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: N
     problems: list[str] = []
     indicators = _indicators(bundle, wanted_lsoas, problems)
     authorities = [
-        _area(code, authority_names[code], AreaLevel.LOCAL_AUTHORITY, shapely.union_all(parts))
+        _area(code, coverage.spoken(authority_names[code]), AreaLevel.LOCAL_AUTHORITY, shapely.union_all(parts))
         for code, parts in authority_parts.items()
     ]
     ward_areas = [_area(code, name, AreaLevel.WARD, g, local_authority_id=la) for code, name, la, g in wards]

@@ -58,6 +58,7 @@ def test_bristol_loads_beside_greater_manchester_and_places_its_postcodes(bundle
     postcode = find_postcode("BS1 5TB")
     assert (postcode.lsoa_id, postcode.ward_id, postcode.local_authority_id) == ("E01033909", "E05010892", BRISTOL)
     assert postcode.ward.name == "Central" and postcode.inside
+    assert Area.objects.get(code=BRISTOL).name == "City of Bristol"  # as people say it, not ONS's "Bristol, City of"
     lsoa = Area.objects.get(code="E01033909")
     assert lsoa.best_fit_ward_id == "E05010892" and lsoa.indicators.population > 0 and lsoa.demand_point
     assert find_place("BS1 5TB").ward_code == "E05010892"
@@ -244,3 +245,22 @@ def test_an_official_file_without_a_column_the_load_needs_says_which(official, t
     imd.write_text("LSOA code (2021),Something else\nE01033909,1\n")
     said = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(broken), "--quiet"])
     assert said.exit_code != 0 and "imd2025_lsoa21_england.csv.gz has no IMD_score" in said.output
+
+
+def test_a_bristol_team_covering_central_gets_the_request_from_bs1_5tb(bundle, client):
+    from kith.accounts.models import Team
+    from kith.people.models import Referral
+
+    national.load_areas(bundle, [BRISTOL])
+    form = {
+        "given_name": "Ada", "phone": "0117 496 0000", "postcode": "BS1 5TB", "agreed": "on",
+        "words": "I would like to walk with others.",
+    }  # fmt: skip
+    browser = {"HTTP_USER_AGENT": "Mozilla/5.0 Firefox/140.0"}
+    refused = client.post("/talk-to-a-link-worker/", form, **browser)
+    assert "No social prescribing team using Kith covers that postcode yet" in refused.content.decode()
+    team = Team.objects.create(name="Bristol Central team")
+    team.wards.add(Area.objects.get(code="E05010892"))
+    taken = client.post("/talk-to-a-link-worker/", form, **browser)
+    assert taken.status_code == 200 and "Bristol Central team will get in touch" in taken.content.decode()
+    assert Referral.objects.get(source="self").team == team
