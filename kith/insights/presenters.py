@@ -9,6 +9,7 @@ import numpy as np
 from kith.core import disclosure
 from kith.core.spreadsheet import csv_text, xlsx_sheet_rows
 from kith.geo import demand_points
+from kith.geo.coverage import joined
 from kith.insights import labels, layers
 from kith.insights.engine import Report, Row, target_text
 from kith.insights.gaps import CATCHMENTS_M, GAUSSIAN_REACH
@@ -255,7 +256,8 @@ def narrative(report: Report, la: Row, wards: list[Row], category_name: str) -> 
 
 
 SOURCES = (
-    "ONS LSOA 2021 and ward 2023 boundaries and the LSOA → ward best-fit lookup (OGL v3.0)",
+    "ONS LSOA 2021 and ward boundaries as loaded (May 2023 shipped, May 2025 from a national bundle) and the LSOA → "
+    "ward lookup (OGL v3.0)",
     "ONS National Statistics Postcode Lookup, May 2025 (OGL v3.0; contains Royal Mail and OS data)",
     "Census 2021 usual residents, ONS (OGL v3.0)",
     "English Indices of Deprivation 2025, MHCLG (OGL v3.0)",
@@ -274,7 +276,8 @@ def method_notes(report: Report, category: str) -> list[str]:
         for k in points
         if points[k]
     )
-    feeding = layers.layers_for(category)
+    # A layer covering none of the loaded authorities says nothing about them.
+    feeding = [layer for layer in layers.layers_for(category) if any(b in report.names for b in layer.boroughs)]
     standard = target_text(report.standards[category])
     catchments = ", ".join(f"{c:,.0f}" for c in CATCHMENTS_M)
     notes = [
@@ -288,8 +291,9 @@ def method_notes(report: Report, category: str) -> list[str]:
         notes.append(
             "Supply: the directory's active listings with a place, and open data: "
             + "; ".join(
-                f"{layer.title} ({layer.publisher}, {layer.dated}, {layer.licence}"
-                + (", all ten boroughs)" if len(layer.boroughs) == len(layers.GM_BOROUGHS) else ", Trafford only)")
+                f"{layer.title} ({layer.publisher}, {layer.dated}, {layer.licence}; covers "
+                + joined([report.names.get(b, b) for b in layer.boroughs])
+                + ")"
                 for layer in feeding
             )
             + ". Points of one kind within 100 m of each other are one site (a park's gates are one park, and the "

@@ -287,6 +287,23 @@ def test_the_method_reads_before_the_demand_points_are_loaded(report):
         report.demand_points = original
 
 
+def test_the_method_names_the_authorities_each_layer_covers_and_leaves_out_those_covering_none(report):
+    from kith.insights import presenters
+
+    active = " ".join(presenters.method_notes(report, "active"))
+    assert "Trafford sport facilities (Active Places) (Sport England Active Places, 2025, " in active
+    assert "Open Government Licence v3.0; covers Trafford)" in active
+    nature = " ".join(presenters.method_notes(report, "nature"))
+    boroughs = "Bolton, Bury, Manchester, Oldham, Rochdale, Salford, Stockport, Tameside, Trafford and Wigan"
+    assert f"covers {boroughs})" in nature
+    names = report.names
+    try:
+        report.names = {code: name for code, name in names.items() if code != "E08000009"}  # Trafford not loaded
+        assert "Trafford sport facilities" not in " ".join(presenters.method_notes(report, "active"))
+    finally:
+        report.names = names
+
+
 def test_open_data_sites_are_counted_in_wards_without_listings(report):
     counted = report.completeness["nature"]["open_data"]
     assert sum(counted.values()) > 3900  # every green space site, in some ward
