@@ -34,9 +34,7 @@ OFFICIAL = {
         "lon": ("long",),
         "lsoa21_code": ("lsoa21cd", "lsoa21"),
         "wd25_code": ("wd25cd",),
-        "ward_any": ("osward", "ward", "wd24cd", "wd23cd"),  # another vintage: placed by point in polygon
-        "terminated": ("doterm",),
-    },
+    },  # any other ward column (`osward`, `wd24cd`) is another vintage's: such postcodes are placed by point
     "lsoas": {"lsoa21_code": ("LSOA21CD",), "lsoa21_name": ("LSOA21NM",)},
     "wards": {},  # the official file's own columns: WD25CD, WD25NM, LAD25CD, LAD25NM
     "lookup": {
