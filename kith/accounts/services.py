@@ -15,7 +15,7 @@ from kith.core import audit
 from kith.core.client import client_ip
 from kith.core.mail import send_on_commit
 from kith.geo import vintages
-from kith.geo.models import Area
+from kith.geo.models import Area, AreaLevel
 
 WHAT = {
     "reset": "Your two-factor sign-in was reset by an administrator",
@@ -118,7 +118,7 @@ def move_retired_wards(*, apply: bool) -> list[WardMove]:
         for p in StaffProfile.objects.select_related("user").prefetch_related("neighbourhoods")
         if p.neighbourhoods.all()
     ]
-    held = {ward.code for _, wards in holders for ward in wards.all()}
+    held = {ward.code for _, wards in holders for ward in wards.all() if ward.level == AreaLevel.WARD}
     gone = vintages.retired(held)
     found = {code: vintages.successors(code) for code in gone}
     moves = [

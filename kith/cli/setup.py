@@ -98,7 +98,7 @@ def _load_national(areas: list[str], bundle, quiet: bool) -> None:
     name = area_name()
     click.echo(
         f"Loaded {counts['lad']:,} local authorities, {counts['ward']:,} wards (May 2025) and {counts['lsoa']:,} "
-        f"LSOAs with their indicators, and {counts['postcodes']:,} postcodes in them; "
+        f"LSOAs with their indicators, and {counts.get('postcodes', 0):,} postcodes in them; "
         f"{counts.get('postcodes_outside', 0):,} other English postcodes are known as outside. Wards: "
         f"{counts.get('ward_by_code', 0):,} postcodes by the 2025 ward code in the file, "
         f"{counts.get('ward_by_point', 0):,} by their point in the 2025 ward boundaries. "
@@ -108,6 +108,11 @@ def _load_national(areas: list[str], bundle, quiet: bool) -> None:
             else f"This Kith covers {name}."
         )
     )
+    from kith.directory.services import place_all_locations
+
+    moved = place_all_locations()
+    if moved:
+        click.echo(f"{moved:,} listed places are now in the areas just loaded.")
     for problem in result.problems[:20]:
         click.echo(f"warning: {problem}", err=True)
 

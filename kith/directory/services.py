@@ -110,6 +110,27 @@ def place_locations(locations: list[Location]) -> None:
         loc.lsoa_id, loc.ward_id, loc.local_authority_id = (placement.lsoa, placement.ward, placement.local_authority)
 
 
+def place_all_locations(batch: int = 5000) -> int:
+    """Place every location again, after new boundaries are loaded; the listings of those that moved are
+    searched anew. Returns how many moved."""
+    moved = []
+    ids = list(Location.objects.filter(latitude__isnull=False, longitude__isnull=False).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        locations = list(
+            Location.objects.filter(pk__in=ids[start : start + batch]).only(
+                "pk", "latitude", "longitude", "lsoa", "ward", "local_authority"
+            )
+        )
+        before = {loc.pk: (loc.lsoa_id, loc.ward_id, loc.local_authority_id) for loc in locations}
+        place_locations(locations)
+        changed = [loc for loc in locations if before[loc.pk] != (loc.lsoa_id, loc.ward_id, loc.local_authority_id)]
+        Location.objects.bulk_update(changed, ["lsoa", "ward", "local_authority"], batch_size=1000)
+        moved += [loc.pk for loc in changed]
+    if moved:
+        mark_changed(services_at_locations(moved))
+    return len(moved)
+
+
 @transaction.atomic
 def record_check(
     *,

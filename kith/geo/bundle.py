@@ -24,8 +24,11 @@ FILES = {
     "population": "population_census2021_lsoa21_england.csv.gz",
     "loneliness": "loneliness_cls_lsoa21_england.csv.gz",
     "centres": "lsoa21_postcode_weighted_centroids.csv.gz",
+    "ward_authorities": "ward25_lad25_england.csv",
 }
-OPTIONAL = {"centres"}  # without it, an LSOA's demand point is the mean of its postcodes
+# Optional: without centres, an LSOA's demand point is the postcode nearest the mean of its postcodes; the
+# ward-to-authority lookup is needed only where the ward boundaries lack LAD25CD and LAD25NM.
+OPTIONAL = {"centres", "ward_authorities"}
 
 # The bundle's column, and what official editions call it (compared without case, spaces or punctuation).
 OFFICIAL = {
@@ -67,6 +70,7 @@ OFFICIAL = {
     },
     "loneliness": {},
     "centres": {},
+    "ward_authorities": {},  # ONS Ward to Local Authority District (May 2025) Lookup: WD25CD, LAD25CD, LAD25NM
 }
 
 
@@ -102,7 +106,8 @@ def _open(bundle: Path, name: str):
     path = path_of(bundle, name)
     if path is None:
         raise BundleError(
-            f"{bundle / FILES[name]} is missing: a national bundle has {', '.join(FILES.values())} (docs/data.md)."
+            f"{bundle / FILES[name]} is missing: a national bundle has "
+            f"{', '.join(f for key, f in FILES.items() if key not in OPTIONAL)} (docs/data.md)."
         )
     return (
         gzip.open(path, "rt", encoding="utf-8-sig", newline="")
@@ -111,24 +116,35 @@ def _open(bundle: Path, name: str):
     )
 
 
+def _lacking(bundle: Path, name: str, have, needs) -> None:
+    lacking = [column for column in needs if column not in have]
+    if lacking:
+        where = path_of(bundle, name) or bundle / FILES[name]
+        raise BundleError(f"{where.name} has no {' or '.join(lacking)} column (docs/data.md lists what it needs).")
+
+
 def rows(bundle: Path, name: str, needs: tuple[str, ...] = ()):
-    """Each row as a dict keyed by the bundle's column names; a missing column the load needs is an error."""
+    """Each row as a dict keyed by the bundle's column names (blank where a short row ends); blank lines are
+    skipped, and a missing column the load needs is an error."""
     with _open(bundle, name) as handle:
         reader = csv.reader(handle)
         header = canonical(name, next(reader, []))
-        lacking = [column for column in needs if column not in header]
-        if lacking:
-            raise BundleError(f"{FILES[name]} has no {' or '.join(lacking)} column (docs/data.md lists what it needs).")
+        _lacking(bundle, name, header, needs)
         for values in reader:
-            yield dict(zip(header, values, strict=False))
+            if values:
+                yield dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
 
 
-def features(bundle: Path, name: str):
-    """(properties keyed by the bundle's names, shapely geometry) of a GeoJSON file."""
+def features(bundle: Path, name: str, needs: tuple[str, ...] = ()):
+    """(properties keyed by the bundle's names, shapely geometry) of a GeoJSON file's features that have one."""
     with _open(bundle, name) as handle:
-        for feature in json.load(handle)["features"]:
-            props = feature["properties"]
-            yield (
-                dict(zip(canonical(name, list(props)), props.values(), strict=True)),
-                shapely.geometry.shape(feature["geometry"]),
-            )
+        try:
+            found = json.load(handle)["features"]
+        except (ValueError, KeyError, TypeError):
+            raise BundleError(f"{FILES[name]} is not a GeoJSON FeatureCollection.") from None
+    for feature in found:
+        props = feature.get("properties") or {}
+        props = dict(zip(canonical(name, list(props)), props.values(), strict=True))
+        _lacking(bundle, name, props, needs)
+        if feature.get("geometry"):
+            yield props, shapely.geometry.shape(feature["geometry"])

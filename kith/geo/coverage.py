@@ -1,18 +1,40 @@
 """The area this Kith covers, in words: `KITH_AREA_NAME`, or what the loaded geography says it is.
 
-Read once per process and forgotten when a geography is loaded: every page names it, and it changes only
-with a load (a server started before another process loaded new areas names the old ones until restarted).
+Every page names it and it changes only with a load, so it is read at most once a minute per process (a
+server sees what another process loaded within a minute) and forgotten at once by the process that loads.
 """
 
 import csv
-from functools import cache
+import threading
+import time
+from functools import cache, wraps
 from pathlib import Path
 
+import shapely
 from django.conf import settings
 
 FALLBACK = "the area this Kith covers"
 COUNTIES = Path(__file__).resolve().parent / "data" / "counties_lad25.csv"
 MOST_NAMED = 3  # more places than this read as a list, not a name: set KITH_AREA_NAME
+READ_AGAIN_SECONDS = 60
+_cached: list = []  # every function below that is kept for a minute, for forget()
+
+
+def _for_a_minute(read):
+    """Keep what `read` returns for READ_AGAIN_SECONDS, so that pages do not ask the database each time."""
+    kept: dict = {}
+    lock = threading.Lock()
+
+    @wraps(read)
+    def reading():
+        with lock:
+            if "at" not in kept or time.monotonic() - kept["at"] > READ_AGAIN_SECONDS:
+                kept["value"], kept["at"] = read(), time.monotonic()
+            return kept["value"]
+
+    reading.cache_clear = kept.clear
+    _cached.append(reading)
+    return reading
 
 
 def area_name() -> str:
@@ -30,28 +52,27 @@ def joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@cache
+@_for_a_minute
 def _loaded_name() -> str:
     from kith.geo.models import Area, AreaLevel
 
-    areas = Area.objects.without_geometry()
-    combined = list(areas.filter(level=AreaLevel.COMBINED_AUTHORITY))
-    # A combined authority's boroughs lie within its bounds; an authority loaded besides lies elsewhere.
-    alone = [
-        authority
-        for authority in areas.filter(level=AreaLevel.LOCAL_AUTHORITY)[: 50 + MOST_NAMED]
-        if not any(
-            ca.min_lon <= authority.centroid_lon <= ca.max_lon and ca.min_lat <= authority.centroid_lat <= ca.max_lat
-            for ca in combined
-        )
-    ]
-    names = sorted(spoken(a.name) for a in [*combined, *alone])
-    return joined(names) if 0 < len(names) <= MOST_NAMED else FALLBACK
+    authorities = list(Area.objects.filter(level=AreaLevel.COMBINED_AUTHORITY).values_list("name", "geometry"))
+    combined = [shapely.from_geojson(geometry) for _, geometry in authorities]
+    names = [name for name, _ in authorities]
+    # An authority whose centre lies in a combined authority is named by it, not on its own.
+    for name, lon, lat in Area.objects.filter(level=AreaLevel.LOCAL_AUTHORITY).values_list(
+        "name", "centroid_lon", "centroid_lat"
+    ):
+        if not any(shapely.contains_xy(ca, lon, lat) for ca in combined):
+            names.append(name)
+            if len(names) > MOST_NAMED:
+                return FALLBACK
+    return joined(sorted(spoken(n) for n in names)) if names else FALLBACK
 
 
 def county_of(local_authority: str | None) -> str:
-    """An address's county from its local authority: the shire or metropolitan county, Greater London, or
-    the unitary authority itself (as Bristol, Cornwall); blank for an authority Kith has not loaded."""
+    """An address's county from its local authority: its shire or metropolitan county, Greater London, or
+    the unitary authority itself, by name ("City of Bristol"); blank for none or a unitary not loaded."""
     if not local_authority:
         return ""
     counties, names = _counties(), _authority_names()
@@ -68,14 +89,14 @@ def _counties() -> dict[str, str]:
         return {row["lad25_code"]: row["county_name"] for row in csv.DictReader(handle)}
 
 
-@cache
+@_for_a_minute
 def _authority_names() -> dict[str, str]:
     from kith.geo.models import Area, AreaLevel
 
     return dict(Area.objects.filter(level=AreaLevel.LOCAL_AUTHORITY).values_list("code", "name"))
 
 
-@cache
+@_for_a_minute
 def main_authority() -> str | None:
     """The local authority a page shows when none is asked for: the one with the most wards loaded."""
     from django.db.models import Count
@@ -102,6 +123,5 @@ def unknown_authority_text() -> str:
 
 def forget() -> None:
     """After a geography load: the next page reads the names again."""
-    _loaded_name.cache_clear()
-    _authority_names.cache_clear()
-    main_authority.cache_clear()
+    for reading in _cached:
+        reading.cache_clear()

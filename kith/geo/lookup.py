@@ -99,6 +99,8 @@ def find_area(text: str) -> Area | None:
     matches = list(areas.filter(name__iexact=text).exclude(level=AreaLevel.MSOA))
     if not matches:  # "Bristol" for "City of Bristol" (ONS's "Bristol, City of")
         matches = list(areas.filter(level=AreaLevel.LOCAL_AUTHORITY, name__iendswith=f" of {text}")[:2])
+        if len(matches) != 1:  # "London" is not the City of London alone
+            matches = []
     if not matches:
         # "Harpurhey" should not need the ward's full name, but "a" must not match everything.
         if len(text) < 3:

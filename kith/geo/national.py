@@ -68,17 +68,36 @@ def _area(code: str, name: str, level: str, geometry, **parents) -> Area:
     )  # fmt: skip
 
 
+def _wards(bundle: Path):
+    """(ward code, name, authority code, authority name, geometry) of every ward with a boundary."""
+    lookup = {}
+    if path_of(bundle, "ward_authorities"):
+        lookup = {
+            row["WD25CD"]: (row["LAD25CD"], row["LAD25NM"])
+            for row in rows(bundle, "ward_authorities", ("WD25CD", "LAD25CD", "LAD25NM"))
+        }
+    for props, geometry in features(bundle, "wards", ("WD25CD", "WD25NM")):
+        own = props.get("LAD25CD")
+        authority = (own, props.get("LAD25NM", "")) if own else lookup.get(props["WD25CD"])
+        if authority is None:
+            raise BundleError(
+                f"Ward {props['WD25CD']} has no local authority: the ward boundaries lack LAD25CD, so the bundle "
+                f"needs {FILES['ward_authorities']} (ONS Ward to Local Authority District lookup, docs/data.md)."
+            )
+        yield props["WD25CD"], props["WD25NM"], *authority, geometry
+
+
 def load_areas(bundle: Path, codes: list[str], progress: Progress = lambda *a: None) -> LoadResult:
     """Upsert the named authorities' wards, LSOAs, indicators and postcodes; every other English postcode is
     kept as outside, so that someone there is told so, not that the postcode is unknown."""
     bundle = Path(bundle)
     chosen = authorities_named(bundle, codes)
     wards, authority_parts, authority_names = [], {}, {}
-    for props, geometry in features(bundle, "wards"):
-        if props["LAD25CD"] in chosen:
-            wards.append((props["WD25CD"], props["WD25NM"], props["LAD25CD"], geometry))
-            authority_parts.setdefault(props["LAD25CD"], []).append(geometry)
-            authority_names[props["LAD25CD"]] = props["LAD25NM"]
+    for code, name, authority, authority_name, geometry in _wards(bundle):
+        if authority in chosen:
+            wards.append((code, name, authority, geometry))
+            authority_parts.setdefault(authority, []).append(geometry)
+            authority_names[authority] = authority_name
     progress("wards", len(wards), len(wards))
     lsoa_authority = {
         row["lsoa21_code"]: RENAMED_2024_TO_2025.get(row["ltla24_code"], row["ltla24_code"])

@@ -22,7 +22,9 @@ def retired(codes) -> set[str]:
 def successors(code: str) -> list[tuple[Area, float]]:
     """The current wards overlapping a retired ward, with the share of its area each took, largest first."""
     old = Area.objects.get(code=code)
-    shape = shapely.from_geojson(old.geometry)
+    shape = _shape(old.geometry)
+    if shape is None or not shape.area:
+        return []  # no boundary to compare: an administrator sets its successors by hand
     near = list(
         Area.objects.filter(
             level=AreaLevel.WARD, min_lon__lte=old.max_lon, max_lon__gte=old.min_lon, min_lat__lte=old.max_lat,
@@ -33,8 +35,16 @@ def successors(code: str) -> list[tuple[Area, float]]:
     current = codes - retired(codes)
     shares = []
     for ward in near:
-        if ward.code in current:
-            share = shapely.intersection(shape, shapely.from_geojson(ward.geometry)).area / (shape.area or 1)
-            if share >= SMALLEST_SHARE:
-                shares.append((ward, round(share, 3)))
+        other = _shape(ward.geometry) if ward.code in current else None
+        share = shapely.intersection(shape, other).area / shape.area if other is not None else 0
+        if share >= SMALLEST_SHARE:
+            shares.append((ward, round(share, 3)))
     return sorted(shares, key=lambda pair: -pair[1])
+
+
+def _shape(geometry: str):
+    """A boundary made valid, or None where there is none to read."""
+    try:
+        return shapely.make_valid(shapely.from_geojson(geometry))
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        return None

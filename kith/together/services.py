@@ -21,7 +21,7 @@ from kith.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from kith.geo.coverage import area_name, county_of
+from kith.geo.coverage import county_of
 from kith.geo.lookup import PlaceNotFound, find_postcode
 from kith.matching import services as matching
 from kith.together.models import STAGE_ORDER, GroupOpportunity, OpportunityEvent, Path, PoolContact, Stage, Task
@@ -162,8 +162,10 @@ def make_listing(
     location = Location(name=venue, latitude=point.lat, longitude=point.lon, source=SOURCE)
     directory.place_locations([location])
     location.save()
-    county = county_of(location.local_authority_id) or area_name()
-    Address.objects.create(location=location, address_1=venue, state_province=county, postal_code=point.postcode)
+    Address.objects.create(
+        location=location, address_1=venue, state_province=county_of(location.local_authority_id),
+        postal_code=point.postcode,
+    )  # fmt: skip
     ServiceAtLocation.objects.create(service=service, location=location)
     Schedule.objects.create(service=service, freq="WEEKLY", byday=byday, opens_at=opens_at, closes_at=closes_at)
     if cost is not None:

@@ -212,8 +212,18 @@ def official(bundle, tmp_path_factory):
         props = feature["properties"]
         feature["properties"] = {"LSOA21CD": props["lsoa21_code"], "LSOA21NM": props["lsoa21_name"]}
     (folder / national.FILES["lsoas"].removesuffix(".gz")).write_text(json.dumps(lsoas))
-    for name in ("wards", "loneliness"):
-        (folder / national.FILES[name]).symlink_to(bundle / national.FILES[name])
+    # ONS's ward boundaries without their authority, which a ward-to-authority lookup beside them gives.
+    with gzip.open(bundle / national.FILES["wards"], "rt") as read:
+        wards = [f for f in json.load(read)["features"] if f["properties"]["LAD25CD"] == BRISTOL]
+    with (folder / national.FILES["ward_authorities"]).open("w", newline="") as write:
+        out = csv.writer(write)
+        out.writerow(["WD25CD", "WD25NM", "LAD25CD", "LAD25NM"])
+        for feature in wards:
+            props = feature["properties"]
+            out.writerow([props["WD25CD"], props["WD25NM"], props.pop("LAD25CD"), props.pop("LAD25NM")])
+    geojson = {"type": "FeatureCollection", "features": wards}
+    (folder / national.FILES["wards"].removesuffix(".gz")).write_text(json.dumps(geojson))
+    (folder / national.FILES["loneliness"]).symlink_to(bundle / national.FILES["loneliness"])
     return folder
 
 
@@ -241,10 +251,14 @@ def test_the_official_files_load_as_the_bundle_does_with_wards_found_by_point(bu
 def test_an_official_file_without_a_column_the_load_needs_says_which(official, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(official, broken, symlinks=True)
+    (broken / national.FILES["ward_authorities"]).unlink()
+    said = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(broken), "--quiet"])
+    assert said.exit_code != 0 and "the ward boundaries lack LAD25CD, so the bundle needs" in said.output
+    shutil.copy(official / national.FILES["ward_authorities"], broken / national.FILES["ward_authorities"])
     imd = broken / national.FILES["imd"].removesuffix(".gz")
     imd.write_text("LSOA code (2021),Something else\nE01033909,1\n")
     said = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(broken), "--quiet"])
-    assert said.exit_code != 0 and "imd2025_lsoa21_england.csv.gz has no IMD_score" in said.output
+    assert said.exit_code != 0 and "imd2025_lsoa21_england.csv has no IMD_score or IMD_rank" in said.output
 
 
 def test_a_bristol_team_covering_central_gets_the_request_from_bs1_5tb(bundle, client):
@@ -264,3 +278,16 @@ def test_a_bristol_team_covering_central_gets_the_request_from_bs1_5tb(bundle, c
     taken = client.post("/talk-to-a-link-worker/", form, **browser)
     assert taken.status_code == 200 and "Bristol Central team will get in touch" in taken.content.decode()
     assert Referral.objects.get(source="self").team == team
+
+
+def test_listings_imported_before_their_area_is_loaded_are_placed_by_the_load(bundle):
+    from kith.directory.models import Location
+
+    source = Source.objects.create(kind="oruk", location=str(BRISTOL_FEED), name="Bristol groups")
+    assert run_source(source).status == "done"
+    harbourside = Location.objects.get(source=source.key, name="College Green")
+    assert harbourside.ward_id is None  # Bristol not loaded yet: outside every ward
+    said = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(bundle), "--quiet"])
+    assert said.exit_code == 0 and "4 listed places are now in the areas just loaded." in said.stdout
+    harbourside.refresh_from_db()
+    assert (harbourside.ward_id, harbourside.local_authority_id) == ("E05010905", BRISTOL)

@@ -59,3 +59,22 @@ def test_kith_move_wards_lists_then_moves_a_teams_wards(old_ward):
     assert event.object_id == "E05999001" and set(event.detail["to"]) == {HARPURHEY, neighbour.code}
     again = CliRunner().invoke(main, ["move-wards"])
     assert "nothing to move" in again.stdout
+
+
+def test_points_are_placed_in_current_wards_not_in_those_they_replaced(old_ward):
+    from kith.geo.placing import AreaPlacer
+
+    old, harpurhey, _, _ = old_ward
+    placed = AreaPlacer().place([harpurhey.centroid_lon], [harpurhey.centroid_lat])[0]
+    assert placed.ward == HARPURHEY and placed.ward != old.code
+
+
+def test_a_ward_without_a_boundary_to_compare_has_no_successors(old_ward):
+    old, *_ = old_ward
+    Area.objects.filter(code=old.code).update(geometry="{}")
+    assert vintages.successors(old.code) == []
+    team = Team.objects.create(name="Team with an unreadable ward")
+    team.wards.add(old)
+    kept = CliRunner().invoke(main, ["move-wards", "--apply"])
+    assert kept.exit_code == 0 and "no current ward overlaps it; kept" in kept.stdout
+    assert list(team.wards.values_list("code", flat=True)) == [old.code]
