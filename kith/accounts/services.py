@@ -111,8 +111,7 @@ class WardMove:
 
 
 def move_retired_wards(*, apply: bool) -> list[WardMove]:
-    """Every team's and link worker's ward of an earlier vintage, with its successors; with `apply`, each
-    replaced by its successors in one transaction, audited (a ward with no successor is kept and listed)."""
+    """Teams' and link workers' retired wards with their successors; `apply` swaps them in, audited."""
     holders = [(f"Team {t.name}", t.wards) for t in Team.objects.prefetch_related("wards")] + [
         (f"Link worker {p.user.username}", p.neighbourhoods)
         for p in StaffProfile.objects.select_related("user").prefetch_related("neighbourhoods")

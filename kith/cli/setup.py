@@ -120,8 +120,7 @@ def _load_national(areas: list[str], bundle, quiet: bool) -> None:
 @main.command("move-wards")
 @click.option("--apply", is_flag=True, help="Replace each retired ward by its successors (default: only list them).")
 def move_wards(apply: bool) -> None:
-    """After loading new ward boundaries: teams' and link workers' wards that no postcode is in any more, and the
-    new wards that took their place."""
+    """List (or --apply: move) teams' and link workers' wards of an earlier vintage to the wards now there."""
     from kith.accounts.services import move_retired_wards
 
     moves = move_retired_wards(apply=apply)

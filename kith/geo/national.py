@@ -162,12 +162,10 @@ BATCH = 20_000
 
 
 def _save_postcodes(bundle, ward_authority, wanted_lsoas, wards_index, problems, progress, *, means: bool):
-    """Stream the postcodes in batches: those in a loaded ward upserted with their areas; every other added as
-    outside where Kith had not heard of it (a postcode of an area loaded before keeps its place).
+    """Upsert the postcodes in loaded wards, in batches; add the rest as outside where Kith has not heard of them.
 
-    A postcode's ward is the 2025 ward code the file gives; a file without one (an NSPL of another vintage,
-    an ONSPD) has its points placed in the 2025 ward polygons. Returns the counts, each LSOA's ward votes
-    and, for LSOAs, the postcode nearest the mean of their postcodes (their demand point without a centres file).
+    A postcode's ward is the 2025 code its file gives; a file without one has its points placed in the 2025 ward
+    polygons. Returns counts, each LSOA's ward votes and, with `means`, each LSOA's postcode nearest the mean.
     """
     inside, outside, placing, ward_votes, counts = [], [], [], {}, Counter()
     points: tuple[list, list, list] = ([], [], [])
