@@ -6,6 +6,14 @@ from kith.geo import coverage
 from kith.geo.models import Area, AreaLevel
 
 
+@pytest.fixture(autouse=True)
+def names_read_afresh():
+    """Each test reads the loaded names itself, and leaves none behind."""
+    coverage.forget()
+    yield
+    coverage.forget()
+
+
 @pytest.mark.parametrize(
     "ons, said",
     [
