@@ -36,6 +36,15 @@ def chromium_path() -> str:
     pytest.skip("browser test skipped: no Chromium found (install Debian's chromium or set KITH_CHROMIUM)")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def area_names_kept_until_forgotten():
+    """The loaded area's names are read again each minute in a server; in tests only when a load forgets them,
+    so that a page's query count does not depend on how long the run has taken."""
+    from kith.geo import coverage
+
+    coverage.READ_AGAIN_SECONDS = float("inf")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with Greater Manchester loaded and a small seeded demo directory."""

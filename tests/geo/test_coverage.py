@@ -82,3 +82,16 @@ def test_pages_without_a_local_authority_show_the_largest_loaded_and_say_which_c
         assert refused.content.decode() == (
             "Unknown local authority: use the code of one this Kith covers, such as E08000003."
         )
+
+
+@pytest.mark.django_db
+def test_a_server_reads_what_another_process_loaded_within_a_minute(monkeypatch):
+    monkeypatch.setattr(coverage, "READ_AGAIN_SECONDS", 60)
+    assert coverage.area_name() == "Greater Manchester"
+    Area.objects.create(
+        code="E06000052", name="Cornwall", level=AreaLevel.LOCAL_AUTHORITY, geometry="{}", centroid_lon=-4.9,
+        centroid_lat=50.4, min_lon=-5.7, min_lat=49.9, max_lon=-4.2, max_lat=50.9,
+    )  # fmt: skip  # as another process's load would, without telling this one
+    assert coverage.area_name() == "Greater Manchester"  # kept for a minute
+    monkeypatch.setattr(coverage, "READ_AGAIN_SECONDS", -1)  # the minute is up
+    assert coverage.area_name() == "Cornwall and Greater Manchester"
