@@ -97,7 +97,8 @@ def _load_national(areas: list[str], bundle, quiet: bool) -> None:
     counts = result.counts
     name = area_name()
     click.echo(
-        f"Loaded {counts['lad']:,} local authorities, {counts['ward']:,} wards (May 2025) and {counts['lsoa']:,} "
+        f"Loaded {counts['lad']:,} local {'authority' if counts['lad'] == 1 else 'authorities'}, "
+        f"{counts['ward']:,} wards (May 2025) and {counts['lsoa']:,} "
         f"LSOAs with their indicators, and {counts.get('postcodes', 0):,} postcodes in them; "
         f"{counts.get('postcodes_outside', 0):,} other English postcodes are known as outside. Wards: "
         f"{counts.get('ward_by_code', 0):,} postcodes by the 2025 ward code in the file, "

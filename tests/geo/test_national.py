@@ -84,7 +84,7 @@ def test_areas_are_named_by_authority_region_or_england(bundle):
 
 def test_the_command_loads_an_area_and_says_what_is_wrong(bundle, tmp_path):
     loaded = CliRunner().invoke(main, ["load-geography", "--area", BRISTOL, "--from", str(bundle), "--quiet"])
-    assert loaded.exit_code == 0 and "34 wards (May 2025) and 268 LSOAs" in loaded.stdout
+    assert loaded.exit_code == 0 and "Loaded 1 local authority, 34 wards (May 2025) and 268 LSOAs" in loaded.stdout
     unknown = CliRunner().invoke(main, ["load-geography", "--area", "E99999999", "--from", str(bundle)])
     assert unknown.exit_code != 0 and "not an English local authority" in unknown.output
     empty = tmp_path / "empty"
