@@ -18,6 +18,10 @@ class AreaQuerySet(models.QuerySet):
     def wards(self):
         return self.filter(level=AreaLevel.WARD)
 
+    def current_wards(self):
+        """Wards some postcode is placed in: not those of an earlier vintage that a newer load replaced."""
+        return self.wards().filter(models.Exists(Postcode.objects.filter(ward=models.OuterRef("pk"))))
+
     def lsoas(self):
         return self.filter(level=AreaLevel.LSOA)
 

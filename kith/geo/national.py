@@ -42,18 +42,18 @@ def authorities_named(bundle: Path, codes: list[str]) -> set[str]:
         regions.setdefault(row["region24_code"], set()).add(code)
         every.add(code)
     chosen: set[str] = set()
-    for code in codes:
-        code = code.strip()
-        if code.lower() == "england":
+    for given in codes:
+        code = RENAMED_2024_TO_2025.get(given.strip().upper(), given.strip().upper())
+        if code == "ENGLAND":
             chosen |= every
-        elif code.upper() in regions:
-            chosen |= regions[code.upper()]
-        elif RENAMED_2024_TO_2025.get(code.upper(), code.upper()) in every:
-            chosen.add(RENAMED_2024_TO_2025.get(code.upper(), code.upper()))
+        elif code in regions:
+            chosen |= regions[code]
+        elif code in every:
+            chosen.add(code)
         else:
             raise BundleError(
-                f"{code!r} is not an English local authority (E06, E07, E08 or E09 code), a region (E12 code) or "
-                "'england'."
+                f"{given.strip()!r} is not an English local authority (E06, E07, E08 or E09 code), a region (E12 "
+                "code) or 'england'."
             )
     return chosen
 

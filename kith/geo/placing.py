@@ -4,10 +4,9 @@ import threading
 from dataclasses import dataclass
 
 import shapely
-from django.db.models import Exists, OuterRef
 
 from kith.geo.locate import PolygonIndex
-from kith.geo.models import Area, GeographyLoad, Postcode
+from kith.geo.models import Area, GeographyLoad
 
 
 @dataclass(frozen=True)
@@ -20,9 +19,8 @@ class Placement:
 class AreaPlacer:
     def __init__(self):
         lsoas = list(Area.objects.lsoas().values_list("code", "geometry"))
-        # Wards of an earlier vintage (no postcode placed in them) overlap their successors: leave them out.
-        current = Area.objects.wards().filter(Exists(Postcode.objects.filter(ward=OuterRef("pk"))))
-        wards = list(current.values_list("code", "geometry", "local_authority_id"))
+        # Wards of an earlier vintage overlap their successors: leave them out.
+        wards = list(Area.objects.current_wards().values_list("code", "geometry", "local_authority_id"))
         self.lsoa_index = PolygonIndex([c for c, _ in lsoas], [shapely.from_geojson(g) for _, g in lsoas])
         self.ward_index = PolygonIndex([c for c, _, _ in wards], [shapely.from_geojson(g) for _, g, _ in wards])
         self.la_of_ward = {c: la for c, _, la in wards}

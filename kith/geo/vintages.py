@@ -7,7 +7,7 @@ current wards its boundary overlaps, each with the share of its area they took.
 
 import shapely
 
-from kith.geo.models import Area, AreaLevel, Postcode
+from kith.geo.models import Area, AreaLevel
 
 SMALLEST_SHARE = 0.05  # less than this is a boundary drawn more finely, not a ward taking over streets
 
@@ -15,8 +15,7 @@ SMALLEST_SHARE = 0.05  # less than this is a boundary drawn more finely, not a w
 def retired(codes) -> set[str]:
     """Those of `codes` no postcode is placed in: wards of an earlier vintage."""
     codes = set(codes)
-    placed = set(Postcode.objects.filter(ward_id__in=codes).values_list("ward_id", flat=True).distinct())
-    return codes - placed
+    return codes - set(Area.objects.current_wards().filter(code__in=codes).values_list("code", flat=True))
 
 
 def successors(code: str) -> list[tuple[Area, float]]:
